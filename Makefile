@@ -1,0 +1,52 @@
+# kmsflow: the two front-door commands are `make demo` and `make test`.
+# Both set everything up on a fresh Debian machine: a virtualenv in .venv with
+# the package and its test extras, and Graphviz's `dot` (through apt-get when
+# we are root; otherwise they stop and print the one command to run).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+KMSFLOW = $(VENV)/bin/kmsflow
+SPEC   ?= spec/kms9_subscription.yaml
+
+.PHONY: help setup test demo check clean
+
+help:
+	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/"
+	@echo "make test      set up and run the test suite"
+	@echo "make check     check the KMS spec and list article steps with their transitions"
+	@echo "make clean     remove the virtualenv and caches"
+
+# The virtualenv is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "python3-venv is missing: installing it with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && \
+	    $(PYTHON) -m venv $(VENV); \
+	  else echo "Python's venv module is missing. Run: sudo apt-get install python3-venv" >&2; exit 1; fi; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+.PHONY: graphviz
+graphviz:
+	@command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Graphviz (dot) is missing: installing it with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else echo "Graphviz's dot is missing. Run: sudo apt-get install graphviz" >&2; exit 1; fi; }
+
+setup: $(VENV)/.installed graphviz
+
+test: setup
+	$(PY) -m pytest -q
+
+demo: setup
+	$(KMSFLOW) check $(SPEC)
+	$(KMSFLOW) simulate spec/scenarios/*.yaml
+
+check: setup
+	$(KMSFLOW) check --trace $(SPEC)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,108 @@
+"""The ``kmsflow`` command: a thin layer over the library API.
+
+Each sub-command parses its arguments, calls the library and prints. Input
+errors (KmsflowError) become one clean message each and exit status 2; a bug
+keeps its traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from .check import check_spec, load_checked_spec
+from .errors import KmsflowError, ScenarioError
+from .load import default_spec_path, load_spec
+from .report import format_problems, format_scenario_result, format_spec_summary, format_trace_table
+from .scenario import load_scenario, run_scenario, scenario_spec_path
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    spec = load_spec(args.spec)
+    problems = check_spec(spec)
+    if problems:
+        print(format_problems(problems))
+    print(format_spec_summary(spec, problems))
+    if args.trace:
+        print()
+        print(format_trace_table(spec))
+    return EXIT_BAD_INPUT if any(p.level == "error" for p in problems) else EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    # Validate every file before running any, so a typo in the last file is not found after a long run.
+    specs: dict[str, object] = {}
+    loaded = []
+    problems = []
+    for path in args.files:
+        try:
+            spec_path = args.spec or scenario_spec_path(path) or default_spec_path()
+            if spec_path not in specs:
+                specs[spec_path] = load_checked_spec(spec_path)
+            loaded.append((load_scenario(path, specs[spec_path]), specs[spec_path]))
+        except KmsflowError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    passed = 0
+    for scenario, spec in loaded:
+        result = run_scenario(scenario, spec)
+        passed += result.passed
+        print(format_scenario_result(result, verbose=not args.quiet))
+    failed = len(loaded) - passed
+    print(f"\n{passed} passed, {failed} failed")
+    return EXIT_OK if failed == 0 else EXIT_FAILED
+
+
+def _add_spec_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", nargs="?", default=None, metavar="SPEC",
+                        help="spec file (default: the KMS spec, spec/kms9_subscription.yaml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kmsflow",
+        description="A product flow as a formal, executable spec: check it, simulate it, draw it, walk it.",
+        epilog="With no SPEC, every command uses the KMS spec (spec/kms9_subscription.yaml). "
+               "Exit status: 0 ok, 1 a check or scenario failed, 2 bad input (spec, scenario, argument).")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="check a spec: names, references, reachability, traceability",
+                                description="Report every problem of a spec as FILE:LINE:COL: level: message [code].")
+    _add_spec_argument(check)
+    check.add_argument("--trace", action="store_true",
+                       help="also list every article step and assumption with the transitions implementing it")
+    check.set_defaults(run=cmd_check)
+
+    simulate = commands.add_parser("simulate", help="run scenario files and print each trace",
+                                   description="Play scenario files through the spec; exit 1 if one fails.")
+    simulate.add_argument("files", nargs="+", metavar="SCENARIO", help="scenario YAML files")
+    simulate.add_argument("--spec", default=None,
+                          help="spec to run them on (default: the scenario's own 'spec:', else the KMS spec)")
+    simulate.add_argument("-q", "--quiet", action="store_true", help="print results only, not each step")
+    simulate.set_defaults(run=cmd_simulate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed its one-line usage error
+        return int(exc.code or 0)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except KmsflowError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `kmsflow check --trace | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

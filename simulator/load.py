@@ -1,0 +1,376 @@
+"""Stage two of loading: the position-aware YAML data becomes a :class:`Spec`.
+
+Each section is read with a small declarative field table, so an unknown key,
+a missing key or a value of the wrong type is reported at its own line, with a
+did-you-mean for near misses. Every problem in the file is collected before
+anything is raised, so one run of ``kmsflow check`` shows them all.
+Cross-references (unknown screen, guard, ...) are :mod:`simulator.check`'s job.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from typing import Any, Callable
+
+from .errors import KmsflowError, Loc, Problem, SpecError
+from .model import (EVENT_KINDS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
+                    Transition, Variable)
+from .yamlsafe import LDict, LList, load_yaml_file
+
+__all__ = ["load_spec", "default_spec_path", "did_you_mean", "SCREEN_KINDS"]
+
+SCREEN_KINDS = ("closed", "menu", "query", "list", "note", "system")
+
+_STR = (str,)
+_INT = (int,)
+
+
+def default_spec_path() -> str:
+    """The flagship KMS spec: ``$KMSFLOW_SPEC`` if set, else ``spec/kms9_subscription.yaml``.
+
+    Looked up relative to the working directory first, then to the source
+    checkout the package was installed from (editable installs), so commands
+    work from anywhere inside the repository.
+    """
+    env = os.environ.get("KMSFLOW_SPEC")
+    if env:
+        return env
+    relative = os.path.join("spec", "kms9_subscription.yaml")
+    if os.path.exists(relative):
+        return relative
+    beside_package = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), relative)
+    return beside_package if os.path.exists(beside_package) else relative
+
+
+def did_you_mean(name: str, known: list[str] | set[str] | dict) -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or an empty string."""
+    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "a boolean", int: "a whole number", float: "a number", str: "text",
+            LDict: "a mapping", LList: "a list"}.get(type(value), type(value).__name__)
+
+
+class _Reader:
+    """Collects problems while reading one file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def error(self, loc: Loc, message: str, code: str) -> None:
+        self.problems.append(Problem(loc, "error", message, code))
+
+    # -- typed access -----------------------------------------------------
+    def is_type(self, value: Any, types: tuple, loc: Loc, what: str) -> bool:
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        if not ok:
+            wanted = " or ".join(_type_name(t()) if t not in (LDict, LList) else _type_name(t()) for t in types)
+            self.error(loc, f"{what}: expected {wanted}, found {_type_name(value)}", "type")
+        return ok
+
+    def mapping(self, value: Any, loc: Loc, what: str) -> LDict | None:
+        return value if self.is_type(value, (LDict,), loc, what) else None
+
+    def fields(self, data: LDict, what: str, required: dict[str, tuple], optional: dict[str, tuple]) -> dict:
+        """Check keys and value types of ``data``; return the values that passed."""
+        out: dict[str, Any] = {}
+        known = {**required, **optional}
+        for key in data:
+            if key not in known:
+                self.error(data.loc_of(key), f"{what}: unknown key {key!r}{did_you_mean(key, known)}; "
+                           f"expected one of: {', '.join(known)}", "unknown-key")
+        for key, types in known.items():
+            if key not in data:
+                if key in required:
+                    self.error(data.loc, f"{what}: missing key {key!r}", "missing-key")
+                continue
+            if types and not self.is_type(data[key], types, data.loc_of(key), f"{what}: {key!r}"):
+                continue
+            out[key] = data[key]
+        return out
+
+    def names(self, value: Any, loc: Loc, what: str) -> tuple[str, ...]:
+        """A name or a list of names, as ``transitions`` accepts for conditions, source, ..."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, LList):
+            out = []
+            for index, item in enumerate(value):
+                if self.is_type(item, _STR, value.loc_of(index), what):
+                    out.append(item)
+            return tuple(out)
+        self.error(loc, f"{what}: expected a name or a list of names, found {_type_name(value)}", "type")
+        return ()
+
+    def named_list(self, data: Any, loc: Loc, what: str, build: Callable[[LDict, Loc], Any],
+                   key: str = "id") -> dict:
+        """A list of mappings each with a unique ``key``; duplicates reported at the second one."""
+        out: dict[str, Any] = {}
+        if data is None or not self.is_type(data, (LList,), loc, what):
+            return out
+        for index, item in enumerate(data):
+            item_loc = data.loc_of(index)
+            if not self.mapping(item, item_loc, f"{what} entry"):
+                continue
+            name = item.get(key)
+            if not isinstance(name, str) or not name:
+                if key in item:
+                    self.error(item.loc_of(key), f"{what} entry: {key!r} must be a non-empty name", "type")
+                else:
+                    self.error(item.loc, f"{what} entry: missing key {key!r}", "missing-key")
+                continue
+            if name in out:
+                self.error(item.loc_of(key), f"{what}: duplicate name {name!r} "
+                           f"(first at line {_first_line(out[name])})", "duplicate-name")
+                continue
+            built = build(item, item.loc_of(key))
+            if built is not None:
+                out[name] = built
+        return out
+
+    def named_map(self, data: Any, loc: Loc, what: str, build: Callable[[str, Any, Loc], Any]) -> dict:
+        """A mapping of name -> definition (duplicate keys are caught by the YAML layer)."""
+        out: dict[str, Any] = {}
+        if data is None or not self.mapping(data, loc, what):
+            return out
+        for name, value in data.items():
+            built = build(name, value, data.loc_of(name))
+            if built is not None:
+                out[name] = built
+        return out
+
+
+def _key_locs(data: LDict) -> dict[str, Loc]:
+    """Where each key stands, and for list values where each item stands (as ``key#i``)."""
+    locs = dict(data.key_locs)
+    for key, value in data.items():
+        if isinstance(value, LList):
+            locs.update({f"{key}#{i}": value.loc_of(i) for i in range(len(value))})
+        elif value is not None and key in data.key_locs:
+            locs[f"{key}#0"] = data.key_locs[key]
+    return locs
+
+
+def _first_line(obj: Any) -> int:
+    return obj.loc.line if hasattr(obj, "loc") else 0
+
+
+# -- sections ---------------------------------------------------------------------
+
+_TOP_REQUIRED = {"spec": _STR, "title": _STR, "rules": _STR, "world": (LDict,), "events": (LDict,),
+                 "screens": (LList,), "transitions": (LList,)}
+_TOP_OPTIONAL = {"source": (LDict,), "parameters": (LDict,), "constraints": (), "kb_steps": (LList,),
+                 "assumptions": (LList,), "guards": (LDict,), "effects": (LDict,), "account": (LDict,),
+                 "home": _STR, "views": (), "properties": (), "domain": (), "description": _STR}
+
+
+def _read_parameter(r: _Reader, name: str, value: Any, loc: Loc) -> Parameter | None:
+    if not r.mapping(value, loc, f"parameter {name!r}"):
+        return None
+    f = r.fields(value, f"parameter {name!r}", {"default": _INT}, {"doc": _STR})
+    if "default" not in f:
+        return None
+    return Parameter(name, f["default"], f.get("doc", ""), loc)
+
+
+def _read_variable(r: _Reader, name: str, value: Any, loc: Loc) -> Variable | None:
+    what = f"world variable {name!r}"
+    if not r.mapping(value, loc, what):
+        return None
+    f = r.fields(value, what, {"type": _STR, "initial": (int, str)},
+                 {"values": (LList,), "min": _INT, "max": _INT, "doc": _STR})
+    if "type" not in f or "initial" not in f:
+        return None
+    kind, initial = f["type"], f["initial"]
+    if kind == "enum":
+        values = r.names(f.get("values"), value.loc_of("values"), f"{what}: values")
+        if not values:
+            r.error(value.loc_of("values"), f"{what}: an enum needs a non-empty list 'values'", "missing-key")
+            return None
+        if len(set(values)) != len(values):
+            r.error(value.loc_of("values"), f"{what}: values repeat a name", "duplicate-name")
+        if initial not in values:
+            r.error(value.loc_of("initial"), f"{what}: initial {initial!r} is not one of {list(values)}"
+                    f"{did_you_mean(initial, values)}", "bad-value")
+        return Variable(name, kind, initial, f.get("doc", ""), loc, values=values)
+    if kind == "int":
+        low, high = f.get("min"), f.get("max")
+        if not isinstance(initial, int) or (low is not None and initial < low) or (high is not None and initial > high):
+            r.error(value.loc_of("initial"), f"{what}: initial must be a whole number within its bounds", "bad-value")
+        return Variable(name, kind, initial, f.get("doc", ""), loc, min=low, max=high)
+    r.error(value.loc_of("type"), f"{what}: type must be 'int' or 'enum', found {kind!r}", "bad-value")
+    return None
+
+
+def _read_named(r: _Reader, what: str) -> Callable[[str, Any, Loc], Named | None]:
+    def build(name: str, value: Any, loc: Loc) -> Named | None:
+        if r.is_type(value, _STR, loc, f"{what} {name!r}: the sentence that defines it"):
+            return Named(name, value, loc)
+        return None
+    return build
+
+
+def _read_event(r: _Reader, name: str, value: Any, loc: Loc) -> Event | None:
+    what = f"event {name!r}"
+    if not r.mapping(value, loc, what):
+        return None
+    f = r.fields(value, what, {"kind": _STR}, {"label": _STR, "doc": _STR})
+    if "kind" not in f:
+        return None
+    if f["kind"] not in EVENT_KINDS:
+        r.error(value.loc_of("kind"), f"{what}: kind must be one of {', '.join(EVENT_KINDS)}, found {f['kind']!r}"
+                f"{did_you_mean(f['kind'], EVENT_KINDS)}", "bad-value")
+        return None
+    return Event(name, f["kind"], f.get("label", name.replace("_", " ")), f.get("doc", ""), loc)
+
+
+def _read_screen(r: _Reader, data: LDict, loc: Loc) -> Screen | None:
+    name = data["name"]
+    what = f"screen {name!r}"
+    f = r.fields(data, what, {"name": _STR, "kind": _STR},
+                 {"title": _STR, "parent": _STR, "text": _STR, "items": (LList,), "softkeys": (LList,),
+                  "note": _STR, "doc": _STR, "initial": (bool,)})
+    if "kind" not in f:
+        return None
+    if f["kind"] not in SCREEN_KINDS:
+        r.error(data.loc_of("kind"), f"{what}: kind must be one of {', '.join(SCREEN_KINDS)}, found {f['kind']!r}"
+                f"{did_you_mean(f['kind'], SCREEN_KINDS)}", "bad-value")
+        return None
+    softkeys = r.names(f.get("softkeys"), data.loc_of("softkeys"), f"{what}: softkeys")
+    if "softkeys" in f and len(softkeys) != 2:
+        r.error(data.loc_of("softkeys"), f"{what}: softkeys must be [left, right] (use \"\" for none)", "bad-value")
+        softkeys = ("", "")
+    screen = Screen(name, f["kind"], f.get("title", name.replace("_", " ").capitalize()), loc,
+                    parent=f.get("parent"), text=f.get("text", ""),
+                    items=r.names(f.get("items"), data.loc_of("items"), f"{what}: items"),
+                    softkeys=tuple(softkeys) if softkeys else ("", ""), note=f.get("note"), doc=f.get("doc", ""),
+                    initial=bool(f.get("initial")), key_locs=_key_locs(data))
+    return screen
+
+
+_TRANSITION_KEYS = {"trigger": _STR, "source": (str, LList), "dest": (str, type(None)),
+                    "conditions": (str, LList), "unless": (str, LList), "before": (str, LList),
+                    "after": (str, LList), "send": (str, LList), "kb": (str, LList),
+                    "assumption": (str, LList), "doc": _STR, "id": _STR}
+
+
+def _read_transitions(r: _Reader, data: Any, loc: Loc, region: str, what: str) -> list[Transition]:
+    out: list[Transition] = []
+    if not r.is_type(data, (LList,), loc, what):
+        return out
+    seen_ids: dict[str, Transition] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for index, item in enumerate(data):
+        item_loc = data.loc_of(index)
+        if not r.mapping(item, item_loc, f"{what} entry"):
+            continue
+        f = r.fields(item, f"transition at line {item_loc.line}",
+                     {"trigger": _STR, "source": (str, LList)},
+                     {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")})
+        if "trigger" not in f or "source" not in f:
+            continue
+        sources = r.names(f["source"], item.loc_of("source"), "source")
+        if not sources:
+            r.error(item.loc_of("source"), "source: expected at least one state name", "missing-key")
+            continue
+        key = (sources[0], f["trigger"])
+        counts[key] = counts.get(key, 0) + 1
+        prefix = "account." if region == "account" else ""
+        default_id = f"{prefix}{'any' if sources == ('*',) else '|'.join(sources)}.{f['trigger']}"
+        if counts[key] > 1:
+            default_id += f".{counts[key]}"
+        transition_id = f.get("id", default_id)
+        if transition_id in seen_ids:
+            r.error(item.loc_of("id") if "id" in item else item_loc,
+                    f"transition id {transition_id!r} is used twice (first at line {seen_ids[transition_id].loc.line})",
+                    "duplicate-name")
+            continue
+        get = lambda k: r.names(f.get(k), item.loc_of(k), k)  # noqa: E731 - a local shorthand
+        transition = Transition(
+            id=transition_id, region=region, trigger=f["trigger"], sources=sources, dest=f.get("dest"),
+            loc=item_loc, conditions=get("conditions"), unless=get("unless"), before=get("before"),
+            after=get("after"), send=get("send"), kb=get("kb"), assumptions=get("assumption"),
+            doc=f.get("doc", ""), key_locs=_key_locs(item))
+        seen_ids[transition_id] = transition
+        out.append(transition)
+    return out
+
+
+def _read_account(r: _Reader, data: LDict) -> Region | None:
+    f = r.fields(data, "account", {"variable": _STR, "states": (LDict,), "transitions": (LList,)}, {"doc": _STR})
+    if len(f) < 3:
+        return None
+    states, state_locs = {}, {}
+    for name, sentence in f["states"].items():
+        if r.is_type(sentence, _STR, f["states"].loc_of(name), f"account state {name!r}: its sentence"):
+            states[name] = sentence
+            state_locs[name] = f["states"].loc_of(name)
+    transitions = _read_transitions(r, f["transitions"], data.loc_of("transitions"), "account", "account transitions")
+    return Region(f["variable"], states, state_locs, transitions, data.loc)
+
+
+def load_spec(path: str | None = None) -> Spec:
+    """Read a spec file into a :class:`Spec`.
+
+    Raises SpecError with every syntax and shape problem found. Cross-reference
+    and graph problems are reported by :func:`simulator.check.check_spec`.
+    """
+    path = path or default_spec_path()
+    try:
+        data = load_yaml_file(path)
+    except KmsflowError as exc:
+        raise SpecError(exc.problems) from None
+    r = _Reader(path)
+    if not r.mapping(data, getattr(data, "loc", Loc(path, 1, 1)), "spec file"):
+        raise SpecError(r.problems)
+    top = r.fields(data, "spec", _TOP_REQUIRED, _TOP_OPTIONAL)
+    loc = data.loc_of
+    parameters = r.named_map(top.get("parameters"), loc("parameters"), "parameters",
+                             lambda n, v, l: _read_parameter(r, n, v, l))
+    variables = r.named_map(top.get("world"), loc("world"), "world", lambda n, v, l: _read_variable(r, n, v, l))
+    for name in variables:
+        if name in parameters:
+            r.error(variables[name].loc, f"world variable {name!r} has the name of a parameter", "duplicate-name")
+    kb_steps = r.named_list(top.get("kb_steps"), loc("kb_steps"), "kb_steps", lambda d, l: KbStep(
+        d["id"], *(r.fields(d, f"kb step {d['id']!r}", {"id": _STR, "section": _STR, "text": _STR}, {})
+                   .get(k, "") for k in ("section", "text")), l))
+    assumptions = r.named_list(top.get("assumptions"), loc("assumptions"), "assumptions",
+                               lambda d, l: _read_assumption(r, d, l))
+    guards = r.named_map(top.get("guards"), loc("guards"), "guards", _read_named(r, "guard"))
+    effects = r.named_map(top.get("effects"), loc("effects"), "effects", _read_named(r, "effect"))
+    events = r.named_map(top.get("events"), loc("events"), "events", lambda n, v, l: _read_event(r, n, v, l))
+    screens = r.named_list(top.get("screens"), loc("screens"), "screens", lambda d, l: _read_screen(r, d, l),
+                           key="name")
+    initial = [s.name for s in screens.values() if s.initial]
+    if len(initial) != 1 and "screens" in top:
+        r.error(loc("screens"), f"screens: exactly one screen must say 'initial: true' (found {len(initial)})",
+                "initial")
+    transitions = (_read_transitions(r, top["transitions"], loc("transitions"), "screens", "transitions")
+                   if "transitions" in top else [])
+    account = _read_account(r, top["account"]) if "account" in top else None
+    constraints = r.names(top.get("constraints"), loc("constraints"), "constraints")
+    if r.problems:
+        raise SpecError(sorted(r.problems))
+    home = top.get("home", initial[0])
+    return Spec(
+        name=top["spec"], title=top["title"], path=path, rules=top["rules"],
+        source={k: str(v) for k, v in (top.get("source") or {}).items()},
+        parameters=parameters, variables=variables, constraints=constraints, kb_steps=kb_steps,
+        assumptions=assumptions, guards=guards, effects=effects, events=events, screens=screens,
+        initial_screen=initial[0], home_screen=home, transitions=transitions, account=account,
+        extra={k: top[k] for k in ("views", "properties", "domain", "description") if k in top},
+    )
+
+
+def _read_assumption(r: _Reader, data: LDict, loc: Loc) -> Assumption:
+    f = r.fields(data, f"assumption {data['id']!r}",
+                 {"id": _STR, "title": _STR, "decision": _STR, "alternative": _STR, "why": _STR}, {})
+    return Assumption(data["id"], f.get("title", ""), f.get("decision", ""), f.get("alternative", ""),
+                      f.get("why", ""), loc)

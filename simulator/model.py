@@ -1,0 +1,194 @@
+"""The loaded spec as plain dataclasses: no behaviour, no third-party imports.
+
+Everything here mirrors a section of the spec file and remembers where it was
+written (``loc``), so every later check can point back at a line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import Loc
+
+__all__ = [
+    "EVENT_KINDS", "Parameter", "Variable", "KbStep", "Assumption", "Named", "Event",
+    "Screen", "Transition", "Region", "Spec",
+]
+
+#: user: a key the user presses; environment: the world changes (allowed on any
+#: screen); system: a step the app takes by itself on a system screen; signal: a
+#: message a screen transition sends to the account region.
+EVENT_KINDS = ("user", "environment", "system", "signal")
+
+
+@dataclass
+class Parameter:
+    name: str
+    default: int
+    doc: str
+    loc: Loc
+
+
+@dataclass
+class Variable:
+    """A world variable: an int with bounds, or one of a fixed set of values."""
+
+    name: str
+    type: str  # "int" or "enum"
+    initial: int | str
+    doc: str
+    loc: Loc
+    values: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+
+
+@dataclass
+class KbStep:
+    """One step or statement of the source article, in our own words."""
+
+    id: str
+    section: str
+    text: str
+    loc: Loc
+
+
+@dataclass
+class Assumption:
+    """A product decision where the article is silent: what, the alternative, why."""
+
+    id: str
+    title: str
+    decision: str
+    alternative: str
+    why: str
+    loc: Loc
+
+
+@dataclass
+class Named:
+    """A guard or an effect: a name the spec uses and the sentence that defines it."""
+
+    name: str
+    doc: str
+    loc: Loc
+
+
+@dataclass
+class Event:
+    name: str
+    kind: str
+    label: str
+    doc: str
+    loc: Loc
+
+
+@dataclass
+class Screen:
+    """A state of the phone's UI region.
+
+    ``kind`` says how it looks (menu, query, list, note, system, closed); a
+    system screen is never resting: the app leaves it by itself.
+    """
+
+    name: str
+    kind: str
+    title: str
+    loc: Loc
+    parent: str | None = None
+    text: str = ""
+    items: tuple[str, ...] = ()
+    softkeys: tuple[str, str] = ("", "")
+    note: str | None = None
+    doc: str = ""
+    initial: bool = False
+    key_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
+
+    def loc_of(self, key: str) -> Loc:
+        return self.key_locs.get(key, self.loc)
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == "system"
+
+
+@dataclass
+class Transition:
+    """One spec transition; the field names are those of the ``transitions`` package."""
+
+    id: str  # stable, unique: region/source/trigger/n
+    region: str  # "screens" or "account"
+    trigger: str
+    sources: tuple[str, ...]  # ("*",) means every state of the region
+    dest: str | None  # None: internal (the state stays, nothing exits or enters)
+    loc: Loc
+    conditions: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    send: tuple[str, ...] = ()
+    kb: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+    doc: str = ""
+    key_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
+
+    def loc_of(self, key: str) -> Loc:
+        return self.key_locs.get(key, self.loc)
+
+    @property
+    def guards(self) -> tuple[str, ...]:
+        return self.conditions + self.unless
+
+    @property
+    def effects(self) -> tuple[str, ...]:
+        return self.before + self.after
+
+
+@dataclass
+class Region:
+    """The account lifecycle: a second machine over one enum world variable."""
+
+    variable: str
+    states: dict[str, str]  # name -> sentence
+    state_locs: dict[str, Loc]
+    transitions: list[Transition]
+    loc: Loc
+
+
+@dataclass
+class Spec:
+    name: str
+    title: str
+    path: str
+    rules: str
+    source: dict[str, str]
+    parameters: dict[str, Parameter]
+    variables: dict[str, Variable]
+    constraints: tuple[str, ...]
+    kb_steps: dict[str, KbStep]
+    assumptions: dict[str, Assumption]
+    guards: dict[str, Named]
+    effects: dict[str, Named]
+    events: dict[str, Event]
+    screens: dict[str, Screen]
+    initial_screen: str
+    home_screen: str
+    transitions: list[Transition]
+    account: Region | None
+    extra: dict = field(default_factory=dict)  # sections later stages read (views, properties, domain)
+
+    def all_transitions(self) -> list[Transition]:
+        """Screen transitions then account transitions, in spec order."""
+        return self.transitions + (self.account.transitions if self.account else [])
+
+    def events_of_kind(self, *kinds: str) -> list[str]:
+        return [name for name, event in self.events.items() if event.kind in kinds]
+
+    @property
+    def note_kinds(self) -> list[str]:
+        return sorted({s.note for s in self.screens.values() if s.note})
+
+    def transition(self, transition_id: str) -> Transition:
+        for transition in self.all_transitions():
+            if transition.id == transition_id:
+                return transition
+        raise KeyError(transition_id)

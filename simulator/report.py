@@ -1,0 +1,67 @@
+"""Plain-text formatting of results for the terminal (the CLI prints what these return)."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .check import assumption_trace, kb_trace
+from .errors import Problem
+from .model import Spec
+from .scenario import ScenarioResult
+
+__all__ = ["format_problems", "format_spec_summary", "format_trace_table", "format_scenario_result", "format_world"]
+
+
+def format_problems(problems: Iterable[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)
+
+
+def format_spec_summary(spec: Spec, problems: list[Problem]) -> str:
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    size = (f"{len(spec.screens)} screens, {len(spec.all_transitions())} transitions, {len(spec.events)} events, "
+            f"{len(spec.kb_steps)} article steps, {len(spec.assumptions)} assumptions")
+    verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return f"{spec.path}: {verdict} ({size})"
+
+
+def format_trace_table(spec: Spec) -> str:
+    """Article steps and assumptions, each with the transitions that implement it."""
+    lines = ["Article steps and the transitions that implement them:"]
+    for step_id, ids in kb_trace(spec):
+        step = spec.kb_steps[step_id]
+        lines.append(f"  {step_id:<15} {step.text}")
+        lines += [f"  {'':<15}   - {i}" for i in ids] or [f"  {'':<15}   - (none!)"]
+    lines.append("")
+    lines.append("Assumptions and the transitions they add or shape:")
+    for assumption_id, ids in assumption_trace(spec):
+        lines.append(f"  {assumption_id:<4} {spec.assumptions[assumption_id].title}  ({len(ids)} transitions)")
+        lines += [f"         - {i}" for i in ids] or ["         - (none!)"]
+    return "\n".join(lines)
+
+
+def format_world(values: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in values.items() if not (k == "note" and v is None))
+
+
+def _format_changes(changes: dict[str, tuple[Any, Any]]) -> str:
+    return ", ".join(f"{k}: {old}->{new}" for k, (old, new) in changes.items())
+
+
+def format_scenario_result(result: ScenarioResult, verbose: bool = True) -> str:
+    scenario = result.scenario
+    lines = [f"== {scenario.path}: {scenario.name}"]
+    if verbose:
+        lines.append(f"   given: {format_world(result.given)}")
+        for step in result.trace:
+            if not step.accepted:
+                lines.append(f"   {step.number:>3}  {step.event:<22} refused on {step.screen_before}")
+                continue
+            move = (f"{step.screen_before} -> {step.screen_after}" if step.screen_before != step.screen_after
+                    else f"stays on {step.screen_after}")
+            extra = _format_changes(step.changes)
+            lines.append(f"   {step.number:>3}  {step.event:<22} {move}{'   [' + extra + ']' if extra else ''}")
+    if result.passed:
+        lines.append(f"   PASS  ends on {result.final_screen}: {format_world(result.final_world)}")
+    else:
+        lines += [f"   FAIL  {failure}" for failure in result.failures]
+    return "\n".join(lines)

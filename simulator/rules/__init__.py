@@ -1,0 +1,53 @@
+"""Rule books: the Python predicates (guards) and actions (effects) a spec names.
+
+A spec says ``rules: kms9``; this package's module ``kms9`` defines ``rules``, a
+:class:`RuleBook` whose functions carry the names the spec uses. Each function
+takes the world and nothing else, so it can be read, tested and reused alone.
+Only modules inside this package can be named: a spec file never makes
+kmsflow import arbitrary code.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from typing import Callable
+
+__all__ = ["RuleBook", "load_rules", "available_rule_books"]
+
+Guard = Callable[[object], bool]
+Effect = Callable[[object], None]
+
+
+class RuleBook:
+    """Named guards and effects for one spec."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.guards: dict[str, Guard] = {}
+        self.effects: dict[str, Effect] = {}
+
+    def guard(self, fn: Guard) -> Guard:
+        """Register ``fn`` as a guard under its own name."""
+        self.guards[fn.__name__] = fn
+        return fn
+
+    def effect(self, fn: Effect) -> Effect:
+        """Register ``fn`` as an effect under its own name."""
+        self.effects[fn.__name__] = fn
+        return fn
+
+
+def available_rule_books() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def load_rules(name: str) -> RuleBook:
+    """The rule book called ``name``; KeyError when there is none (the checker reports it)."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or name not in available_rule_books():
+        raise KeyError(name)
+    module = importlib.import_module(f"{__name__}.{name}")
+    book = getattr(module, "rules", None)
+    if not isinstance(book, RuleBook):
+        raise KeyError(name)
+    return book
