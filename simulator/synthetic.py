@@ -1,0 +1,75 @@
+"""Seeded synthetic specs of any size, for benchmarks and scale tests.
+
+``synthetic_spec_text(n, seed)`` writes the YAML of a spec with ``n`` screens
+and about three transitions per screen: a step forward, a guarded jump to a
+random screen (with an effect), and a way back home. The same ``n`` and
+``seed`` always give the same text, so benchmark runs are comparable.
+"""
+from __future__ import annotations
+
+import random
+
+from .load import load_spec
+from .model import Spec
+from .output import write_atomic
+
+__all__ = ["synthetic_spec_text", "write_synthetic_spec", "synthetic_spec"]
+
+_GUARDS = (("conditions", "mode_a"), ("conditions", "level_low"), ("conditions", "level_high"), ("unless", "mode_a"))
+_EFFECTS = ("raise_level", "reset_level", "flip_mode")
+
+
+def synthetic_spec_text(n_screens: int, seed: int = 1) -> str:
+    """YAML text of a valid spec with ``n_screens`` screens (``n_screens`` >= 2)."""
+    if n_screens < 2:
+        raise ValueError("a synthetic spec needs at least 2 screens")
+    rng = random.Random(seed)
+    lines = [
+        f"spec: synthetic_{n_screens}_{seed}",
+        f'title: "Synthetic flow: {n_screens} screens (seed {seed})"',
+        "rules: synthetic",
+        "home: s0",
+        "world:",
+        "  level: {type: int, min: 0, max: 3, initial: 0}",
+        "  mode: {type: enum, values: [a, b], initial: a}",
+        "assumptions:",
+        "  - {id: S1, title: synthetic, decision: generated, alternative: none, why: benchmarks}",
+        "events:",
+        "  next: {kind: user, label: Next}",
+        "  jump: {kind: user, label: Jump}",
+        "  home: {kind: user, label: Home}",
+        "guards:",
+        '  mode_a: "The mode is a."',
+        '  level_low: "The level is below 2."',
+        '  level_high: "The level is 2 or more."',
+        "effects:",
+        '  raise_level: "Raise the level by one (at most 3)."',
+        '  reset_level: "Set the level to 0."',
+        '  flip_mode: "Switch between mode a and b."',
+        "screens:",
+    ]
+    for i in range(n_screens):
+        parent = f", parent: s{(i - 1) // 10 * 10}" if i >= 10 and i % 10 else ""
+        initial = ", initial: true" if i == 0 else ""
+        lines.append(f"  - {{name: s{i}, kind: menu{parent}{initial}}}")
+    lines.append("transitions:")
+    for i in range(n_screens):
+        lines.append(f"  - {{trigger: next, source: s{i}, dest: s{(i + 1) % n_screens}, assumption: S1}}")
+        key, guard = _GUARDS[rng.randrange(len(_GUARDS))]
+        target = rng.randrange(n_screens)
+        effect = _EFFECTS[rng.randrange(len(_EFFECTS))]
+        lines.append(f"  - {{trigger: jump, source: s{i}, dest: s{target}, {key}: {guard}, after: {effect}, "
+                     "assumption: S1}")
+        if i:
+            lines.append(f"  - {{trigger: home, source: s{i}, dest: s0, assumption: S1}}")
+    return "\n".join(lines) + "\n"
+
+
+def write_synthetic_spec(path: str, n_screens: int, seed: int = 1) -> str:
+    write_atomic(path, synthetic_spec_text(n_screens, seed))
+    return path
+
+
+def synthetic_spec(path: str, n_screens: int, seed: int = 1) -> Spec:
+    """Write the synthetic spec to ``path`` and load it (loading keeps file positions, so it needs a file)."""
+    return load_spec(write_synthetic_spec(path, n_screens, seed))
