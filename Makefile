@@ -12,7 +12,7 @@ SPEC   ?= spec/kms9_subscription.yaml
 .PHONY: help setup test demo check clean
 
 help:
-	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/"
+	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/ (subfolders too)"
 	@echo "make test      set up and run the test suite"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
 	@echo "make clean     remove the virtualenv and caches"
@@ -43,7 +43,7 @@ test: setup
 
 demo: setup
 	$(KMSFLOW) check $(SPEC)
-	$(KMSFLOW) simulate spec/scenarios/*.yaml
+	$(KMSFLOW) simulate spec/scenarios
 
 check: setup
 	$(KMSFLOW) check --trace $(SPEC)

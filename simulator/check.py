@@ -45,7 +45,7 @@ def _rules_of(spec: Spec) -> RuleBook | None:
 def check_rules(spec: Spec) -> Iterator[Problem]:
     if _rules_of(spec) is None:
         books = available_rule_books()
-        yield _error(Loc(spec.path, 1, 1), f"unknown rule book {spec.rules!r}{did_you_mean(spec.rules, books)}; "
+        yield _error(spec.loc_of("rules"), f"unknown rule book {spec.rules!r}{did_you_mean(spec.rules, books)}; "
                      f"available: {', '.join(books)}", "unknown-rules")
 
 
@@ -73,7 +73,7 @@ def check_vocabulary(spec: Spec) -> Iterator[Problem]:
                          f"{did_you_mean(screen.parent, spec.screens)}", "unknown-screen")
     for index, name in enumerate(spec.constraints):
         if name not in spec.guards:
-            yield _error(Loc(spec.path), f"constraints: unknown guard {name!r}{did_you_mean(name, spec.guards)}",
+            yield _error(spec.key_locs.get(f"constraints#{index}", spec.loc_of("constraints")), f"constraints: unknown guard {name!r}{did_you_mean(name, spec.guards)}",
                          "unknown-guard")
 
 
@@ -187,7 +187,7 @@ def check_graph(spec: Spec) -> Iterator[Problem]:
         if graph.out_degree(name) == 0:
             yield _error(screen.loc, f"screen {name!r} has no way out (no transition leaves it)", "no-way-out")
     if spec.home_screen not in spec.screens:
-        yield _error(Loc(spec.path), f"home: unknown screen {spec.home_screen!r}"
+        yield _error(spec.loc_of("home"), f"home: unknown screen {spec.home_screen!r}"
                      f"{did_you_mean(spec.home_screen, spec.screens)}", "unknown-screen")
         return
     can_go_home = nx.ancestors(graph, spec.home_screen) | {spec.home_screen}

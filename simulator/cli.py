@@ -7,11 +7,13 @@ keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Callable
 
 from .check import check_spec, load_checked_spec
-from .errors import KmsflowError, ScenarioError
+from .errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
 from .load import default_spec_path, load_spec
 from .report import format_problems, format_scenario_result, format_spec_summary, format_trace_table
 from .scenario import load_scenario, run_scenario, scenario_spec_path
@@ -33,12 +35,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if any(p.level == "error" for p in problems) else EXIT_OK
 
 
+def _expand_scenario_paths(paths: list[str]) -> list[str]:
+    """Files as given; folders become their *.yaml files, subfolders included, in sorted order."""
+    out: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).rglob("*.yaml"))
+            if not found:
+                raise UsageError(Problem(Loc(path), "error", "no *.yaml scenario files in this folder", "usage"))
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     # Validate every file before running any, so a typo in the last file is not found after a long run.
     specs: dict[str, object] = {}
     loaded = []
     problems = []
-    for path in args.files:
+    for path in _expand_scenario_paths(args.files):
         try:
             spec_path = args.spec or scenario_spec_path(path) or default_spec_path()
             if spec_path not in specs:
@@ -80,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     simulate = commands.add_parser("simulate", help="run scenario files and print each trace",
                                    description="Play scenario files through the spec; exit 1 if one fails.")
-    simulate.add_argument("files", nargs="+", metavar="SCENARIO", help="scenario YAML files")
+    simulate.add_argument("files", nargs="+", metavar="SCENARIO", help="scenario YAML files, or folders of them")
     simulate.add_argument("--spec", default=None,
                           help="spec to run them on (default: the scenario's own 'spec:', else the KMS spec)")
     simulate.add_argument("-q", "--quiet", action="store_true", help="print results only, not each step")

@@ -366,6 +366,7 @@ def load_spec(path: str | None = None) -> Spec:
         assumptions=assumptions, guards=guards, effects=effects, events=events, screens=screens,
         initial_screen=initial[0], home_screen=home, transitions=transitions, account=account,
         extra={k: top[k] for k in ("views", "properties", "domain", "description") if k in top},
+        key_locs=_key_locs(data),
     )
 
 

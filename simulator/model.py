@@ -175,6 +175,10 @@ class Spec:
     transitions: list[Transition]
     account: Region | None
     extra: dict = field(default_factory=dict)  # sections later stages read (views, properties, domain)
+    key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
+
+    def loc_of(self, key: str) -> Loc:
+        return self.key_locs.get(key, Loc(self.path, 1, 1))
 
     def all_transitions(self) -> list[Transition]:
         """Screen transitions then account transitions, in spec order."""

@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import FlowRuntimeError, Loc, Problem, ScenarioError
+from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError
 from .load import did_you_mean
 from .model import Spec
 from .rules import load_rules
@@ -67,10 +67,20 @@ class ScenarioResult:
 
 def scenario_spec_path(path: str) -> str | None:
     """The ``spec:`` a scenario file names, resolved against the file's folder; None if it names none."""
-    data = load_yaml_file(path)
-    if isinstance(data, LDict) and isinstance(data.get("spec"), str):
-        return os.path.normpath(os.path.join(os.path.dirname(path), data["spec"]))
-    return None
+    try:
+        data = load_yaml_file(path)
+    except KmsflowError as exc:
+        raise ScenarioError(exc.problems) from None
+    if not isinstance(data, LDict) or "spec" not in data:
+        return None
+    named = data["spec"]
+    if not isinstance(named, str):
+        raise ScenarioError(Problem(data.loc_of("spec"), "error", "spec: expected the path of a spec file", "type"))
+    resolved = os.path.normpath(os.path.join(os.path.dirname(path), named))
+    if not os.path.isfile(resolved):
+        raise ScenarioError(Problem(data.loc_of("spec"), "error", f"spec: no spec file {named!r} "
+                                    f"(looked for {resolved}, relative to the scenario)", "file"))
+    return resolved
 
 
 def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: set[str],
@@ -85,10 +95,14 @@ def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: se
             problems.append(Problem(loc, "error", f"{what}: unknown name {name!r}{did_you_mean(name, known)}; "
                                     f"expected one of: {', '.join(sorted(known))}", "unknown-variable"))
             continue
+        if isinstance(value, (list, dict)):
+            problems.append(Problem(loc, "error", f"{what}: {name} must be a single value, found a "
+                                    f"{'list' if isinstance(value, list) else 'mapping'}", "bad-value"))
+            continue
         if name == "screen":
-            if value not in spec.screens:
+            if not isinstance(value, str) or value not in spec.screens:
                 problems.append(Problem(loc, "error", f"{what}: unknown screen {value!r}"
-                                        f"{did_you_mean(value, spec.screens)}", "unknown-screen"))
+                                        f"{did_you_mean(str(value), spec.screens)}", "unknown-screen"))
             elif spec.screens[value].is_system and what == "given":
                 problems.append(Problem(loc, "error", f"{what}: {value!r} is a system screen; the app never rests "
                                         "there", "bad-value"))
@@ -96,7 +110,7 @@ def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: se
         if name == "note":
             if value is not None and value not in spec.note_kinds:
                 problems.append(Problem(loc, "error", f"{what}: note must be one of {', '.join(spec.note_kinds)} "
-                                        f"or null, found {value!r}{did_you_mean(value, spec.note_kinds)}", "bad-value"))
+                                        f"or null, found {value!r}{did_you_mean(str(value), spec.note_kinds)}", "bad-value"))
             continue
         if name in spec.parameters:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -132,10 +146,8 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
     """Read and validate a scenario for ``spec``; raise ScenarioError with every problem found."""
     try:
         data = load_yaml_file(path)
-    except Exception as exc:
-        if hasattr(exc, "problems"):
-            raise ScenarioError(exc.problems) from None
-        raise
+    except KmsflowError as exc:
+        raise ScenarioError(exc.problems) from None
     problems: list[Problem] = []
 
     def error(loc: Loc, message: str, code: str) -> None:

@@ -43,7 +43,9 @@ class Simulator:
         start_screen = given.pop("screen", spec.home_screen)
         self._world: World = make_world(spec, given)
         self.flow = Flow(spec, self._world, start_screen)
-        self.given = {"screen": start_screen, **self.world}
+        # What this run started from: the screen, the world, and any parameter not at its default.
+        changed = {k: v for k, v in self.parameters.items() if v != spec.parameters[k].default}
+        self.given = {"screen": start_screen, **self.world, **changed}
         self.trace: list[TraceStep] = []
         self._undo: list[tuple[str, tuple]] = []
 

@@ -1,0 +1,35 @@
+"""Guards and effects of the trial-to-purchase spec (spec/trial_to_purchase.yaml)."""
+from . import RuleBook
+
+rules = RuleBook("trial")
+
+
+@rules.guard
+def is_full(w) -> bool:
+    return w.license == "full"
+
+
+@rules.guard
+def can_pay(w) -> bool:
+    return w.balance >= w.price
+
+
+@rules.guard
+def last_trial_day(w) -> bool:
+    return w.days_left == 1
+
+
+@rules.effect
+def pay_price(w) -> None:
+    w.balance -= w.price
+    w.record("charge", w.price)
+
+
+@rules.effect
+def take_a_day(w) -> None:
+    w.days_left = max(0, w.days_left - 1)
+
+
+@rules.effect
+def add_price(w) -> None:
+    w.balance += w.price

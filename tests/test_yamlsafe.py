@@ -1,0 +1,48 @@
+"""The safe YAML layer: positions kept, dangerous or surprising YAML refused."""
+import pytest
+
+from simulator.errors import KmsflowError
+from simulator.yamlsafe import load_yaml_text
+
+
+def _codes(text):
+    with pytest.raises(KmsflowError) as caught:
+        load_yaml_text(text, "f.yaml")
+    return [(p.loc.line, p.code) for p in caught.value.problems]
+
+
+def test_yamlsafe_keeps_line_and_column_of_keys_and_items():
+    data = load_yaml_text("a: 1\nb:\n  - x\n  - y\n", "f.yaml")
+    assert (data.loc_of("b").line, data.loc_of("b").col) == (2, 1)
+    assert [(loc.line, loc.col) for loc in data["b"].item_locs] == [(3, 5), (4, 5)]
+
+
+def test_yamlsafe_reads_yaml11_booleans_as_text():
+    # `no`, `yes`, `on`, `off` are ids in a spec, not booleans.
+    assert load_yaml_text("a: no\nb: on\nc: yes\nd: true\n", "f.yaml") == {"a": "no", "b": "on", "c": "yes", "d": True}
+
+
+def test_yamlsafe_refuses_duplicate_keys_at_the_second_one():
+    assert _codes("a: 1\nb: 2\na: 3\n") == [(3, "duplicate-key")]
+
+
+@pytest.mark.parametrize("text", ["x: !!python/object:os.system {}\n", "x: !!python/object/apply:os.system [ls]\n",
+                                  "x: !!python/name:os.system\n", "x: !custom 1\n", "x: !!binary aGk=\n"])
+def test_yamlsafe_refuses_tags(text):
+    assert _codes(text) == [(1, "yaml-tag")]
+
+
+def test_yamlsafe_refuses_recursive_aliases_and_alias_bombs():
+    assert _codes("&a [*a]\n")[0][1] == "yaml-recursive"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6))
+    assert _codes(bomb)[0][1] == "yaml-size"
+
+
+def test_yamlsafe_reports_syntax_errors_with_position():
+    assert _codes("a: [1, 2\nb: 3\n")[0][1] == "yaml-syntax"
+    assert _codes("a: b: c\n") == [(1, "yaml-syntax")]
+
+
+def test_yamlsafe_reports_an_empty_file():
+    assert _codes("# only a comment\n") == [(1, "empty")]
