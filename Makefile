@@ -36,7 +36,12 @@ graphviz:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
 	  else echo "Graphviz's dot is missing. Run: sudo apt-get install graphviz" >&2; exit 1; fi; }
 
-setup: $(VENV)/.installed graphviz
+# Mermaid's own parser (Node + jsdom) checks the generated .mmd files in the tests.
+.PHONY: mermaid
+mermaid:
+	@bash tools/mermaid/install.sh
+
+setup: $(VENV)/.installed graphviz mermaid
 
 test: setup
 	$(PY) -m pytest -q
