@@ -69,7 +69,7 @@ class _Reader:
     def is_type(self, value: Any, types: tuple, loc: Loc, what: str) -> bool:
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if not ok:
-            wanted = " or ".join(_type_name(t()) if t not in (LDict, LList) else _type_name(t()) for t in types)
+            wanted = " or ".join(_type_name(t()) for t in types)  # an empty instance names its type
             self.error(loc, f"{what}: expected {wanted}, found {_type_name(value)}", "type")
         return ok
 
@@ -338,9 +338,7 @@ def load_spec(path: str | None = None) -> Spec:
     for name in variables:
         if name in parameters:
             r.error(variables[name].loc, f"world variable {name!r} has the name of a parameter", "duplicate-name")
-    kb_steps = r.named_list(top.get("kb_steps"), loc("kb_steps"), "kb_steps", lambda d, l: KbStep(
-        d["id"], *(r.fields(d, f"kb step {d['id']!r}", {"id": _STR, "section": _STR, "text": _STR}, {})
-                   .get(k, "") for k in ("section", "text")), l))
+    kb_steps = r.named_list(top.get("kb_steps"), loc("kb_steps"), "kb_steps", lambda d, l: _read_kb_step(r, d, l))
     assumptions = r.named_list(top.get("assumptions"), loc("assumptions"), "assumptions",
                                lambda d, l: _read_assumption(r, d, l))
     guards = r.named_map(top.get("guards"), loc("guards"), "guards", _read_named(r, "guard"))
@@ -368,6 +366,11 @@ def load_spec(path: str | None = None) -> Spec:
         extra={k: top[k] for k in ("views", "properties", "domain", "description") if k in top},
         key_locs=_key_locs(data),
     )
+
+
+def _read_kb_step(r: _Reader, data: LDict, loc: Loc) -> KbStep:
+    f = r.fields(data, f"kb step {data['id']!r}", {"id": _STR, "section": _STR, "text": _STR}, {})
+    return KbStep(data["id"], f.get("section", ""), f.get("text", ""), loc)
 
 
 def _read_assumption(r: _Reader, data: LDict, loc: Loc) -> Assumption:
