@@ -15,7 +15,9 @@ from typing import Callable
 from .check import check_spec, load_checked_spec
 from .errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
 from .load import default_spec_path, load_spec
+from .output import write_atomic
 from .report import format_problems, format_scenario_result, format_spec_summary, format_trace_table
+from .review import render_review
 from .scenario import load_scenario, run_scenario, scenario_spec_path
 
 __all__ = ["main", "build_parser"]
@@ -74,6 +76,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK if failed == 0 else EXIT_FAILED
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    text = render_review(load_checked_spec(args.spec))
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _add_spec_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="?", default=None, metavar="SPEC",
                         help="spec file (default: the KMS spec, spec/kms9_subscription.yaml)")
@@ -101,6 +113,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="spec to run them on (default: the scenario's own 'spec:', else the KMS spec)")
     simulate.add_argument("-q", "--quiet", action="store_true", help="print results only, not each step")
     simulate.set_defaults(run=cmd_simulate)
+
+    review = commands.add_parser("review", help="write the spec as a Markdown document for product owners",
+                                 description="The article step by step with the transitions implementing it, the "
+                                             "decisions to sign off, the screens and the account lifecycle.")
+    _add_spec_argument(review)
+    review.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    review.set_defaults(run=cmd_review)
     return parser
 
 

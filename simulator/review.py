@@ -1,0 +1,104 @@
+"""Review material for product owners: the spec as a Markdown document, no code to read.
+
+It follows the spec's own order — the article step by step with what the app
+does at each, the decisions to sign off (with their alternatives), the screens
+as the phone shows them, the account lifecycle — and says every transition as a
+sentence built from the spec's labels and guard and effect sentences. The text
+is generated, deterministic and committed beside the spec, so a change of the
+spec shows up as a readable change of this document.
+"""
+from __future__ import annotations
+
+from .check import assumption_trace, kb_trace
+from .model import Spec, Transition
+
+__all__ = ["render_review", "describe_transition"]
+
+
+def _screen_name(spec: Spec, name: str) -> str:
+    screen = spec.screens.get(name)
+    return f"**{screen.title}** (`{name}`)" if screen else f"`{name}`"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def describe_transition(spec: Spec, t: Transition) -> str:
+    """One transition in plain words: what happens, where, where it leads, under which condition, with what effect."""
+    event = spec.events.get(t.trigger)
+    label = event.label if event else t.trigger
+    what = {"system": f"the app: **{label}**", "signal": f"signal **{label}**"}.get(
+        event.kind if event else "", f"**{label}**")
+    if t.region == "account":
+        where = "in any state" if t.sources == ("*",) else "while the subscription is " + " or ".join(
+            f"*{s}*" for s in t.sources)
+        leads = "" if t.dest is None or t.dest in t.sources else f" → becomes *{t.dest}*"
+    else:
+        sources = list(spec.screens) if t.sources == ("*",) else t.sources
+        where = "on " + " or ".join(_screen_name(spec, s) for s in sources)
+        leads = "" if t.dest is None else f" → {_screen_name(spec, t.dest)}"
+    conditions = [_sentence(spec.guards[g].doc) if g in spec.guards else g for g in t.conditions]
+    conditions += [f"not ({_sentence(spec.guards[g].doc)})" if g in spec.guards else f"not {g}" for g in t.unless]
+    when = f", if {'; and '.join(conditions)}" if conditions else ""
+    effects = [_sentence(spec.effects[e].doc) if e in spec.effects else e for e in t.effects]
+    effects += [f"tell the account: {s}" for s in t.send]
+    then = f"; then: {'; '.join(effects)}" if effects else ""
+    refs = ", ".join(list(t.kb) + list(t.assumptions))
+    return f"{what} {where}{leads}{when}{then}. _({refs}; `{t.id}`)_"
+
+
+def render_review(spec: Spec) -> str:
+    """The whole review document for ``spec`` as Markdown."""
+    out: list[str] = [f"# Review: {spec.title}", ""]
+    out.append("_Generated from the spec by `kmsflow review`; do not edit by hand — change the spec._")
+    out.append("")
+    if spec.source:
+        out += [f"- {key.replace('_', ' ')}: {value}" for key, value in spec.source.items()] + [""]
+    by_id = {t.id: t for t in spec.all_transitions()}
+
+    out += ["## Parameters and what the flow keeps track of", ""]
+    out += [f"- **{p.name}** = {p.default}: {p.doc}" for p in spec.parameters.values()]
+    for v in spec.variables.values():
+        domain = " / ".join(v.values) if v.type == "enum" else "a whole number" + (
+            f" ≥ {v.min}" if v.min is not None else "")
+        out.append(f"- **{v.name}** ({domain}; starts as {v.initial}): {v.doc}")
+    out.append("")
+
+    if spec.kb_steps:
+        out += ["## The article, step by step, and what the app does", ""]
+        section = None
+        for step_id, ids in kb_trace(spec):
+            step = spec.kb_steps[step_id]
+            if step.section != section:
+                section = step.section
+                out += [f"### {section.capitalize()}", ""]
+            out.append(f"**{step_id}** — {step.text}")
+            out.append("")
+            out += [f"- {describe_transition(spec, by_id[i])}" for i in ids] or ["- **Not implemented by any transition.**"]
+            out.append("")
+
+    if spec.assumptions:
+        out += ["## Decisions to sign off (where the article is silent)", ""]
+        for assumption_id, ids in assumption_trace(spec):
+            a = spec.assumptions[assumption_id]
+            out += [f"### {a.id}: {a.title}", "", f"- **Decision:** {a.decision}",
+                    f"- **Alternative:** {a.alternative}", f"- **Why:** {a.why}",
+                    f"- **Shapes {len(ids)} transition{'s' * (len(ids) != 1)}:** "
+                    + ", ".join(f"`{i}`" for i in ids), "- Sign-off: [ ] keep the decision  [ ] take the alternative",
+                    ""]
+
+    out += ["## The screens", "", "| screen | kind | title | shows | softkeys (left / right) |",
+            "| --- | --- | --- | --- | --- |"]
+    for s in spec.screens.values():
+        shows = s.text or ", ".join(s.items) or s.doc
+        keys = " / ".join(k or "—" for k in s.softkeys) if any(s.softkeys) else "—"
+        out.append(f"| `{s.name}` | {s.kind} | {s.title} | {shows.replace('|', '/')} | {keys} |")
+    out.append("")
+
+    if spec.account:
+        out += ["## The account lifecycle", ""]
+        out += [f"- *{name}*: {doc}" for name, doc in spec.account.states.items()] + [""]
+        out += [f"- {describe_transition(spec, t)}" for t in spec.account.transitions] + [""]
+    return "\n".join(out).rstrip() + "\n"
