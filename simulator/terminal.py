@@ -47,6 +47,11 @@ _STYLE = Style.from_dict({
 
 _HINT = ("Up/Down move, Enter choose, 1-9 number, [ ] softkeys; type: day 5, net down, net up, top up, undo, "
          "reset, save FILE, help; Ctrl-D quit")
+#: Below this many columns the session drops event names and shows only the latest step.
+_NARROW = 40
+
+#: The hint on a terminal too narrow for the whole one in two lines.
+_SHORT_HINT = "type help; Ctrl-D quits"
 
 
 def _wrap(text: str, columns: int) -> str:
@@ -74,13 +79,14 @@ class TerminalUI:
         self.message_style = ""
         self.farewell = ""
         self.buffer = Buffer(multiline=False)
-        body = Window(FormattedTextControl(self._body_fragments), wrap_lines=True)
+        # Pinned to its top: when the terminal is short, the phone stays and the last lines are cut.
+        body = Window(FormattedTextControl(self._body_fragments), wrap_lines=True, get_vertical_scroll=lambda w: 0)
         # At most half the rows, so a long help text never pushes the phone off a short terminal.
         message = Window(FormattedTextControl(self._message_fragments), wrap_lines=True, dont_extend_height=True,
                          height=lambda: Dimension(max=max(3, self.app.output.get_size().rows // 2)))
         prompt = Window(BufferControl(self.buffer, input_processors=[BeforeInput(self._prompt_fragments)]),
                         height=1)
-        hint = Window(FormattedTextControl(lambda: [("class:hint", _wrap(_HINT, self._columns()))]), wrap_lines=True,
+        hint = Window(FormattedTextControl(self._hint_fragments), wrap_lines=True,
                       dont_extend_height=True)
         self.app: Application = Application(
             layout=Layout(HSplit([body, message, prompt, hint]), focused_element=prompt),
@@ -196,9 +202,11 @@ class TerminalUI:
         return self.app.output.get_size().columns
 
     def _body_fragments(self) -> list[tuple[str, str]]:
+        """Phone, world, allowed events, steps: in that order, so a short terminal cuts the least needed."""
         session = self.session
         view = session.view
         columns = self._columns()
+        narrow = columns < _NARROW
         out: list[tuple[str, str]] = []
         actions = view.actions
         self.selected = min(self.selected, max(len(actions) - 1, 0))
@@ -207,25 +215,31 @@ class TerminalUI:
             style = {"title": "class:title", "selected": "class:selected", "softkeys": "class:softkeys"}.get(
                 line.role, "")
             out += [(style, line.text), ("", "\n")]
+        world = _wrap("World: " + format_world_line(session), columns)
+        out += [("class:heading", "World:"), ("", world[len("World:"):] + "\n")]
         out.append(("class:heading", "Allowed now:\n"))
         for index, action in enumerate(actions):
             key = f"  key {action.key}" if action.key else ""
             style = "class:selected" if index == self.selected else ""
             marker = ">" if index == self.selected else " "
-            out += [(style, f"{marker}{action.number:>2} {action.label}  ({action.event}){key}"), ("", "\n")]
+            # A narrow terminal drops the event names: the labels are what the room reads.
+            line = f"{marker}{action.number:>2} {action.label}" + ("" if narrow else f"  ({action.event})") + key
+            out += [(style, textwrap.fill(line, max(columns, 10), subsequent_indent="    ")), ("", "\n")]
         if not actions:
             out.append(("", "  nothing\n"))
-        world = _wrap("World: " + format_world_line(session), columns)
-        out += [("class:heading", "World:"), ("", world[len("World:"):] + "\n")]
         unsaved = session.unsaved_steps
         out.append(("class:heading", f"Steps: {len(session.steps)}"))
         out.append(("", (f" ({unsaved} unsaved)" if unsaved else "") + "\n"))
-        for line in format_recent_steps(session):
-            out.append(("", line + "\n"))
+        for line in format_recent_steps(session, 1 if narrow else 3):
+            out.append(("", _wrap(line, columns) + "\n"))
         return out
 
     def _message_fragments(self) -> list[tuple[str, str]]:
         return [(self.message_style, _wrap(self.message, self._columns()))] if self.message else []
+
+    def _hint_fragments(self) -> list[tuple[str, str]]:
+        columns = self._columns()
+        return [("class:hint", _wrap(_HINT if len(_HINT) <= 2 * columns - 10 else _SHORT_HINT, columns))]
 
     def _prompt_fragments(self) -> list[tuple[str, str]]:
         return [("class:prompt", "save as: " if self.leaving else "> ")]
