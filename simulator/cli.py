@@ -69,7 +69,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     else:
         session = PlaySession(spec, parse_given(spec, args.given or []))
     if args.lines or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return run_lines(session, sys.stdin, sys.stdout)
+        return run_lines(session, sys.stdin, sys.stdout, ask=input if sys.stdin.isatty() else None)
     from .terminal import run_terminal  # prompt_toolkit is only needed on a terminal
 
     return run_terminal(session)

@@ -443,22 +443,48 @@ def format_session(session: PlaySession, width: int = 80) -> str:
     return "\n".join(lines)
 
 
-def run_lines(session: PlaySession, lines: Iterable[str], out: TextIO, echo: bool = True) -> int:
-    """Drive the session from text lines (piped stdin); print each screen as plain text. Returns 0."""
+def run_lines(session: PlaySession, lines: Iterable[str], out: TextIO, echo: bool = True,
+              ask: Callable[[str], str] | None = None) -> int:
+    """Drive the session from text lines (piped stdin); print each screen as plain text. Returns 0.
+
+    ``ask`` (``input`` when a person types the lines) is used at the end, on
+    ``quit``, end of input or Ctrl-C, to offer saving unsaved steps.
+    """
     print(f"kmsflow play: {session.spec.name} (type help for the commands)", file=out)
     print(format_session(session), file=out)
-    for raw in lines:
-        line = raw.rstrip("\n")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if echo:
-            print(f"\n> {line.strip()}", file=out)
-        reply = session.handle(line)
-        if reply.message:
-            print(reply.message, file=out)
-        if reply.changed:
-            print(format_session(session), file=out)
-        if reply.quit:
-            break
-        out.flush()
+    try:
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if echo:
+                print(f"\n> {line.strip()}", file=out)
+            reply = session.handle(line)
+            if reply.message:
+                print(reply.message, file=out)
+            if reply.changed:
+                print(format_session(session), file=out)
+            out.flush()
+            if reply.quit:
+                break
+    except KeyboardInterrupt:
+        print(file=out)
+    if ask is not None and session.unsaved_steps:
+        _offer_to_save(session, ask, out)
     return 0
+
+
+def _offer_to_save(session: PlaySession, ask: Callable[[str], str], out: TextIO) -> None:
+    unsaved = session.unsaved_steps
+    while True:
+        try:
+            name = ask(f"{unsaved} unsaved step{'s' * (unsaved != 1)}. Save to file (Enter: leave without saving): ")
+        except (EOFError, KeyboardInterrupt):
+            name = ""
+        if not name.strip():
+            print(f"Left without saving {unsaved} step{'s' * (unsaved != 1)}.", file=out)
+            return
+        reply = session.save(name.strip())
+        print(reply.message, file=out)
+        if not reply.refused:
+            return

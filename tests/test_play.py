@@ -233,3 +233,27 @@ def test_session_plays_any_spec(tmp_path):
         assert reply.changed
     assert session.handle("day").refused  # this spec has no clock
     assert len(session.path) == 15
+
+
+def test_run_lines_offers_to_save_when_a_person_leaves(kms_spec, tmp_path):
+    def typed():
+        yield "1\n"
+        yield "day\n"
+        raise KeyboardInterrupt  # Ctrl-C while typing
+    answers = iter([""])  # first: Enter, leave without saving
+    (tmp_path / "f").write_text("a file, not a folder")
+    prompts: list[str] = []
+
+    def ask(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    session = PlaySession(kms_spec)
+    out = io.StringIO()
+    assert run_lines(session, typed(), out, ask=ask) == 0
+    assert prompts == ["2 unsaved steps. Save to file (Enter: leave without saving): "]
+    assert "Left without saving 2 steps." in out.getvalue()
+    answers = iter([str(tmp_path / "f" / "x.yaml"), str(tmp_path / "kept.yaml")])  # a bad path, then a good one
+    assert run_lines(session, iter(["quit\n"]), out, ask=ask) == 0
+    assert "could not save" in out.getvalue()
+    assert run_scenario(load_scenario(str(tmp_path / "kept.yaml"), kms_spec), kms_spec).passed
