@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from .model import Spec
 
-__all__ = ["Action", "PhoneView", "PhoneLine", "SOFTKEY_KEYS", "PHONE_WIDTH", "phone_view", "softkey_event",
+__all__ = ["Action", "PhoneView", "PhoneLine", "SOFTKEY_KEYS", "PHONE_WIDTH", "BODY_LINES", "phone_view", "softkey_event",
            "render_phone", "phone_text"]
 
 #: The keys that press the left and right softkeys (shown beside their labels on the softkey bar).
@@ -35,8 +35,8 @@ PHONE_WIDTH = 32
 #: The smallest phone we draw; below this the frame would leave no room for text.
 _MIN_WIDTH = 12
 
-#: Lines of body a phone always has, so the softkeys do not jump up and down between screens.
-_BODY_LINES = 4
+#: Lines of body a live phone always has, so the softkeys do not jump up and down between screens.
+BODY_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -153,11 +153,12 @@ def _fit(text: str, width: int) -> str:
 
 
 def render_phone(view: PhoneView, width: int = PHONE_WIDTH, highlighted: str | None = None,
-                 unicode: bool = False) -> list[PhoneLine]:
+                 unicode: bool = False, body_lines: int = BODY_LINES) -> list[PhoneLine]:
     """The phone drawn in ``width`` columns (at least 12): frame, title, body, softkeys.
 
     ``highlighted`` marks the menu item of that event; ``unicode`` draws the
-    frame with box-drawing characters instead of ASCII.
+    frame with box-drawing characters instead of ASCII; the body is padded to
+    at least ``body_lines`` lines.
     """
     width = max(width, _MIN_WIDTH)
     inner = width - 4  # "| " + text + " |"
@@ -176,7 +177,7 @@ def render_phone(view: PhoneView, width: int = PHONE_WIDTH, highlighted: str | N
     for item, event in zip(view.items, view.item_events):
         selected = highlighted is not None and event == highlighted
         body.append(row("selected" if selected else "item", ("> " if selected else "  ") + item))
-    body += [row("text", "")] * max(0, _BODY_LINES - len(body))
+    body += [row("text", "")] * max(0, body_lines - len(body))
     lines += body
     lines.append(rule(mid))
     left, right = view.softkeys
@@ -192,5 +193,5 @@ def render_phone(view: PhoneView, width: int = PHONE_WIDTH, highlighted: str | N
 
 
 def phone_text(view: PhoneView, width: int = PHONE_WIDTH, highlighted: str | None = None) -> str:
-    """The phone as plain ASCII text (for piped sessions and transcripts)."""
-    return "\n".join(line.text for line in render_phone(view, width, highlighted))
+    """The phone as plain ASCII text, body unpadded (for piped sessions and transcripts)."""
+    return "\n".join(line.text for line in render_phone(view, width, highlighted, body_lines=1))

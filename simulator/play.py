@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TextIO
 
@@ -27,14 +28,14 @@ from .errors import FlowRuntimeError, Loc, Problem, UsageError
 from .load import default_spec_path, did_you_mean
 from .model import Spec
 from .output import write_atomic
-from .phone import PhoneView, phone_text, phone_view, softkey_event
+from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
 from .rules import load_rules
 from .scenario import Scenario, run_scenario, validate_world_values
 from .simulate import Simulator, TraceStep
 from .world import make_world
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
-           "format_world_line", "run_lines", "scenario_yaml"]
+           "format_world_line", "format_allowed", "format_recent_steps", "run_lines", "scenario_yaml"]
 
 #: The most days one ``day N`` passes (a guard against a typo such as ``day 50000000``).
 MAX_DAYS = 10_000
@@ -316,6 +317,10 @@ class PlaySession:
             self._fire_checked(event)
 
 
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
 def describe_step(spec: Spec, step: TraceStep) -> str:
     """``press_ok: access_point -> checking_license -> price_resume [balance 10->7]`` for one step."""
     screens = [step.screen_before]
@@ -324,7 +329,7 @@ def describe_step(spec: Spec, step: TraceStep) -> str:
         if transition.region == "screens" and transition.dest and transition.dest != screens[-1]:
             screens.append(transition.dest)
     move = " -> ".join(screens) if len(screens) > 1 else f"stays on {screens[0]}"
-    changes = ", ".join(f"{k} {old}->{new}" for k, (old, new) in step.changes.items())
+    changes = ", ".join(f"{k} {_shown(old)}->{_shown(new)}" for k, (old, new) in step.changes.items())
     return f"{step.event}: {move}" + (f"  [{changes}]" if changes else "")
 
 
@@ -415,7 +420,7 @@ def scenario_yaml(session: PlaySession, path: str) -> str:
 def format_world_line(session: PlaySession) -> str:
     """``days_left=30 subscription=active ... note=-``: the world variables and the latest note."""
     world = session.world
-    return " ".join(f"{k}={'-' if v is None else v}" for k, v in world.items())
+    return " ".join(f"{k}={_shown(v)}" for k, v in world.items())
 
 
 def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
@@ -426,21 +431,26 @@ def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
             for number, step in enumerate(path[first:], start=first + 1)]
 
 
+def format_allowed(view: PhoneView, width: int = 80) -> str:
+    """``Allowed: 1 Yes (press_yes, key [); 2 No (press_no, key ]); ...`` wrapped to ``width``."""
+    parts = [f"{a.number} {a.label} ({a.event}{', key ' + a.key if a.key else ''})" for a in view.actions]
+    return textwrap.fill("Allowed: " + ("; ".join(parts) or "nothing"), width, subsequent_indent="  ",
+                         break_on_hyphens=False)
+
+
 def format_session(session: PlaySession, width: int = 80) -> str:
-    """The whole session screen as plain text: phone, allowed events, world, recent steps."""
+    """The session screen as plain text: phone, allowed events, world, step count.
+
+    The steps themselves are not repeated: a piped session prints each step as it is taken.
+    """
     view = session.view
-    lines = [phone_text(view, min(width, 32))]
-    lines.append("Allowed now:")
-    for action in view.actions:
-        key = f"  key {action.key}" if action.key else ""
-        lines.append(f"  {action.number:>2}  {action.label}  ({action.event}){key}")
-    if not view.actions:
-        lines.append("  nothing")
-    lines.append(f"World: {format_world_line(session)}")
     unsaved = session.unsaved_steps
-    lines.append(f"Steps: {len(session.steps)}" + (f" ({unsaved} unsaved)" if unsaved else ""))
-    lines += format_recent_steps(session)
-    return "\n".join(lines)
+    return "\n".join([
+        phone_text(view, min(width, PHONE_WIDTH)),
+        format_allowed(view, width),
+        f"World: {format_world_line(session)}",
+        f"Steps: {len(session.steps)}" + (f" ({unsaved} unsaved)" if unsaved else ""),
+    ])
 
 
 def run_lines(session: PlaySession, lines: Iterable[str], out: TextIO, echo: bool = True,

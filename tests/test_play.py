@@ -7,7 +7,7 @@ import os
 import pytest
 
 from simulator import UsageError, load_scenario, run_scenario
-from simulator.play import PlaySession, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
+from simulator.play import PlaySession, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
 from simulator.synthetic import synthetic_spec
 
 from conftest import SPEC_DIR
@@ -115,9 +115,11 @@ def test_session_listener_is_called_after_every_change(kms_spec):
 
 def test_session_path_shows_the_system_screens_passed(kms_spec):
     session = PlaySession(kms_spec, {"screen": "license_menu", "subscription": "cancelled"})
-    _play(session, "1", "yes", "ok")
+    replies = _play(session, "1", "yes", "ok")
     assert session.screen == "price_resume"
-    assert "press_ok: access_point -> checking_license -> price_resume" in format_session(session)
+    assert replies[-1].message == "press_ok: access_point -> checking_license -> price_resume"
+    assert format_recent_steps(session, 1) == ["   3  press_ok: access_point -> checking_license -> price_resume"]
+    assert "Steps: 3 (3 unsaved)" in format_session(session)
 
 
 SCRIPTS = {
