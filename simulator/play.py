@@ -144,7 +144,7 @@ class PlaySession:
         words = text.lower().split()
         if not words:
             return Reply()
-        if text.isdigit():
+        if re.fullmatch(r"[0-9]+", text):
             action = self.view.action(int(text))
             if action is None:
                 return self._refuse(f"there is no event number {text} here.")
@@ -349,7 +349,7 @@ def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
         loc = Loc(f"--given {pair}")
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            problems.append(Problem(loc, "error", "expected KEY=VALUE, e.g. --given balance=2", "bad-value"))
+            problems.append(Problem(loc, "error", "expected KEY=VALUE, e.g. --given balance=2 (a SPEC goes before --given)", "bad-value"))
             continue
         value = _parse_value(raw.strip())
         found = validate_world_values(spec, {key.strip(): value}, "given", allow, loc)
