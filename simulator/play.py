@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 import re
-import textwrap
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TextIO
 
@@ -217,7 +216,7 @@ class PlaySession:
             fired += 1
         self._undo_stack.append(("events", fired))
         after = self.world
-        changes = ", ".join(f"{k} {before[k]}->{after[k]}" for k in after if before[k] != after[k])
+        changes = ", ".join(f"{k}: {_shown(before[k])} -> {_shown(after[k])}" for k in after if before[k] != after[k])
         return self._changed(f"{fired} day{'s' * (fired != 1)} passed" + (f": {changes}" if changes else ""))
 
     def undo(self) -> Reply:
@@ -322,14 +321,14 @@ def _shown(value: Any) -> str:
 
 
 def describe_step(spec: Spec, step: TraceStep) -> str:
-    """``press_ok: access_point -> checking_license -> price_resume [balance 10->7]`` for one step."""
+    """``press_yes: price_subscribe -> charging -> note_activated  [balance: 5 -> 2, ...]`` for one step."""
     screens = [step.screen_before]
     for transition_id in step.taken:
         transition = spec.transition(transition_id)
         if transition.region == "screens" and transition.dest and transition.dest != screens[-1]:
             screens.append(transition.dest)
     move = " -> ".join(screens) if len(screens) > 1 else f"stays on {screens[0]}"
-    changes = ", ".join(f"{k} {_shown(old)}->{_shown(new)}" for k, (old, new) in step.changes.items())
+    changes = ", ".join(f"{k}: {_shown(old)} -> {_shown(new)}" for k, (old, new) in step.changes.items())
     return f"{step.event}: {move}" + (f"  [{changes}]" if changes else "")
 
 
@@ -432,10 +431,15 @@ def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
 
 
 def format_allowed(view: PhoneView, width: int = 80) -> str:
-    """``Allowed: 1 Yes (press_yes, key [); 2 No (press_no, key ]); ...`` wrapped to ``width``."""
+    """``Allowed: 1 Yes (press_yes, key [); 2 No (press_no, key ]); ...``, wrapped between events."""
     parts = [f"{a.number} {a.label} ({a.event}{', key ' + a.key if a.key else ''})" for a in view.actions]
-    return textwrap.fill("Allowed: " + ("; ".join(parts) or "nothing"), width, subsequent_indent="  ",
-                         break_on_hyphens=False)
+    lines = ["Allowed:"]
+    for index, part in enumerate(parts or ["nothing"]):
+        part += ";" if index < len(parts) - 1 else ""
+        if len(lines[-1]) + 1 + len(part) > width and lines[-1].strip():
+            lines.append(" ")
+        lines[-1] += " " + part
+    return "\n".join(lines)
 
 
 def format_session(session: PlaySession, width: int = 80) -> str:

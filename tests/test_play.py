@@ -7,7 +7,7 @@ import os
 import pytest
 
 from simulator import UsageError, load_scenario, run_scenario
-from simulator.play import PlaySession, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
+from simulator.play import PlaySession, format_allowed, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
 from simulator.synthetic import synthetic_spec
 
 from conftest import SPEC_DIR
@@ -259,3 +259,13 @@ def test_run_lines_offers_to_save_when_a_person_leaves(kms_spec, tmp_path):
     assert run_lines(session, iter(["quit\n"]), out, ask=ask) == 0
     assert "could not save" in out.getvalue()
     assert run_scenario(load_scenario(str(tmp_path / "kept.yaml"), kms_spec), kms_spec).passed
+
+
+@pytest.mark.parametrize("width", [20, 40, 80])
+def test_format_allowed_wraps_between_events_only(kms_spec, width):
+    session = PlaySession(kms_spec, {"screen": "access_point", "subscription": "none", "days_left": 0})
+    text = format_allowed(session.view, width)
+    for line in text.splitlines():
+        assert line.count("(") == line.count(")"), line
+    assert "2 Cancel (press_cancel, key ])" in text
+    assert text.startswith("Allowed: 1 OK (press_ok, key [)")

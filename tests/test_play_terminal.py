@@ -156,7 +156,7 @@ def test_terminal_days_pass_until_the_automatic_payment_and_undo_restores_the_ba
     s.send("day" + ENTER, expect_steps=3)
     assert s.world() | {"note": "-"} == {"days_left": "32", "subscription": "active", "balance": "7",
                                          "network": "up", "charges": "1", "note": "-"}
-    assert "days_left 3->32, balance 10->7, charges 0->1" in s.text()
+    assert "days_left: 3 -> 32, balance: 10 -> 7, charges: 0 -> 1" in " ".join(s.text().split())
     s.send("undo" + ENTER, expect_steps=2)
     assert (s.world()["days_left"], s.world()["balance"], s.world()["charges"]) == ("3", "10", "0")
 
