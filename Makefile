@@ -9,13 +9,14 @@ PY      = $(VENV)/bin/python
 KMSFLOW = $(VENV)/bin/kmsflow
 SPEC   ?= spec/kms9_subscription.yaml
 
-.PHONY: help setup test demo check review clean
+.PHONY: help setup test demo check review clean play
 
 help:
 	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/ (subfolders too)"
 	@echo "make test      set up and run the test suite"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
 	@echo "make review    regenerate spec/kms9_subscription.review.md, the document for product owners"
+	@echo "make play      play the KMS flow interactively (kmsflow play; type help in the session)"
 	@echo "make clean     remove the virtualenv and caches"
 
 # The virtualenv is rebuilt when pyproject.toml changes.
@@ -57,6 +58,8 @@ check: setup
 # The review document for product owners, generated beside the spec (a test keeps it fresh).
 review: setup
 	$(KMSFLOW) review $(SPEC) -o spec/kms9_subscription.review.md
+play: setup
+	$(KMSFLOW) play $(SPEC)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -5,12 +5,16 @@ The library API the CLI is a thin layer over::
     spec = load_checked_spec("spec/kms9_subscription.yaml")   # load + check, SpecError on errors
     sim = Simulator(spec, {"balance": 0})                      # fire events, read screen and world
     result = run_scenario(load_scenario(path, spec), spec)     # scripted scenarios
+    session = PlaySession(spec, {"balance": 2})                # the interactive session's core
+    session.handle("select_additional"); session.handle("day 3"); session.save("s.yaml")
 """
 from .check import assumption_trace, check_spec, kb_trace, load_checked_spec
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
 from .load import default_spec_path, load_spec
 from .machine import Flow, build_flow
 from .model import Spec
+from .phone import PhoneView, phone_view
+from .play import PlaySession
 from .scenario import Scenario, ScenarioResult, load_scenario, run_scenario
 from .simulate import Simulator, TraceStep
 from .world import World, make_world
@@ -19,5 +23,5 @@ __all__ = [
     "assumption_trace", "check_spec", "kb_trace", "load_checked_spec", "FlowRuntimeError", "KmsflowError", "Loc",
     "Problem", "ScenarioError", "SpecError", "UsageError", "default_spec_path", "load_spec", "Flow", "build_flow",
     "Spec", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "Simulator", "TraceStep", "World",
-    "make_world",
+    "make_world", "PhoneView", "phone_view", "PlaySession",
 ]

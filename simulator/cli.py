@@ -86,6 +86,23 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_play(args: argparse.Namespace) -> int:
+    from .play import PlaySession, parse_given, run_lines, session_from_scenario
+
+    spec_path = args.spec or (scenario_spec_path(args.from_scenario) if args.from_scenario else None) \
+        or default_spec_path()
+    spec = load_checked_spec(spec_path)
+    if args.from_scenario:
+        session = session_from_scenario(load_scenario(args.from_scenario, spec), spec)
+    else:
+        session = PlaySession(spec, parse_given(spec, args.given or []))
+    if args.lines or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return run_lines(session, sys.stdin, sys.stdout, ask=input if sys.stdin.isatty() else None)
+    from .terminal import run_terminal  # prompt_toolkit is only needed on a terminal
+
+    return run_terminal(session)
+
+
 def _add_spec_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="?", default=None, metavar="SPEC",
                         help="spec file (default: the KMS spec, spec/kms9_subscription.yaml)")
@@ -120,6 +137,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_spec_argument(review)
     review.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     review.set_defaults(run=cmd_review)
+    play = commands.add_parser(
+        "play", help="play the flow like the phone: screens, softkeys, world controls, undo, save",
+        description="An interactive session on the spec: the S60 screen with its softkeys, the events allowed "
+                    "now (numbered), the world and the last steps. Choose with a number, or the arrow keys and "
+                    "Enter; [ and ] press the left and right softkeys; type commands such as 'day 5', "
+                    "'net down', 'top up', 'undo', 'save FILE' (type 'help' in the session). When stdin is not "
+                    "a terminal, lines are read from it and each screen is printed as plain text.",
+        epilog="Example: printf 'select_additional\\nselect_license\\nsave s.yaml\\nquit\\n' | kmsflow play")
+    _add_spec_argument(play)
+    start = play.add_mutually_exclusive_group()
+    start.add_argument("--given", nargs="+", metavar="KEY=VALUE",
+                       help="the starting world, as in a scenario's given (e.g. balance=2 days_left=0 "
+                            "subscription=none screen=license_menu price=5)")
+    start.add_argument("--from", dest="from_scenario", metavar="SCENARIO",
+                       help="start at the end of this scenario (its steps are kept, so a save replays them)")
+    play.add_argument("--lines", action="store_true",
+                      help="read lines and print plain text even on a terminal (as when piped)")
+    play.set_defaults(run=cmd_play)
     return parser
 
 

@@ -1,0 +1,504 @@
+"""The interactive session: play a spec like the phone, with world controls, undo and save.
+
+One core, :class:`PlaySession`, takes every input as a line of text (an event
+name, a number from the list of allowed events, a softkey, or a world command)
+and answers with a :class:`Reply`. Two drivers use it: :func:`run_lines` for
+piped input (prints each screen as plain text) and the terminal UI in
+:mod:`simulator.terminal` (keys, arrows, a live screen).
+
+World controls are the spec's own environment events (``network_down``,
+``network_up``, ``top_up``, ``day_passes``), fired like any event, so the
+trace records them and a saved session replays them.
+
+Anything that wants to follow the session (a live diagram, say) registers with
+:meth:`PlaySession.add_listener` and is called with the session after every
+change; :attr:`PlaySession.path` is the path taken so far.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, TextIO
+
+import yaml
+
+from .errors import FlowRuntimeError, Loc, Problem, UsageError
+from .load import default_spec_path, did_you_mean
+from .model import Spec
+from .output import write_atomic
+from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
+from .rules import load_rules
+from .scenario import Scenario, run_scenario, validate_world_values
+from .simulate import Simulator, TraceStep
+from .world import make_world
+
+__all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
+           "format_world_line", "format_allowed", "format_recent_steps", "run_lines", "scenario_yaml"]
+
+#: The most days one ``day N`` passes (a guard against a typo such as ``day 50000000``).
+MAX_DAYS = 10_000
+
+#: The commands besides events, as the help shows them: (syntax, what it does).
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("NUMBER", "choose the allowed event with that number"),
+    ("EVENT", "send an event by name (press_yes) or by label (yes, open the app)"),
+    ("[  or  left", "press the left softkey"),
+    ("]  or  right", "press the right softkey"),
+    ("day [N]", "pass one day, or N days (the spec's day_passes, N times)"),
+    ("net down / net up", "lose / get back the connection to the server"),
+    ("top up", "put one price onto the phone account"),
+    ("undo", "step back over the last action (events and world changes alike)"),
+    ("reset", "go back to where the session started (undo brings the steps back)"),
+    ("save FILE", "write the session as a scenario that `kmsflow simulate FILE` replays"),
+    ("help", "show this help"),
+    ("quit", "end the session"),
+)
+
+# World commands: command words -> the spec's environment event they fire.
+_WORLD_COMMANDS = {("net", "down"): "network_down", ("network", "down"): "network_down",
+                   ("net", "up"): "network_up", ("network", "up"): "network_up",
+                   ("top", "up"): "top_up", ("topup",): "top_up"}
+
+
+@dataclass
+class Reply:
+    """What the session says back to one input line."""
+
+    message: str = ""
+    changed: bool = False  # the screen or the world changed: draw it again
+    refused: bool = False  # the input was not accepted and changed nothing
+    quit: bool = False
+
+
+class PlaySession:
+    """A spec being played from a given world: the state, the steps taken, undo, save.
+
+    ``start_steps`` are replayed first (``--from SCENARIO``): they become part
+    of the path, so a later save replays from the same given world.
+    Raises FlowRuntimeError if ``start_steps`` make the spec stuck.
+    """
+
+    def __init__(self, spec: Spec, given: dict[str, Any] | None = None, start_steps: Iterable[str] = (),
+                 name: str = "played session"):
+        self.spec = spec
+        self.name = name
+        self.given_values = dict(given or {})
+        self._listeners: list[Callable[[PlaySession], None]] = []
+        self.sim = Simulator(spec, self.given_values)
+        # Each entry undoes one action: ("events", count) or ("reset", steps, undo entries before it).
+        self._undo_stack: list[tuple] = []
+        self.steps: list[str] = []
+        for event in start_steps:
+            self._fire_checked(event)
+            self._undo_stack.append(("events", 1))
+        self.start_steps = list(self.steps)
+        self._start_undo = list(self._undo_stack)
+        self.saved_steps = list(self.steps)  # the steps a file already holds (the scenario we started from)
+        self.saved_to: str | None = None
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def screen(self) -> str:
+        return self.sim.screen
+
+    @property
+    def world(self) -> dict[str, Any]:
+        return self.sim.world
+
+    @property
+    def view(self) -> PhoneView:
+        """The phone's view of the current screen."""
+        return phone_view(self.spec, self.sim.screen, self.sim.allowed_events())
+
+    @property
+    def path(self) -> list[TraceStep]:
+        """Every accepted step from the given world to now (system steps are in each step's ``taken``)."""
+        return [step for step in self.sim.trace if step.accepted]
+
+    @property
+    def unsaved_steps(self) -> int:
+        """Steps taken since the last save (or since the scenario the session started from)."""
+        common = 0
+        for mine, saved in zip(self.steps, self.saved_steps):
+            if mine != saved:
+                break
+            common += 1
+        return len(self.steps) - common
+
+    def add_listener(self, callback: Callable[["PlaySession"], None], call_now: bool = True) -> None:
+        """Call ``callback(session)`` after every change (and now, unless ``call_now`` is false)."""
+        self._listeners.append(callback)
+        if call_now:
+            callback(self)
+
+    # -- acting --------------------------------------------------------------------
+    def handle(self, line: str, highlighted: str | None = None) -> Reply:
+        """Carry out one input line; ``highlighted`` is the event the UI's selection is on (for Select).
+
+        Never raises for bad input: a refused or unknown input returns a Reply
+        that explains itself and changes nothing.
+        """
+        text = line.strip()
+        words = text.lower().split()
+        if not words:
+            return Reply()
+        if re.fullmatch(r"[0-9]+", text):
+            action = self.view.action(int(text))
+            if action is None:
+                return self._refuse(f"there is no event number {text} here.")
+            return self.fire(action.event)
+        if text in ("[", "]") or words == ["left"] or words == ["right"]:
+            side = 0 if text == "[" or words == ["left"] else 1
+            event = softkey_event(self.spec, self.view, side, highlighted)
+            if event is None:
+                label = self.view.softkeys[side]
+                what = f"the {('left', 'right')[side]} softkey"
+                return self._refuse(f"{what} ({label}) does nothing here." if label else f"{what} is blank here.")
+            return self.fire(event)
+        head, rest = words[0], words[1:]
+        if head in ("day", "days"):
+            if not rest:
+                return self.pass_days(1)
+            if len(rest) == 1 and rest[0].isdigit() and 1 <= int(rest[0]) <= MAX_DAYS:
+                return self.pass_days(int(rest[0]))
+            return self._refuse(f"'{text}': day takes a number of days from 1 to {MAX_DAYS}, e.g. 'day 5'.")
+        if tuple(words) in _WORLD_COMMANDS:
+            return self.fire(_WORLD_COMMANDS[tuple(words)])
+        if words in (["undo"], ["u"]):
+            return self.undo()
+        if words == ["reset"]:
+            return self.reset()
+        if words in (["help"], ["h"], ["?"]):
+            return Reply(self.help_text())
+        if words in (["quit"], ["q"]):
+            return Reply(quit=True)
+        if head == "save":
+            path = text.split(None, 1)[1].strip() if len(words) > 1 else ""
+            return self.save(path) if path else self._refuse("save needs a file name, e.g. 'save session.yaml'.")
+        event = self._event_named(text)
+        if event is None:
+            known = list(self.spec.events) + ["day", "net down", "net up", "top up", "undo", "reset", "save",
+                                              "help", "quit"]
+            return self._refuse(f"unknown input '{text}'{did_you_mean(text, known)}; type help for the commands.")
+        return self.fire(event)
+
+    def fire(self, event: str) -> Reply:
+        """Send one user or environment event; refused (changing nothing) when it is not allowed here."""
+        kind = self.spec.events[event].kind if event in self.spec.events else None
+        if kind not in ("user", "environment"):
+            why = (f"{event} is a {kind} event: the app sends it by itself." if kind else f"unknown event {event}.")
+            return self._refuse(why)
+        if not self.sim.is_allowed(event):
+            return self._refuse(f"{event} is not allowed on {self.view.title} ({self.screen}).")
+        step = self._fire_guarded([event])
+        if isinstance(step, Reply):
+            return step
+        self._undo_stack.append(("events", 1))
+        return self._changed(describe_step(self.spec, step))
+
+    def pass_days(self, days: int) -> Reply:
+        """Pass ``days`` days (the spec's ``day_passes``), undone as one action."""
+        event = "day_passes"
+        if event not in self.spec.events or not self.sim.is_allowed(event):
+            return self._refuse("days do not pass in this spec (it has no day_passes event)." if event not in
+                                self.spec.events else f"{event} is not allowed on {self.screen}.")
+        before = self.world
+        fired = 0
+        for _ in range(days):
+            if not self.sim.is_allowed(event):
+                break
+            step = self._fire_guarded([event])
+            if isinstance(step, Reply):
+                if fired:
+                    self._undo_stack.append(("events", fired))
+                return step
+            fired += 1
+        self._undo_stack.append(("events", fired))
+        after = self.world
+        changes = ", ".join(f"{k}: {_shown(before[k])} -> {_shown(after[k])}" for k in after if before[k] != after[k])
+        return self._changed(f"{fired} day{'s' * (fired != 1)} passed" + (f": {changes}" if changes else ""))
+
+    def undo(self) -> Reply:
+        """Step back over the last action: an event, a ``day N``, or a reset."""
+        if not self._undo_stack:
+            return self._refuse("nothing to undo: this is where the session started.")
+        entry = self._undo_stack.pop()
+        if entry[0] == "events":
+            for _ in range(entry[1]):
+                self.sim.undo()
+                undone = self.steps.pop()
+            what = f"undid {undone}" + (f" x{entry[1]}" if entry[1] > 1 else "")
+        else:
+            _, steps, undo_stack = entry
+            self._replay(steps)
+            self._undo_stack = undo_stack
+            what = "undid the reset"
+        return self._changed(what)
+
+    def reset(self) -> Reply:
+        """Go back to where the session started; undo brings the steps back."""
+        entry = ("reset", list(self.steps), list(self._undo_stack))
+        self._replay(self.start_steps)
+        self._undo_stack = list(self._start_undo) + [entry]
+        return self._changed("back to the start of the session")
+
+    def save(self, path: str) -> Reply:
+        """Write the steps so far as a scenario file (written atomically; refused with no steps)."""
+        if not self.steps:
+            return self._refuse("nothing to save yet: no steps taken.")
+        try:
+            write_atomic(path, scenario_yaml(self, path))
+        except OSError as exc:
+            return self._refuse(f"could not save to {path}: {exc.strerror or exc}.")
+        self.saved_steps = list(self.steps)
+        self.saved_to = path
+        return Reply(f"saved {len(self.steps)} steps to {path}; replay with: kmsflow simulate {path}")
+
+    # -- help ----------------------------------------------------------------------
+    def allowed_text(self) -> str:
+        """The allowed events, numbered, on one line."""
+        return "; ".join(f"{a.number} {a.label} ({a.event})" for a in self.view.actions) or "nothing"
+
+    def help_text(self) -> str:
+        width = max(len(syntax) for syntax, _ in COMMANDS)
+        lines = ["Type a line (or use the keys in the terminal):"]
+        lines += [f"  {syntax.ljust(width)}  {what}" for syntax, what in COMMANDS]
+        parameters = ", ".join(f"{k}={v}" for k, v in self.sim.parameters.items())
+        if parameters:
+            lines.append(f"Parameters: {parameters}")
+        lines.append(f"Allowed here: {self.allowed_text()}")
+        return "\n".join(lines)
+
+    # -- inside --------------------------------------------------------------------
+    def _event_named(self, text: str) -> str | None:
+        if text in self.spec.events:
+            return text
+        lowered = text.lower()
+        if lowered in self.spec.events:
+            return lowered
+        # A label ("Yes", "open the app"); several events may share one, so prefer the one allowed here.
+        matches = [name for name, e in self.spec.events.items() if e.label.lower() == lowered]
+        allowed = [name for name in matches if self.sim.is_allowed(name)]
+        return (allowed or matches or [None])[0]
+
+    def _refuse(self, why: str) -> Reply:
+        return Reply(f"Refused: {why} Nothing changed. Allowed here: {self.allowed_text()}", refused=True)
+
+    def _changed(self, message: str) -> Reply:
+        for callback in self._listeners:
+            callback(self)
+        return Reply(message, changed=True)
+
+    def _fire_checked(self, event: str) -> TraceStep:
+        step = self.sim.fire(event)
+        if not step.accepted:
+            raise FlowRuntimeError(f"{event} is not allowed on {step.screen_before}")
+        self.steps.append(event)
+        return step
+
+    def _fire_guarded(self, events: list[str]) -> TraceStep | Reply:
+        """Fire; if the spec gets stuck, put everything back as it was and say why."""
+        steps_before = list(self.steps)
+        try:
+            step = None
+            for event in events:
+                step = self._fire_checked(event)
+            return step
+        except FlowRuntimeError as exc:
+            self._replay(steps_before)
+            return Reply(f"Refused: the spec got stuck: {exc}. Nothing changed.", refused=True)
+
+    def _replay(self, steps: list[str]) -> None:
+        self.sim = Simulator(self.spec, self.given_values)
+        self.steps = []
+        for event in steps:
+            self._fire_checked(event)
+
+
+def _shown(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def describe_step(spec: Spec, step: TraceStep) -> str:
+    """``press_yes: price_subscribe -> charging -> note_activated  [balance: 5 -> 2, ...]`` for one step."""
+    screens = [step.screen_before]
+    for transition_id in step.taken:
+        transition = spec.transition(transition_id)
+        if transition.region == "screens" and transition.dest and transition.dest != screens[-1]:
+            screens.append(transition.dest)
+    move = " -> ".join(screens) if len(screens) > 1 else f"stays on {screens[0]}"
+    changes = ", ".join(f"{k}: {_shown(old)} -> {_shown(new)}" for k, (old, new) in step.changes.items())
+    return f"{step.event}: {move}" + (f"  [{changes}]" if changes else "")
+
+
+# -- starting a session ---------------------------------------------------------------
+def _parse_value(text: str) -> Any:
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    return None if text in ("null", "~") else text
+
+
+def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
+    """``["balance=2", "days_left=0"]`` -> a validated given world; raises UsageError naming each bad pair."""
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    allow = {"screen", "note"} | set(spec.parameters)
+    for pair in pairs:
+        loc = Loc(f"--given {pair}")
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            problems.append(Problem(loc, "error", "expected KEY=VALUE, e.g. --given balance=2 (a SPEC goes before --given)", "bad-value"))
+            continue
+        value = _parse_value(raw.strip())
+        found = validate_world_values(spec, {key.strip(): value}, "given", allow, loc)
+        problems += found
+        if not found:
+            values[key.strip()] = value
+    if not problems:
+        guards = load_rules(spec.rules).guards
+        world = make_world(spec, {k: v for k, v in values.items() if k != "screen"})
+        problems += [Problem(Loc("--given"), "error", f"this world cannot occur: {spec.guards[name].doc} ({name})",
+                             "bad-value") for name in spec.constraints if not guards[name](world)]
+    if problems:
+        raise UsageError(problems)
+    return values
+
+
+def session_from_scenario(scenario: Scenario, spec: Spec) -> PlaySession:
+    """A session that starts at the end of ``scenario``; raises UsageError when the scenario fails."""
+    result = run_scenario(scenario, spec)
+    if not result.passed:
+        raise UsageError([Problem(Loc(scenario.path), "error", f"--from: the scenario fails, so it has no end to "
+                                  f"start from: {failure}", "scenario-fails") for failure in result.failures])
+    steps = [event for step in scenario.steps if not step.refused for event in [step.event] * step.repeat]
+    return PlaySession(spec, scenario.given, steps, name=f"{scenario.name}, then played on")
+
+
+# -- saving ---------------------------------------------------------------------------
+def _flow(value: Any) -> str:
+    """One YAML value on one line (flow style), quoted where YAML needs it."""
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip().removesuffix(
+        "\n...").strip()
+
+
+def _compressed_steps(steps: list[str]) -> list[Any]:
+    """Runs of one event become ``{event: E, repeat: N}`` (a ``day 30`` stays one line)."""
+    out: list[Any] = []
+    for event in steps:
+        last = out[-1] if out else None
+        if isinstance(last, dict) and last["event"] == event:
+            last["repeat"] += 1
+        elif last == event:
+            out[-1] = {"event": event, "repeat": 2}
+        else:
+            out.append(event)
+    return out
+
+
+def scenario_yaml(session: PlaySession, path: str) -> str:
+    """The session so far as a scenario file (given world, steps, current screen and world as expect)."""
+    spec = session.spec
+    given = {k: v for k, v in session.sim.given.items() if not (k == "note" and v is None)}
+    defaults = {name: p.default for name, p in spec.parameters.items()}
+    given.update({k: v for k, v in session.sim.parameters.items() if v != defaults[k]})
+    expect = {"screen": session.screen, **session.world}
+    lines = ["# Saved by kmsflow play. Replay it with: kmsflow simulate " + os.path.basename(path),
+             f"name: {_flow(session.name)}"]
+    if os.path.realpath(spec.path) != os.path.realpath(default_spec_path()):
+        folder = os.path.dirname(os.path.abspath(path))
+        lines.append(f"spec: {_flow(os.path.relpath(os.path.abspath(spec.path), folder))}")
+    lines.append(f"given: {_flow(given)}")
+    lines.append("steps:")
+    lines += [f"  - {_flow(step)}" for step in _compressed_steps(session.steps)]
+    lines.append(f"expect: {_flow(expect)}")
+    return "\n".join(lines) + "\n"
+
+
+# -- drawing as text ------------------------------------------------------------------
+def format_world_line(session: PlaySession) -> str:
+    """``days_left=30 subscription=active ... note=-``: the world variables and the latest note."""
+    world = session.world
+    return " ".join(f"{k}={_shown(v)}" for k, v in world.items())
+
+
+def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
+    """The last ``count`` steps, numbered, each with the screens it passed through."""
+    path = session.path
+    first = max(0, len(path) - count)
+    return [f"{number:>4}  {describe_step(session.spec, step)}"
+            for number, step in enumerate(path[first:], start=first + 1)]
+
+
+def format_allowed(view: PhoneView, width: int = 80) -> str:
+    """``Allowed: 1 Yes (press_yes, key [); 2 No (press_no, key ]); ...``, wrapped between events."""
+    parts = [f"{a.number} {a.label} ({a.event}{', key ' + a.key if a.key else ''})" for a in view.actions]
+    lines = ["Allowed:"]
+    for index, part in enumerate(parts or ["nothing"]):
+        part += ";" if index < len(parts) - 1 else ""
+        if len(lines[-1]) + 1 + len(part) > width and lines[-1].strip():
+            lines.append(" ")
+        lines[-1] += " " + part
+    return "\n".join(lines)
+
+
+def format_session(session: PlaySession, width: int = 80) -> str:
+    """The session screen as plain text: phone, allowed events, world, step count.
+
+    The steps themselves are not repeated: a piped session prints each step as it is taken.
+    """
+    view = session.view
+    unsaved = session.unsaved_steps
+    return "\n".join([
+        phone_text(view, min(width, PHONE_WIDTH)),
+        format_allowed(view, width),
+        f"World: {format_world_line(session)}",
+        f"Steps: {len(session.steps)}" + (f" ({unsaved} unsaved)" if unsaved else ""),
+    ])
+
+
+def run_lines(session: PlaySession, lines: Iterable[str], out: TextIO, echo: bool = True,
+              ask: Callable[[str], str] | None = None) -> int:
+    """Drive the session from text lines (piped stdin); print each screen as plain text. Returns 0.
+
+    ``ask`` (``input`` when a person types the lines) is used at the end, on
+    ``quit``, end of input or Ctrl-C, to offer saving unsaved steps.
+    """
+    print(f"kmsflow play: {session.spec.name} (type help for the commands)", file=out)
+    print(format_session(session), file=out)
+    try:
+        for raw in lines:
+            line = raw.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if echo:
+                print(f"\n> {line.strip()}", file=out)
+            reply = session.handle(line)
+            if reply.message:
+                print(reply.message, file=out)
+            if reply.changed:
+                print(format_session(session), file=out)
+            out.flush()
+            if reply.quit:
+                break
+    except KeyboardInterrupt:
+        print(file=out)
+    if ask is not None and session.unsaved_steps:
+        _offer_to_save(session, ask, out)
+    return 0
+
+
+def _offer_to_save(session: PlaySession, ask: Callable[[str], str], out: TextIO) -> None:
+    unsaved = session.unsaved_steps
+    while True:
+        try:
+            name = ask(f"{unsaved} unsaved step{'s' * (unsaved != 1)}. Save to file (Enter: leave without saving): ")
+        except (EOFError, KeyboardInterrupt):
+            name = ""
+        if not name.strip():
+            print(f"Left without saving {unsaved} step{'s' * (unsaved != 1)}.", file=out)
+            return
+        reply = session.save(name.strip())
+        print(reply.message, file=out)
+        if not reply.refused:
+            return
