@@ -9,12 +9,14 @@ PY      = $(VENV)/bin/python
 KMSFLOW = $(VENV)/bin/kmsflow
 SPEC   ?= spec/kms9_subscription.yaml
 
-.PHONY: help setup test demo check clean
+.PHONY: help setup test demo check clean diagrams bench
 
 help:
 	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/"
 	@echo "make test      set up and run the test suite"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
+	@echo "make diagrams  regenerate diagrams/ from the KMS spec (every view: .dot .svg .png .mmd)"
+	@echo "make bench     time rendering, and Graphviz layout of synthetic specs (prints a table)"
 	@echo "make clean     remove the virtualenv and caches"
 
 # The virtualenv is rebuilt when pyproject.toml changes.
@@ -47,6 +49,13 @@ demo: setup
 
 check: setup
 	$(KMSFLOW) check --trace $(SPEC)
+
+# The committed diagrams/ must equal what the spec produces (tests/test_diagram_files.py checks .dot/.mmd).
+diagrams: setup
+	$(KMSFLOW) diagram $(SPEC) -o diagrams
+
+bench: setup
+	$(PY) bench/bench_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
