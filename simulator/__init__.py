@@ -5,6 +5,8 @@ The library API the CLI is a thin layer over::
     spec = load_checked_spec("spec/kms9_subscription.yaml")   # load + check, SpecError on errors
     sim = Simulator(spec, {"balance": 0})                      # fire events, read screen and world
     result = run_scenario(load_scenario(path, spec), spec)     # scripted scenarios
+    views = load_views(spec)                                   # the diagrams the spec declares
+    files = diagram_files(spec, views, DiagramRequest(views.views))  # name -> .dot/.svg/.png/.mmd content
 """
 from .check import assumption_trace, check_spec, kb_trace, load_checked_spec
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
@@ -12,12 +14,15 @@ from .load import default_spec_path, load_spec
 from .machine import Flow, build_flow
 from .model import Spec
 from .scenario import Scenario, ScenarioResult, load_scenario, run_scenario
+from .diagrams import DiagramRequest, diagram_files
+from .overlay import coverage_of_results, path_of_result
 from .simulate import Simulator, TraceStep
+from .views import load_views
 from .world import World, make_world
 
 __all__ = [
     "assumption_trace", "check_spec", "kb_trace", "load_checked_spec", "FlowRuntimeError", "KmsflowError", "Loc",
     "Problem", "ScenarioError", "SpecError", "UsageError", "default_spec_path", "load_spec", "Flow", "build_flow",
     "Spec", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "Simulator", "TraceStep", "World",
-    "make_world",
+    "make_world", "DiagramRequest", "diagram_files", "coverage_of_results", "path_of_result", "load_views",
 ]

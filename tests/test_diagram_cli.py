@@ -195,3 +195,14 @@ def test_diagram_highlight_and_coverage_together_is_refused(capsys, tmp_path):
     code, _, err = _run(capsys, "diagram", "-o", str(tmp_path / "out"), "--highlight", "a.yaml", "--coverage", "b.yaml")
     assert code == 2 and "not allowed with" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_diagram_highlight_of_a_failing_scenario_draws_it_and_exits_1(capsys, tmp_path):
+    scenario = tmp_path / "wrong.yaml"
+    scenario.write_text("name: wrong expectation\nsteps: [select_additional]\nexpect: {screen: license_menu}\n")
+    code, _, err = _run(capsys, "diagram", "-o", str(tmp_path / "out"), "--format", "dot", "--highlight",
+                        str(scenario))
+    assert code == 1 and "failed" in err
+    dot = parse_dot((tmp_path / "out" / "overview.path-wrong.dot").read_text())
+    assert dot.edges["edge:main_menu.select_additional@main_menu"]["class"] == "path step-1"
+    assert "FAILED" in dot.graph["label"]

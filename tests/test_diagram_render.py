@@ -131,3 +131,11 @@ def test_choose_engine_switches_large_specs_to_sfdp(kms_spec, tmp_path):
     diagram = build_diagram(big, big_views, big_views.views[0])
     assert choose_engine(diagram) == "sfdp"
     assert "layout=sfdp" in render_dot(diagram)
+
+
+def test_graphviz_renders_a_large_sfdp_diagram_without_warnings(tmp_path):
+    big = synthetic_spec(str(tmp_path / "big.yaml"), 100)
+    views = load_views(big)
+    source = render_dot(build_diagram(big, views, views.views[0]))
+    run = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == ""
