@@ -9,7 +9,7 @@ PY      = $(VENV)/bin/python
 KMSFLOW = $(VENV)/bin/kmsflow
 SPEC   ?= spec/kms9_subscription.yaml
 
-.PHONY: help setup test demo check review clean play
+.PHONY: help setup test demo check review clean play diagrams bench
 
 help:
 	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/ (subfolders too)"
@@ -17,6 +17,8 @@ help:
 	@echo "make check     check the KMS spec and list article steps with their transitions"
 	@echo "make review    regenerate spec/kms9_subscription.review.md, the document for product owners"
 	@echo "make play      play the KMS flow interactively (kmsflow play; type help in the session)"
+	@echo "make diagrams  regenerate diagrams/ from the KMS spec (every view: .dot .svg .png .mmd)"
+	@echo "make bench     time rendering, and Graphviz layout of synthetic specs (prints a table)"
 	@echo "make clean     remove the virtualenv and caches"
 
 # The virtualenv is rebuilt when pyproject.toml changes.
@@ -60,6 +62,12 @@ review: setup
 	$(KMSFLOW) review $(SPEC) -o spec/kms9_subscription.review.md
 play: setup
 	$(KMSFLOW) play $(SPEC)
+# The committed diagrams/ must equal what the spec produces (tests/test_diagram_files.py checks .dot/.mmd).
+diagrams: setup
+	$(KMSFLOW) diagram $(SPEC) -o diagrams
+
+bench: setup
+	$(PY) bench/bench_render.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -7,6 +7,8 @@ The library API the CLI is a thin layer over::
     result = run_scenario(load_scenario(path, spec), spec)     # scripted scenarios
     session = PlaySession(spec, {"balance": 2})                # the interactive session's core
     session.handle("select_additional"); session.handle("day 3"); session.save("s.yaml")
+    views = load_views(spec)                                   # the diagrams the spec declares
+    files = diagram_files(spec, views, DiagramRequest(views.views))  # name -> .dot/.svg/.png/.mmd content
 """
 from .check import assumption_trace, check_spec, kb_trace, load_checked_spec
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
@@ -15,13 +17,17 @@ from .machine import Flow, build_flow
 from .model import Spec
 from .phone import PhoneView, phone_view
 from .play import PlaySession
+from .diagrams import DiagramRequest, diagram_files
+from .overlay import coverage_of_results, path_of_result
 from .scenario import Scenario, ScenarioResult, load_scenario, run_scenario
 from .simulate import Simulator, TraceStep
+from .views import load_views
 from .world import World, make_world
 
 __all__ = [
     "assumption_trace", "check_spec", "kb_trace", "load_checked_spec", "FlowRuntimeError", "KmsflowError", "Loc",
     "Problem", "ScenarioError", "SpecError", "UsageError", "default_spec_path", "load_spec", "Flow", "build_flow",
     "Spec", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "Simulator", "TraceStep", "World",
-    "make_world", "PhoneView", "phone_view", "PlaySession",
+    "make_world", "PhoneView", "phone_view", "PlaySession", "DiagramRequest", "diagram_files", "coverage_of_results",
+    "path_of_result", "load_views",
 ]

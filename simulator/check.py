@@ -15,6 +15,7 @@ from .errors import Loc, Problem, SpecError
 from .load import did_you_mean, load_spec
 from .model import Spec, Transition
 from .rules import RuleBook, available_rule_books, load_rules
+from .views import read_views
 
 __all__ = ["check_spec", "load_checked_spec", "kb_trace", "assumption_trace", "screen_graph", "RESERVED_NAMES"]
 
@@ -240,8 +241,13 @@ def check_unused(spec: Spec) -> Iterator[Problem]:
             yield _warning(event.loc, f"event {name!r} is declared but never used", "unused-event")
 
 
+def check_views(spec: Spec) -> Iterator[Problem]:
+    """The ``views:`` section names only known screens, account states, events and guards."""
+    yield from read_views(spec)[1]
+
+
 CHECKS = (check_rules, check_vocabulary, check_account, check_transitions, check_duplicates, check_graph,
-          check_traceability, check_unused)
+          check_traceability, check_unused, check_views)
 
 
 def check_spec(spec: Spec) -> list[Problem]:

@@ -14,11 +14,15 @@ from typing import Callable
 
 from .check import check_spec, load_checked_spec
 from .errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
+from .diagrams import FORMATS, DiagramRequest, diagram_files, parse_formats, select_views, write_files
+from .errors import KmsflowError, ScenarioError
 from .load import default_spec_path, load_spec
 from .output import write_atomic
 from .report import format_problems, format_scenario_result, format_spec_summary, format_trace_table
 from .review import render_review
+from .overlay import coverage_json, coverage_of_results, merge_coverage, path_of_result, read_coverage_file
 from .scenario import load_scenario, run_scenario, scenario_spec_path
+from .views import load_views
 
 __all__ = ["main", "build_parser"]
 
@@ -103,6 +107,52 @@ def cmd_play(args: argparse.Namespace) -> int:
     return run_terminal(session)
 
 
+def _load_overlay_inputs(args: argparse.Namespace, spec) -> tuple[list, list[dict]]:
+    """Scenarios (run) and coverage records named by --highlight/--coverage; every file checked first."""
+    problems, scenarios, records = [], [], []
+    for path in ([args.highlight] if args.highlight else []) + (args.coverage or []):
+        try:
+            if path.lower().endswith(".json"):
+                records.append(read_coverage_file(path, spec))
+            else:
+                scenarios.append(load_scenario(path, spec))
+        except KmsflowError as exc:
+            problems += exc.problems
+    if problems:
+        raise ScenarioError(problems)
+    return scenarios, records
+
+
+def cmd_diagram(args: argparse.Namespace) -> int:
+    # Check every input before drawing anything, and draw everything before writing: a bad
+    # input leaves the output folder as it was.
+    formats = parse_formats(args.format)
+    spec = load_checked_spec(args.spec)
+    views = load_views(spec)
+    chosen = select_views(views, args.view)
+    scenarios, records = _load_overlay_inputs(args, spec)
+    results = [run_scenario(scenario, spec) for scenario in scenarios]
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        print(f"warning: scenario {result.scenario.path} failed: {'; '.join(result.failures)} "
+              "(drawn as far as it went)", file=sys.stderr)
+    request = DiagramRequest(chosen, formats)
+    extra: dict[str, str] = {}
+    if args.highlight:
+        stem = os.path.splitext(os.path.basename(args.highlight))[0]
+        request = DiagramRequest(chosen, formats, path=path_of_result(spec, results[0]), path_name=stem)
+    elif args.coverage:
+        coverage = merge_coverage(records + ([coverage_of_results(spec, results)] if results else []))
+        names = [os.path.basename(p) for p in args.coverage]
+        sources = ", ".join(names) if len(names) <= 3 else f"{len(names)} files ({names[0]}, ...)"
+        request = DiagramRequest(chosen, formats, coverage=coverage, coverage_sources=sources)
+        extra["coverage.json"] = coverage_json(coverage)
+    files = diagram_files(spec, views, request, progress=lambda line: print(line, file=sys.stderr))
+    paths = write_files(args.output, {**files, **extra})
+    print(f"wrote {len(paths)} files to {args.output}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def _add_spec_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="?", default=None, metavar="SPEC",
                         help="spec file (default: the KMS spec, spec/kms9_subscription.yaml)")
@@ -155,6 +205,28 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--lines", action="store_true",
                       help="read lines and print plain text even on a terminal (as when piped)")
     play.set_defaults(run=cmd_play)
+    diagram = commands.add_parser(
+        "diagram", help="draw the spec's views as DOT, SVG, PNG and Mermaid",
+        description="Draw every view the spec declares (its 'views:' section; at least the overview) into DIR. "
+                    "With --highlight, draw one scenario's path on the views it passes through; with "
+                    "--coverage, colour every view by how often traces passed each screen and arrow.",
+        epilog="Files: VIEW.EXT; VIEW.path-SCENARIO.EXT with --highlight; VIEW.coverage.EXT (and coverage.json) "
+               "with --coverage. The .dot and .mmd text is deterministic: the same spec gives the same bytes. "
+               "Exit status 1 when a scenario drawn fails (its path is drawn as far as it went).")
+    _add_spec_argument(diagram)
+    diagram.add_argument("-o", "--output", default="diagrams", metavar="DIR",
+                         help="folder to write into (default: diagrams/)")
+    diagram.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
+                         help=f"comma-separated formats out of {', '.join(FORMATS)} (default: all)")
+    diagram.add_argument("--view", action="append", metavar="NAME",
+                         help="draw only this view (repeatable; default: every view)")
+    overlay = diagram.add_mutually_exclusive_group()
+    overlay.add_argument("--highlight", metavar="SCENARIO",
+                         help="scenario file whose path to draw: numbered steps, visited screens, the final one")
+    overlay.add_argument("--coverage", nargs="+", metavar="FILE",
+                         help="scenario files and/or kmsflow-coverage/1 JSON files: colour by how often each "
+                              "screen and arrow was passed")
+    diagram.set_defaults(run=cmd_diagram)
     return parser
 
 

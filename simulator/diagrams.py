@@ -1,0 +1,114 @@
+"""The diagram files of a spec: which views, which overlay, which formats, under which names.
+
+Everything is produced in memory first (:func:`diagram_files`), so a bad input
+found half-way writes nothing; :func:`write_files` then writes each file
+atomically. File names::
+
+    <view>.<ext>                     the view itself
+    <view>.path-<scenario>.<ext>     --highlight: a scenario's path on each view it passes through
+    <view>.coverage.<ext>            --coverage: coverage counts on every view
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_path
+from .errors import Loc, Problem, UsageError
+from .load import did_you_mean
+from .model import Spec
+from .output import write_atomic
+from .overlay import Path
+from .render_dot import IMAGE_FORMATS, render_dot, render_image
+from .render_mermaid import render_mermaid
+from .views import View, ViewSet
+
+__all__ = ["FORMATS", "parse_formats", "select_views", "diagram_files", "write_files", "DiagramRequest"]
+
+#: Every output format, in the order files are produced.
+FORMATS = ("dot", "svg", "png", "mmd")
+
+
+@dataclass(frozen=True)
+class DiagramRequest:
+    """What to draw: the views, the formats, and at most one overlay."""
+
+    views: tuple[View, ...]
+    formats: tuple[str, ...] = FORMATS
+    path: Path | None = None
+    path_name: str = ""  # the scenario file's stem, used in file names
+    coverage: dict[str, Any] | None = None
+    coverage_sources: str = ""
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"dot,svg"`` -> ("dot", "svg") in :data:`FORMATS` order; raises UsageError on an unknown format."""
+    names = [part.strip().lower() for part in text.split(",") if part.strip()]
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise UsageError(Problem(Loc("--format"), "error", f"unknown format {unknown[0]!r}; choose from "
+                                 f"{', '.join(FORMATS)} (comma-separated)" if unknown else
+                                 f"no format given; choose from {', '.join(FORMATS)}", "bad-argument"))
+    return tuple(fmt for fmt in FORMATS if fmt in names)
+
+
+def select_views(views: ViewSet, names: list[str] | None) -> tuple[View, ...]:
+    """The views named (all when ``names`` is empty); raises UsageError on an unknown view name."""
+    if not names:
+        return views.views
+    known = views.names
+    for name in names:
+        if name not in known:
+            raise UsageError(Problem(Loc("--view"), "error", f"unknown view {name!r}{did_you_mean(name, known)}; "
+                                     f"the spec has: {', '.join(known)}", "bad-argument"))
+    return tuple(v for v in views.views if v.name in names)
+
+
+def _safe_stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "scenario"
+
+
+def _drawings(spec: Spec, views: ViewSet, request: DiagramRequest) -> list[tuple[str, Diagram]]:
+    if request.path is not None:
+        passing = {v.name for v in path_views(views, spec, request.path)}
+        stem = _safe_stem(request.path_name)
+        return [(f"{v.name}.path-{stem}", with_path(build_diagram(spec, views, v), request.path))
+                for v in request.views if v.name in passing]
+    if request.coverage is not None:
+        return [(f"{v.name}.coverage", with_coverage(build_diagram(spec, views, v), request.coverage,
+                                                     request.coverage_sources))
+                for v in request.views]
+    return [(v.name, build_diagram(spec, views, v)) for v in request.views]
+
+
+def diagram_files(spec: Spec, views: ViewSet, request: DiagramRequest,
+                  progress: Callable[[str], None] | None = None) -> dict[str, str | bytes]:
+    """Every file the request produces, by file name, rendered in memory (nothing is written).
+
+    Raises graphviz.ExecutableNotFound when SVG/PNG are asked for and Graphviz is missing.
+    """
+    files: dict[str, str | bytes] = {}
+    for stem, diagram in _drawings(spec, views, request):
+        dot = render_dot(diagram)
+        if "dot" in request.formats:
+            files[f"{stem}.dot"] = dot
+        for fmt in IMAGE_FORMATS:
+            if fmt in request.formats:
+                files[f"{stem}.{fmt}"] = render_image(dot, fmt)
+        if "mmd" in request.formats:
+            files[f"{stem}.mmd"] = render_mermaid(diagram)
+        if progress:
+            progress(f"{stem}: {', '.join(request.formats)}")
+    return files
+
+
+def write_files(folder: str, files: dict[str, str | bytes]) -> list[str]:
+    """Write each file atomically into ``folder`` (created if missing); return the paths, sorted."""
+    paths = []
+    for name in sorted(files):
+        path = os.path.join(folder, name)
+        write_atomic(path, files[name])
+        paths.append(path)
+    return paths

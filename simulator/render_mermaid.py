@@ -1,0 +1,191 @@
+"""Mermaid ``stateDiagram-v2`` text from a :class:`~simulator.diagram_model.Diagram`, for Markdown docs.
+
+Mermaid's limits shape the output (each rule was checked with Mermaid's own parser):
+
+- Screens are flat states, not nested composites: Mermaid cannot route a
+  transition from outside a composite state into one of its children (and
+  Main > Additional > License has such arrows everywhere). Menus are shown by
+  the screen descriptions instead. The account region is a composite: all of
+  its arrows stay inside it.
+- State ids are letters, digits and ``_`` only, never a JavaScript
+  ``Object.prototype`` name, never ending in ``_start``/``_end`` (Mermaid's own
+  pseudo-state ids); other names get a safe id and keep their text as label.
+- Label text is escaped with Mermaid's entity codes (``#35;`` for ``#``,
+  ``#59;`` for ``;``, ``#quot;``, ``#lt;``/``#gt;``, ...), so no label can end a
+  statement early, start a comment, or read as ``direction LR``.
+- The title goes into the front matter; the legend is a note.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from .diagram_model import Diagram, Edge, Node, coverage_band
+
+__all__ = ["render_mermaid"]
+
+_SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_RESERVED = {"constructor", "__proto__", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toString",
+             "valueOf", "toLocaleString", "__defineGetter__", "__defineSetter__", "__lookupGetter__",
+             "__lookupSetter__", "state", "note", "class", "classDef", "direction", "as", "end", "root", "style",
+             "click", "default"}
+_CLASSES = {
+    "menu": "fill:#e8f0fb,stroke:#5b7db1",
+    "query": "fill:#fff4d6,stroke:#9a7b20",
+    "list": "fill:#efe9fa,stroke:#6b58a0",
+    "note": "fill:#e9f5e4,stroke:#4f8a3c",
+    "system": "fill:#ffffff,stroke:#777777,stroke-dasharray:4 3",
+    "closed": "fill:#e0e0e0,stroke:#777777",
+    "account": "fill:#fbe7df,stroke:#d08770",
+    "any": "fill:#ffffff,stroke:#999999,stroke-dasharray:2 2",
+    "visited": "fill:#cfe0fa,stroke:#1f5fbf,stroke-width:2px",
+    "final": "fill:#8fb5ef,stroke:#1f5fbf,stroke-width:4px",
+    "cov-none": "fill:#fde0dc,stroke:#c62828,stroke-width:3px",
+    "cov-once": "fill:#e4f4df,stroke:#333333",
+    "cov-low": "fill:#cdebc5,stroke:#333333",
+    "cov-mid": "fill:#a9dc9c,stroke:#333333",
+    "cov-high": "fill:#7cc46b,stroke:#333333",
+}
+_LEGEND_TEXT = {
+    "screen-menu": "menu screen", "screen-query": "question (Yes / No)", "screen-list": "list to pick from",
+    "screen-note": "message closed with OK", "screen-system": "the app works by itself",
+    "screen-closed": "app closed", "account": "account state",
+    "edge-solid": "arrow: event [guard] / effect (article step)",
+    "edge-dashed": "arrow marked 'assumption' + id: added by that assumption",
+    "start": "[*] start / end of the flow", "end": "",
+    "path-edge": "(n) step of the path, in order", "path-visited": "blue: passed through",
+    "path-final": "dark blue, thick border: where the run ended",
+    "cov-none": "red: never passed", "cov-once": "pale green: passed once", "cov-low": "green: 2-3 times",
+    "cov-mid": "darker green: 4-9 times", "cov-high": "darkest green: 10 times or more",
+}
+
+
+_ENTITIES = {"#": "#35;", ";": "#59;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "%": "#37;", "{": "#123;",
+             "}": "#125;", "\n": " "}
+_SPECIAL = re.compile("|".join(re.escape(c) for c in _ENTITIES))
+
+
+def _text(value: str) -> str:
+    """Label text Mermaid shows as written (entity codes for the characters its grammar reacts to)."""
+    return _defuse(_SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], value))
+
+
+def _defuse(out: str) -> str:
+    """Hide the two line-level hazards Mermaid finds even in quoted text: ``%%{`` and ``direction LR``."""
+    out = out.replace("%%{", "#37;#37;{")
+    # "direction TB" anywhere in a line makes Mermaid read the whole line as a direction statement.
+    return re.sub(r"(?i)\b(d)(irection\s+(?:TB|BT|LR|RL))", lambda m: f"#{ord(m.group(1))};{m.group(2)}", out)
+
+
+class _Ids:
+    """Mermaid ids for node ids: readable where safe, unique always."""
+
+    def __init__(self) -> None:
+        self.by_node: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def add(self, node: Node) -> str:
+        base = node.name if node.kind == "screen" else f"acct_{node.name}"
+        if node.kind == "any":
+            base = "acct_any_state"
+        if not _SAFE_ID.match(base) or base in _RESERVED or base.endswith(("_start", "_end")):
+            base = "state_" + re.sub(r"[^A-Za-z0-9_]", "_", base).strip("_")
+            if base.endswith(("_start", "_end")):
+                base += "_"
+        candidate, n = base, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{base}_{n}"
+        self.used.add(candidate)
+        self.by_node[node.id] = candidate
+        return candidate
+
+
+def _edge_label(edge: Edge) -> str:
+    text = edge.event
+    if edge.steps:
+        text = f"({', '.join(str(n) for n in edge.steps)}) {text}"
+    if edge.guard:
+        text += f" [{edge.guard}]"
+    if edge.effect:
+        text += f" / {edge.effect}"
+    if edge.refs:
+        text += f" ({'assumption ' if edge.dashed else ''}{edge.refs})"
+    if edge.count is not None:
+        text += " - never" if edge.count == 0 else f" - {edge.count}x"
+    return _text(text)
+
+
+def _node_class(node: Node) -> str:
+    if node.mark in ("visited", "final"):
+        return node.mark
+    if node.mark in ("covered", "uncovered"):
+        return coverage_band(node.count or 0)
+    return node.shape if node.shape in _CLASSES else ""
+
+
+def render_mermaid(diagram: Diagram) -> str:
+    """The Mermaid ``stateDiagram-v2`` text of ``diagram`` (deterministic, ends with a newline)."""
+    ids = _Ids()
+    states = [n for n in diagram.nodes if n.kind in ("screen", "account", "any")]
+    for node in states:
+        ids.add(node)
+    title = diagram.title + (f" - {diagram.caption}" if diagram.caption else "")
+    # The front matter is YAML: a JSON string is a valid YAML scalar, whatever the title holds.
+    lines = ["---", f"title: {json.dumps(_defuse(title), ensure_ascii=False)}", "---", "stateDiagram-v2",
+             f"    %% generated by kmsflow from the spec: regenerate with `make diagrams`, do not edit"]
+    used_classes = sorted({_node_class(n) for n in states} - {""})
+    for name in used_classes:
+        lines.append(f"    classDef {name.replace('-', '_')} {_CLASSES[name]}")
+
+    def declare(node: Node, indent: str) -> list[str]:
+        mid = ids.by_node[node.id]
+        title_text = node.title
+        if node.count is not None:
+            title_text += " - never passed" if node.count == 0 else f" - passed {node.count}x"
+        out = [f'{indent}state "{_text(title_text)}" as {mid}']
+        out += [f"{indent}{mid} : {_text(line)}" for line in node.lines]
+        return out
+
+    inside = {n.id for n in diagram.nodes if n.cluster == "account"}
+    top_nodes = [n for n in states if n.id not in inside]
+    account_nodes = [n for n in states if n.id in inside]
+    for node in top_nodes:
+        lines += declare(node, "    ")
+    account_cluster = next((c for c in diagram.clusters if c.kind == "account"), None)
+
+    def arrow(edge: Edge, indent: str) -> str:
+        if edge.source.startswith("start:"):
+            return f"{indent}[*] --> {ids.by_node[edge.dest]}"
+        if edge.dest.startswith("end:"):
+            return f"{indent}{ids.by_node[edge.source]} --> [*]"
+        return f"{indent}{ids.by_node[edge.source]} --> {ids.by_node[edge.dest]} : {_edge_label(edge)}"
+
+    def in_account(edge: Edge) -> bool:
+        ends = {edge.source, edge.dest}
+        return any(e in inside for e in ends) and all(e in inside or e.startswith(("start:", "end:")) for e in ends)
+
+    legend = [diagram.subtitle] if diagram.subtitle else []
+    legend += ["Legend:"] + [_LEGEND_TEXT[e.sample] for e in diagram.legend if _LEGEND_TEXT.get(e.sample)]
+
+    def note(anchor: Node, indent: str) -> list[str]:
+        return ([f"{indent}note left of {ids.by_node[anchor.id]}"] + [f"{indent}    {_text(line)}" for line in legend]
+                + [f"{indent}end note"])
+
+    if account_nodes and account_cluster is not None:
+        region_id = "account_region" if "account_region" not in ids.used else "account_region_2"
+        lines.append(f'    state "{_text(account_cluster.label)}" as {region_id} {{')
+        for node in account_nodes:
+            lines += declare(node, "        ")
+        lines += [arrow(e, "        ") for e in diagram.edges if in_account(e)]
+        if not top_nodes:  # a note must be attached to a state: here the only ones are inside the region
+            lines += note(account_nodes[0], "        ")
+        lines.append("    }")
+    lines += [arrow(e, "    ") for e in diagram.edges if not in_account(e)]
+    if top_nodes:
+        lines += note(top_nodes[0], "    ")
+    for node in states:
+        cls = _node_class(node)
+        if cls:
+            lines.append(f"    class {ids.by_node[node.id]} {cls.replace('-', '_')}")
+    return "\n".join(lines) + "\n"

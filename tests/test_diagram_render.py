@@ -1,0 +1,141 @@
+"""The drawn diagrams: every element the spec assigns to a view, readable labels, Graphviz without warnings."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from .conftest import ROOT
+from .dotparse import parse_dot
+from simulator.diagram_model import build_diagram
+from simulator.render_dot import choose_engine, render_dot
+from simulator.render_mermaid import render_mermaid
+from simulator.synthetic import synthetic_spec
+from simulator.views import load_views
+
+VIEW_NAMES = ["overview", "cancel", "one_click_buy", "auto_renewal"]
+
+
+def _dot(spec, name):
+    views = load_views(spec)
+    return parse_dot(render_dot(build_diagram(spec, views, views.get(name))))
+
+
+def _expected_elements(spec, view):
+    """Screens, account states and arrows of a view, worked out here from the spec's own data."""
+    screens, states = set(view.screens), set(view.account_states)
+    edges = set()
+    for t in spec.all_transitions():
+        if view.events is not None and t.trigger not in view.events:
+            continue
+        shown = screens if t.region == "screens" else states
+        for source in t.sources:
+            dest = t.dest or source
+            if (source == "*" or source in shown) and (dest == "*" or dest in shown):
+                edges.add(f"edge:{t.id}@{source}")
+    nodes = {f"screen:{s}" for s in screens} | {f"account:{s}" for s in states}
+    return nodes, edges
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_render_dot_view_contains_exactly_its_screens_and_transitions(kms_spec, name):
+    view = load_views(kms_spec).get(name)
+    dot = _dot(kms_spec, name)
+    nodes, edges = _expected_elements(kms_spec, view)
+    drawn_states = {n for n in dot.nodes if n.startswith(("screen:", "account:")) and n != "account:*"}
+    assert drawn_states == nodes
+    assert {e for e in dot.edges if dot.edges[e].get("label")} == edges
+    for edge_id in edges:  # each arrow joins the right two boxes
+        tail, head = dot.edges[edge_id]["_tail"], dot.edges[edge_id]["_head"]
+        transition = kms_spec.transition(edge_id[5:].rsplit("@", 1)[0])
+        assert head.split(".", 1)[1] in (transition.dest or edge_id.rsplit("@", 1)[1], "*")
+        assert tail.split(".", 1)[1] == edge_id.rsplit("@", 1)[1]
+
+
+def test_render_dot_overview_contains_every_screen_state_and_transition(kms_spec):
+    dot = _dot(kms_spec, "overview")
+    assert {f"screen:{s}" for s in kms_spec.screens} <= set(dot.nodes)
+    assert {f"account:{s}" for s in kms_spec.account.states} <= set(dot.nodes)
+    drawn = {e.rsplit("@", 1)[0][5:] for e in dot.edges if dot.edges[e].get("label")}
+    assert drawn == {t.id for t in kms_spec.all_transitions()}
+
+
+def test_render_dot_overview_nests_the_menus_and_groups_the_flows(kms_spec):
+    source = render_dot(build_diagram(kms_spec, load_views(kms_spec), load_views(kms_spec).get("overview")))
+    main = source.index("subgraph cluster_menu_main_menu")
+    additional = source.index("subgraph cluster_menu_additional_menu")
+    license_ = source.index("subgraph cluster_menu_license_menu")
+    assert main < additional < license_
+    assert "subgraph cluster_flow_cancel_in_menu_license_menu" in source
+    assert "subgraph cluster_flow_one_click_buy_in_menu_license_menu" in source
+    assert "subgraph cluster_account" in source
+
+
+def test_render_dot_labels_read_like_the_phone(kms_spec):
+    edges = _dot(kms_spec, "overview").edges
+    yes = edges["edge:confirm_unsubscribe.press_yes@confirm_unsubscribe"]
+    assert yes["label"].startswith("<Yes<BR/>/ account: cancel")
+    assert "cancel.4" in yes["label"] and "article cancel.4" in yes["tooltip"]
+    assert "[online and license expired]" in edges["edge:checking_license.check_license.2@checking_license"]["label"]
+    assert "[online and balance ≥ price]" in edges["edge:charging.charge@charging"]["label"]
+    assert "select License" in edges["edge:additional_menu.select_license@additional_menu"]["label"]
+
+
+def test_render_dot_assumption_edges_dashed_with_their_id(kms_spec):
+    edges = _dot(kms_spec, "overview").edges
+    for t in kms_spec.all_transitions():
+        for source in t.sources:
+            edge = edges[f"edge:{t.id}@{source}"]
+            dashed = "dashed" in edge.get("style", "")
+            assert dashed == (not t.kb), t.id
+            refs = t.kb if t.kb else t.assumptions
+            assert all(ref in edge["label"] for ref in refs), t.id
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_render_dot_every_diagram_has_title_and_legend(kms_spec, name):
+    dot = _dot(kms_spec, name)
+    view = load_views(kms_spec).get(name)
+    assert view.title in dot.graph["label"]
+    assert "Legend" in dot.nodes["legend"]["label"]
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_render_mermaid_has_title_every_state_and_arrow(kms_spec, name):
+    views = load_views(kms_spec)
+    view = views.get(name)
+    text = render_mermaid(build_diagram(kms_spec, views, view))
+    lines = text.splitlines()
+    assert lines[3] == "stateDiagram-v2" and lines[1].startswith("title: ")
+    nodes, edges = _expected_elements(kms_spec, view)
+    arrows = [line for line in lines if " --> " in line and "[*]" not in line]
+    assert len(arrows) == len(edges)
+    declared = [line for line in lines if line.strip().startswith("state \"")]
+    assert len(declared) >= len(nodes)
+    assert "Legend:" in text
+
+
+def test_graphviz_renders_every_committed_dot_without_warnings():
+    dots = sorted((ROOT / "diagrams").glob("*.dot"))
+    assert len(dots) >= 4
+    for path in dots:
+        run = subprocess.run(["dot", "-Tsvg", str(path)], capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0 and run.stderr == "", f"{path.name}: {run.stderr}"
+
+
+def test_choose_engine_switches_large_specs_to_sfdp(kms_spec, tmp_path):
+    views = load_views(kms_spec)
+    assert {choose_engine(build_diagram(kms_spec, views, v)) for v in views.views} == {"dot"}
+    big = synthetic_spec(str(tmp_path / "big.yaml"), 100)
+    big_views = load_views(big)
+    diagram = build_diagram(big, big_views, big_views.views[0])
+    assert choose_engine(diagram) == "sfdp"
+    assert "layout=sfdp" in render_dot(diagram)
+
+
+def test_graphviz_renders_a_large_sfdp_diagram_without_warnings(tmp_path):
+    big = synthetic_spec(str(tmp_path / "big.yaml"), 100)
+    views = load_views(big)
+    source = render_dot(build_diagram(big, views, views.views[0]))
+    run = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == ""
