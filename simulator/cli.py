@@ -14,7 +14,7 @@ from typing import Callable
 
 from .check import check_spec, load_checked_spec
 from .errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
-from .diagrams import FORMATS, DiagramRequest, diagram_files, parse_formats, select_views, write_files
+from .diagrams import FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views, write_files
 from .errors import KmsflowError, ScenarioError
 from .load import default_spec_path, load_spec
 from .output import write_atomic
@@ -100,11 +100,26 @@ def cmd_play(args: argparse.Namespace) -> int:
         session = session_from_scenario(load_scenario(args.from_scenario, spec), spec)
     else:
         session = PlaySession(spec, parse_given(spec, args.given or []))
+    if args.diagram:
+        _keep_diagram_fresh(session, args.diagram)
     if args.lines or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return run_lines(session, sys.stdin, sys.stdout, ask=input if sys.stdin.isatty() else None)
     from .terminal import run_terminal  # prompt_toolkit is only needed on a terminal
 
     return run_terminal(session)
+
+
+def _keep_diagram_fresh(session, path: str) -> None:
+    """After every change of the session, rewrite ``path`` (an SVG) with the path so far on the overview."""
+    if not path.lower().endswith(".svg"):
+        raise UsageError(Problem(Loc("--diagram"), "error", f"expected a file name ending in .svg, found {path!r}",
+                                 "bad-argument"))
+    if os.path.dirname(path) and not os.path.isdir(os.path.dirname(path)):
+        raise UsageError(Problem(Loc("--diagram"), "error", f"no folder {os.path.dirname(path)!r} to write "
+                                 f"{os.path.basename(path)!r} into", "bad-argument"))
+    views = load_views(session.spec)
+    session.add_listener(lambda s: write_atomic(path, live_path_svg(s.spec, views, "played session", s.sim.given,
+                                                                    s.path)))
 
 
 def _load_overlay_inputs(args: argparse.Namespace, spec) -> tuple[list, list[dict]]:
@@ -202,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "subscription=none screen=license_menu price=5)")
     start.add_argument("--from", dest="from_scenario", metavar="SCENARIO",
                        help="start at the end of this scenario (its steps are kept, so a save replays them)")
+    play.add_argument("--diagram", metavar="FILE.svg",
+                      help="keep FILE.svg up to date: the overview with the current screen and the path so far")
     play.add_argument("--lines", action="store_true",
                       help="read lines and print plain text even on a terminal (as when piped)")
     play.set_defaults(run=cmd_play)

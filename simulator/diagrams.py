@@ -20,7 +20,7 @@ from .errors import Loc, Problem, UsageError
 from .load import did_you_mean
 from .model import Spec
 from .output import write_atomic
-from .overlay import Path
+from .overlay import Path, path_of_trace
 from .render_dot import IMAGE_FORMATS, render_dot, render_image
 from .render_mermaid import render_mermaid
 from .views import View, ViewSet
@@ -102,6 +102,15 @@ def diagram_files(spec: Spec, views: ViewSet, request: DiagramRequest,
         if progress:
             progress(f"{stem}: {', '.join(request.formats)}")
     return files
+
+
+def live_path_svg(spec: Spec, views: ViewSet, name: str, given: dict, trace: list) -> bytes:
+    """The overview as SVG with a run's path so far drawn on it, its current screen marked final.
+
+    Used by ``kmsflow play --diagram`` after every step, so the room can watch the diagram.
+    """
+    path = path_of_trace(spec, name, given, trace)
+    return render_image(render_dot(with_path(build_diagram(spec, views, views.views[0]), path)), "svg")
 
 
 def write_files(folder: str, files: dict[str, str | bytes]) -> list[str]:

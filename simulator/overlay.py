@@ -21,9 +21,10 @@ from .errors import Loc, Problem, ScenarioError
 from .load import did_you_mean
 from .model import Spec
 from .scenario import ScenarioResult
+from .simulate import TraceStep
 from .views import ANY_STATE
 
-__all__ = ["PathStep", "Path", "COVERAGE_FORMAT", "path_of_result", "coverage_of_results", "merge_coverage",
+__all__ = ["PathStep", "Path", "COVERAGE_FORMAT", "path_of_result", "path_of_trace", "coverage_of_results", "merge_coverage",
            "empty_coverage", "read_coverage_file", "coverage_json"]
 
 COVERAGE_FORMAT = "kmsflow-coverage/1"
@@ -61,13 +62,19 @@ class Path:
 
 def path_of_result(spec: Spec, result: ScenarioResult) -> Path:
     """The path a scenario run took, rebuilt from its trace's ``taken`` transition ids."""
-    screen = result.given["screen"]
+    return path_of_trace(spec, result.scenario.name, result.given, result.trace, result.passed)
+
+
+def path_of_trace(spec: Spec, name: str, given: dict[str, Any], trace: Iterable[TraceStep],
+                  passed: bool = True) -> Path:
+    """The path of any run (a scenario, an interactive session) from its given world and its trace."""
+    screen = given["screen"]
     variable = spec.account.variable if spec.account else None
-    account = str(result.given[variable]) if variable and variable in result.given else None
+    account = str(given[variable]) if variable and variable in given else None
     start_screen, start_account = screen, account
     visited = {screen} | ({account} if account else set())
     steps: list[PathStep] = []
-    for trace_step in result.trace:
+    for trace_step in trace:
         for transition_id in trace_step.taken:
             t = spec.transition(transition_id)
             current = screen if t.region == "screens" else account
@@ -80,8 +87,7 @@ def path_of_result(spec: Spec, result: ScenarioResult) -> Path:
             else:
                 account = dest
             visited.add(dest)
-    return Path(result.scenario.name, tuple(steps), start_screen, screen, start_account, account,
-                frozenset(visited), result.passed)
+    return Path(name, tuple(steps), start_screen, screen, start_account, account, frozenset(visited), passed)
 
 
 def empty_coverage(spec: Spec) -> dict[str, Any]:

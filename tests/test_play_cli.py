@@ -10,7 +10,7 @@ import pytest
 
 from simulator.cli import build_parser, main
 
-from .conftest import KMS_SPEC, SPEC_DIR
+from .conftest import KMS_SPEC, ROOT, SPEC_DIR
 
 
 def _play(monkeypatch, capsys, text: str, *args: str) -> tuple[int, str, str]:
@@ -95,3 +95,24 @@ def test_play_help_names_the_keys_and_commands(capsys):
     for word in ("--given", "--from", "arrow keys", "[ and ]", "save FILE", "not a terminal"):
         assert word in out, word
 
+
+
+def test_play_diagram_keeps_the_overview_svg_up_to_date(tmp_path):
+    svg = tmp_path / "live.svg"
+    lines = "select_additional\nselect_license\nselect_unsubscribe\nyes\nundo\nquit\n"
+    done = subprocess.run([sys.executable, "-m", "simulator", "play", "--diagram", str(svg)], input=lines,
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = svg.read_text()
+    # After the undo, three steps remain: each numbered once, nothing further.
+    steps = re.findall(r'class="edge path step&#45;(\d+)"', text)
+    assert sorted(map(int, steps)) == [1, 2, 3]
+    # The current screen (Unsubscribe query) and the account state are marked where the run is now.
+    final = re.findall(r'<g id="[^"]*" class="node final">\s*<title>([^<]*)</title>', text)
+    assert sorted(final) == ["account.active", "screen.confirm_unsubscribe"]
+
+
+def test_play_diagram_refuses_a_file_that_is_not_svg(tmp_path, capsys):
+    assert main(["play", "--diagram", str(tmp_path / "live.png")]) == 2
+    assert "expected a file name ending in .svg" in capsys.readouterr().err
+    assert not (tmp_path / "live.png").exists()

@@ -1,0 +1,85 @@
+"""Every Mermaid file kmsflow writes is checked by Mermaid's own parser and renderer.
+
+tools/mermaid runs mermaid 11 in Node with jsdom (`make mermaid` installs it; `make test`
+depends on it). `--strict` also refuses text that parses but means something else
+than written; `--render` runs the renderer, which crashes on some texts that parse;
+`--json` returns the states and arrows Mermaid understood, compared here with the
+drawing model the .mmd was written from.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import Counter
+
+import pytest
+
+from simulator.cli import main
+from simulator.diagram_model import build_diagram
+from simulator.views import load_views
+
+from .conftest import ROOT, SPEC_DIR
+
+CHECKER = ROOT / "tools" / "mermaid" / "mermaid_check.mjs"
+COMMITTED = sorted((ROOT / "diagrams").glob("*.mmd"))
+
+
+def _mermaid(*args: str) -> subprocess.CompletedProcess:
+    node = shutil.which("node")
+    assert node, "Node.js is needed for the Mermaid check: run `make mermaid`"
+    assert (CHECKER.parent / "node_modules" / "mermaid").is_dir(), "run `make mermaid` to install Mermaid"
+    return subprocess.run([node, str(CHECKER), *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def committed_parsed() -> dict[str, dict]:
+    """Mermaid's reading of every committed .mmd (one Node process for all of them)."""
+    done = _mermaid("--json", "--strict", "--render", *map(str, COMMITTED))
+    results = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return {result["path"]: result for result in results}
+
+
+def test_mermaid_parser_accepts_every_committed_diagram(committed_parsed):
+    assert len(COMMITTED) >= 4
+    assert sorted(committed_parsed) == sorted(map(str, COMMITTED))
+    failed = {path: r.get("error") for path, r in committed_parsed.items() if not r["ok"]}
+    assert not failed, failed
+
+
+def test_mermaid_parser_accepts_path_and_coverage_overlays(tmp_path):
+    scenarios = [str(SPEC_DIR / "scenarios" / n) for n in ("cancel.yaml", "no_money.yaml", "cancel_then_resume.yaml")]
+    for scenario in scenarios:
+        assert main(["diagram", "-o", str(tmp_path), "--format", "mmd", "--highlight", scenario]) == 0
+    assert main(["diagram", "-o", str(tmp_path), "--format", "mmd", "--coverage", *scenarios]) == 0
+    files = sorted(map(str, tmp_path.glob("*.mmd")))
+    assert len(files) >= 5
+    done = _mermaid("--strict", "--render", *files)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mermaid_parser_rejects_broken_text(tmp_path):
+    # The check can fail: a diagram with an unclosed composite state is refused.
+    broken = tmp_path / "broken.mmd"
+    broken.write_text("stateDiagram-v2\n    state Outer {\n        a --> b\n")
+    done = _mermaid("--strict", str(broken))
+    assert done.returncode == 1 and "ERROR" in done.stdout
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.stem)
+def test_mermaid_understands_the_same_arrows_as_the_drawing_model(kms_spec, committed_parsed, path):
+    parsed = committed_parsed[str(path)]
+    assert parsed["ok"], parsed.get("error")
+    views = load_views(kms_spec)
+    diagram = build_diagram(kms_spec, views, views.get(path.stem))
+    # Every state box the model draws is a state Mermaid knows, under the same title.
+    labels = Counter(node["label"] for node in parsed["nodes"])
+    for node in diagram.nodes:
+        if node.kind in ("screen", "account"):
+            assert labels[node.title] >= 1, node.title
+    # As many transition arrows, with the same event words in their labels.
+    arrows = [e for e in parsed["edges"] if e["label"]]  # start/end markers and note links have none
+    transitions = [e for e in diagram.edges if e.is_transition]
+    assert len(arrows) == len(transitions)
+    assert Counter(e["label"].split(" [")[0].split(" /")[0].split(" (")[0] for e in arrows) == \
+        Counter(e.event for e in transitions)
