@@ -27,9 +27,12 @@ give identical nodes and edges.
 """
 from __future__ import annotations
 
+import gc
+import operator
 import sys
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, NamedTuple
 
@@ -43,7 +46,26 @@ from .rules import load_rules
 from .world import World, make_world
 
 __all__ = ["Configuration", "FlowHistory", "Step", "ProductGraph", "explore_spec", "walk_with_machine",
-           "Progress"]
+           "Progress", "paused_gc"]
+
+
+@contextmanager
+def paused_gc():
+    """Pause Python's cyclic garbage collector for a big walk or search.
+
+    They create millions of small tuples and lists and no reference cycles;
+    each automatic collection would rescan all of them, which makes a
+    10,000-screen walk grow faster than its size. Reference counting still
+    frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
 
 
 class Configuration(NamedTuple):
@@ -198,6 +220,10 @@ class ProductGraph:
         edges.reverse()
         return edges
 
+    def refusals_of(self, node: int, event: int) -> frozenset:
+        """The guard outcomes seen when ``event`` was refused on ``node``."""
+        return next(outcomes for e, outcomes in self.refusals.get(node, ()) if e == event)
+
     def root_of(self, node: int) -> int:
         while self.parent[node] is not None:
             node = self.src[self.parent[node]]
@@ -212,6 +238,16 @@ class ProductGraph:
             if set_flags:
                 flags.append(f"{flow.name}: {', '.join(set_flags)}")
         return f"{config.screen} [{world}]" + (f" ({'; '.join(flags)})" if flags else "")
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    """A fast function reading ``names`` off an object as a tuple (attrgetter returns a bare value for one)."""
+    if not names:
+        return lambda obj: ()
+    if len(names) == 1:
+        getter = operator.attrgetter(names[0])
+        return lambda obj: (getter(obj),)
+    return operator.attrgetter(*names)
 
 
 class _Walker:
@@ -248,8 +284,10 @@ class _Walker:
                                   for flow in flows]
         self.account_counters = [tuple(i for i, n in enumerate(self.counters) if n in flow.account)
                                  for flow in flows]
-        self._steps: dict[Step, int] = {}
+        self._steps: dict[tuple, int] = {}
         self.steps: list[Step] = []
+        self._read_values = _reader(self.variables)
+        self._read_counters = _reader(self.counters)
 
     def outcome_id(self, key: tuple[str, str, bool]) -> int:
         if key not in self._outcome_ids:
@@ -352,15 +390,15 @@ class _Walker:
                                        "enabled")
         else:
             raise FlowRuntimeError(f"system steps loop for more than {MAX_SYSTEM_STEPS} steps")
-        values = tuple([getattr(world, name) for name in self.variables])
-        counters = tuple([getattr(world, name) for name in self.counters])
-        step = Step(tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
+        values = self._read_values(world)
+        counters = self._read_counters(world)
+        step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
         history = self.next_history(config, event, self.screen, values, counters)
         target = Configuration(self.screen, values, history)
         for position, bound in self.bounds:
             if values[position] > bound:
                 return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
-        return True, target, step, run["nondeterminism"], step.outcomes
+        return True, target, step, run["nondeterminism"], step[2]
 
     def flags_during(self, flow_index: int, config: Configuration, event: str) -> int:
         """A flow's flags right after ``event``'s own step is counted, before the flow may close."""
@@ -384,11 +422,12 @@ class _Walker:
             history.append(bits)
         return tuple(history)
 
-    def intern(self, step: Step) -> int:
+    def intern(self, step: tuple) -> int:
+        """The id of a step given as (taken, counters, outcomes, entered); equal steps share one Step."""
         found = self._steps.get(step)
         if found is None:
             found = self._steps[step] = len(self.steps)
-            self.steps.append(step)
+            self.steps.append(Step(*step))
         return found
 
 
@@ -410,6 +449,12 @@ def explore_spec(spec: Spec, domain: Domain | None = None, flows: tuple[FlowHist
     properties section, FlowRuntimeError (with the path that got there) when
     the spec leaves the app stuck.
     """
+    with paused_gc():
+        return _explore(spec, domain, flows, progress)
+
+
+def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] | None,
+             progress: Callable[[str], None] | None) -> ProductGraph:
     started = time.perf_counter()
     domain = domain or domain_of(spec)
     if flows is None:
@@ -474,7 +519,7 @@ def explore_spec(spec: Spec, domain: Domain | None = None, flows: tuple[FlowHist
                     graph.refusals.setdefault(node, []).append((e_index, outcomes))
                 continue
             counts[0] += 1
-            enabled.update(step.taken)
+            enabled.update(step[0])
             if outcomes is None:
                 graph.cut.append((node, e_index, target, intern(step)))
                 continue

@@ -29,7 +29,7 @@ from typing import Any, Callable, Hashable, Iterable
 
 import networkx as nx
 
-from .explore import ProductGraph
+from .explore import ProductGraph, paused_gc
 
 __all__ = ["PathStep", "TestPath", "Suite", "CRITERIA", "generate_suite", "path_from_moves",
            "transitions_lower_bound", "naive_transitions_total"]
@@ -37,13 +37,31 @@ __all__ = ["PathStep", "TestPath", "Suite", "CRITERIA", "generate_suite", "path_
 CRITERIA = ("screens", "transitions", "transition-pairs", "guard-outcomes", "simple")
 
 
-@dataclass
 class PathStep:
-    event: str
-    screen: str
-    world: dict[str, Any]  # every world variable and the latest note, after the step
-    refused: bool = False
-    taken: tuple[str, ...] = ()
+    """One step of a test path: the event, whether it is refused, and the screen and world expected after it.
+
+    ``world`` (every world variable and the latest note) is built on first use:
+    a big suite is generated much faster than it is printed.
+    """
+
+    __slots__ = ("event", "screen", "refused", "taken", "_names", "_world")
+
+    def __init__(self, event: str, screen: str, world: dict[str, Any] | None = None, refused: bool = False,
+                 taken: tuple[str, ...] = (), names: tuple = (), values: tuple = (), order: tuple = ()):
+        self.event, self.screen, self.refused, self.taken = event, screen, refused, taken
+        self._world = world
+        self._names = (names, values, order)
+
+    @property
+    def world(self) -> dict[str, Any]:
+        if self._world is None:
+            names, values, order = self._names
+            world = dict(zip(names, values))
+            self._world = {name: world[name] for name in order}
+        return self._world
+
+    def __repr__(self) -> str:
+        return f"PathStep({self.event!r}, {self.screen!r}, refused={self.refused})"
 
 
 @dataclass
@@ -94,42 +112,53 @@ def path_from_moves(graph: ProductGraph, start: int, moves: Iterable[tuple]) -> 
     """
     given = dict(graph.initial_world[start])
     counters = graph.domain.counters
-    totals = {name: given[name] for name in counters}
+    totals = [given[name] for name in counters]
+    names = graph.variables + counters + ("note",)
+    order = tuple(graph.spec.variables) + ("note",)
     note = None
-    notes = {name: s.note for name, s in graph.spec.screens.items() if s.note}
+    notes = _note_screens(graph)
     steps = []
     node = start
+    nodes = graph.nodes
+
     for move in moves:
         if move[0] == "refuse":
-            world = {**graph.world_of(node), **totals, "note": note}
-            steps.append(PathStep(graph.events[move[2]], graph.nodes[node].screen, _ordered(graph, world), True))
+            steps.append(PathStep(graph.events[move[2]], nodes[node].screen, None, True, (), names,
+                                  nodes[node].world + tuple(totals) + (note,), order))
             continue
         if move[0] == "cut":  # a step whose target lies beyond the bounds (not a node)
             _, event, target, step_id = graph.cut[move[1]]
-            world_values = dict(zip(graph.variables, target.world))
-            screen = target.screen
         else:
             edge = move[1]
             event, step_id = graph.event[edge], graph.step[edge]
             node = graph.dst[edge]
-            world_values = graph.world_of(node)
-            screen = graph.nodes[node].screen
+            target = nodes[node]
         step = graph.steps[step_id]
-        for name, added in zip(counters, step.counters):
-            totals[name] += added
+        for index, added in enumerate(step.counters):
+            totals[index] += added
         for entered in step.entered:
             if entered in notes:
                 note = notes[entered]
-        world = {**world_values, **totals, "note": note}
-        steps.append(PathStep(graph.events[event], screen, _ordered(graph, world), False, step.taken))
-    return TestPath(given, graph.nodes[start].screen, steps)
+        steps.append(PathStep(graph.events[event], target.screen, None, False, step.taken, names,
+                              target.world + tuple(totals) + (note,), order))
+    return TestPath(given, nodes[start].screen, steps)
 
 
-def _ordered(graph: ProductGraph, world: dict[str, Any]) -> dict[str, Any]:
-    return {**{name: world[name] for name in graph.spec.variables}, "note": world["note"]}
+_NOTES_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _note_screens(graph: ProductGraph) -> dict[str, str]:
+    key = id(graph.spec)
+    if key not in _NOTES_CACHE:
+        _NOTES_CACHE.clear()
+        _NOTES_CACHE[key] = {name: s.note for name, s in graph.spec.screens.items() if s.note}
+    return _NOTES_CACHE[key]
 
 
 # -- the greedy covering search ------------------------------------------------------
+
+_EMPTY: frozenset = frozenset()
+
 
 class _Space:
     """The states a criterion searches: nodes, or (node, last transition) for transition pairs."""
@@ -137,6 +166,7 @@ class _Space:
     def __init__(self, graph: ProductGraph, criterion: str):
         self.graph, self.criterion = graph, criterion
         self.pairs = criterion == "transition-pairs"
+        self.clean = [0] * len(graph.nodes)  # see _nearest_new_node
         steps = graph.steps
         if criterion == "screens":
             self._step_items = [frozenset(s.entered) for s in steps]
@@ -156,7 +186,7 @@ class _Space:
     def state_items(self, state) -> frozenset:
         if self.criterion == "screens":
             return frozenset((self.graph.nodes[self.node(state)].screen,))
-        return frozenset()
+        return _EMPTY
 
     def moves(self, state) -> list[tuple[tuple, Hashable, frozenset]]:
         """(move, next state, items covered) for each step possible from ``state``."""
@@ -240,7 +270,8 @@ def _covering_suite(graph: ProductGraph, criterion: str) -> tuple[list[tuple[int
         best_restart, _, target_item = heap[0]
         found = None
         if current is not None:
-            found = _nearest_new(space, current[0], uncovered, best_restart)
+            search = _nearest_new if space.pairs else _nearest_new_node
+            found = search(space, current[0], uncovered, best_restart)
         if found is not None:
             for state, move, target, items in found:
                 current[1].append(move)
@@ -273,16 +304,25 @@ def _node_tree(graph: ProductGraph, space: _Space) -> tuple[dict, dict, dict]:
     for node in graph.initial:
         for item in space.state_items(node):
             item_dist.setdefault(item, (0, node, None))
-    order = sorted(range(len(graph.nodes)), key=graph.depth.__getitem__)
-    for node in order:
-        d = graph.depth[node]
-        for move, target, items in space.moves(node):
-            for item in items:
+    # Node ids are given in breadth-first order, so depth never decreases along them.
+    out, dst, step_of, depth = graph.out, graph.dst, graph.step, graph.depth
+    step_items = space._step_items
+    screens = space.criterion == "screens"
+    refusals = graph.refusals if space.criterion == "guard-outcomes" else {}
+    for node in range(len(graph.nodes)):
+        d = depth[node] + 1
+        for event, outcomes in refusals.get(node, ()):
+            for item in outcomes:
                 if item not in item_dist:
-                    item_dist[item] = (d + 1, node, move)
-            for item in space.state_items(target):
+                    item_dist[item] = (d, node, ("refuse", node, event))
+        for e in out[node]:
+            for item in step_items[step_of[e]]:
                 if item not in item_dist:
-                    item_dist[item] = (d + 1, node, move)
+                    item_dist[item] = (d, node, ("edge", e))
+            if screens:
+                screen = graph.nodes[dst[e]].screen
+                if screen not in item_dist:
+                    item_dist[screen] = (d, node, ("edge", e))
 
     class _Parents(dict):
         def __missing__(self, node):
@@ -293,6 +333,12 @@ def _node_tree(graph: ProductGraph, space: _Space) -> tuple[dict, dict, dict]:
 
 
 def _apply(space: _Space, state, move) -> tuple[frozenset, Hashable]:
+    if not space.pairs:
+        graph = space.graph
+        if move[0] == "refuse":
+            return graph.refusals_of(move[1], move[2]), state
+        edge = move[1]
+        return space._step_items[graph.step[edge]], graph.dst[edge]
     for candidate, target, items in space.moves(state):
         if candidate == move:
             return items, target
@@ -336,6 +382,81 @@ def _nearest_new(space: _Space, start, uncovered: set, limit: int):
     return None
 
 
+#: A search from the current position that visits this many states without finding anything new gives up,
+#: and a new path starts from an initial configuration instead (a safety net for huge graphs).
+SEARCH_CAP = 200
+
+
+def _nearest_new_node(space: _Space, start: int, uncovered: set, limit: int):
+    """:func:`_nearest_new` for criteria whose states are plain nodes, on the walk's integer arrays.
+
+    ``space.clean[n]`` remembers a radius around node ``n`` known to hold
+    nothing new. The uncovered set only shrinks, so it stays true; a search
+    does not enter a node whose clean radius covers the rest of its budget,
+    and each search that scanned a level without a find widens the radii of
+    the nodes it saw. Late searches, when little is left, stay small.
+    """
+    if limit <= 0:
+        return None
+    graph = space.graph
+    out, dst, step_of, nodes = graph.out, graph.dst, graph.step, graph.nodes
+    step_items = space._step_items
+    clean = space.clean
+    screens = space.criterion == "screens"
+    refusals = graph.refusals if space.criterion == "guard-outcomes" else {}
+    parent: dict[int, tuple | None] = {start: None}
+    levels: list[list[int]] = []
+    frontier = [start]
+    depth = 0
+    found = None
+    while frontier and depth < limit and len(parent) < SEARCH_CAP:
+        levels.append(frontier)
+        best_gain = 0
+        next_frontier = []
+        budget = limit - depth
+        for u in frontier:
+            if clean[u] >= budget:
+                continue  # nothing new within the rest of the budget from here
+            if not clean[u]:
+                for event, outcomes in refusals.get(u, ()):
+                    if not outcomes.isdisjoint(uncovered):
+                        gain = len(outcomes & uncovered)
+                        if gain > best_gain:
+                            found, best_gain = (u, ("refuse", u, event), u, outcomes), gain
+            for e in out[u]:
+                v = dst[e]
+                if not clean[u]:
+                    items = step_items[step_of[e]]
+                    if not items.isdisjoint(uncovered) or (screens and nodes[v].screen in uncovered):
+                        gain = len(items & uncovered) + (screens and nodes[v].screen in uncovered)
+                        if gain > best_gain:
+                            found, best_gain = (u, ("edge", e), v, items), gain
+                if v not in parent:
+                    parent[v] = (u, e)
+                    next_frontier.append(v)
+        if found is not None:
+            break
+        frontier = next_frontier
+        depth += 1
+    # Levels 0..k-1 scanned without a find: a node at depth d has nothing new within k - d moves.
+    scanned = len(levels) - (1 if found is not None or (frontier and len(parent) >= SEARCH_CAP) else 0)
+    for d, level in enumerate(levels[:scanned]):
+        radius = scanned - d
+        for u in level:
+            if clean[u] < radius:
+                clean[u] = radius
+    if found is None:
+        return None
+    u, move, v, items = found
+    chain = [(u, move, v, items)]
+    while parent[u] is not None:
+        prev, e = parent[u]
+        chain.append((prev, ("edge", e), u, step_items[step_of[e]]))
+        u = prev
+    chain.reverse()
+    return chain
+
+
 def _sort_key(item) -> tuple:
     return tuple(str(part) for part in item) if isinstance(item, tuple) else (str(item),)
 
@@ -353,6 +474,34 @@ def naive_transitions_total(graph: ProductGraph) -> int:
     return sum(best.values())
 
 
+#: Up to this many screen-graph nodes the feeding flow is solved exactly (networkx network simplex);
+#: above, its capacities are relaxed (a weaker bound, computed in linear time).
+EXACT_FLOW_LIMIT = 2000
+
+
+def _min_cost_feed(flow: nx.DiGraph, balance: dict, starts: set, demand: dict) -> int:
+    """The exact minimum cost of feeding every screen its missing entries (see transitions_lower_bound)."""
+    network = flow.copy()
+    source = ("source",)
+    for vertex, delta in balance.items():
+        if vertex in demand:
+            network.nodes[vertex]["demand"] = delta
+        elif delta < 0 and vertex not in starts:
+            network.add_edge(source, vertex, weight=0, capacity=-delta)
+    for start in starts:
+        network.add_edge(source, start, weight=0)
+    network.nodes[source]["demand"] = -sum(demand.values())
+    return nx.min_cost_flow_cost(network)
+
+
+def lower_bound_method(graph: ProductGraph) -> str:
+    """How :func:`transitions_lower_bound` computes its figure for this graph, in words."""
+    exact = len(graph.spec.screens) <= EXACT_FLOW_LIMIT
+    return ("one step per environment transition + a Chinese-postman bound on the screen graph: each user "
+            "transition once, plus the cheapest feeding of every screen with more exits to cover than entries ("
+            + ("exact minimum-cost flow" if exact else "capacities relaxed: nearest start or spare entry") + ")")
+
+
 def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
     """A lower bound on the total steps of any suite that covers every coverable transition.
 
@@ -360,25 +509,29 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
     transition, so at least one step per such coverable transition. User steps:
     project any suite onto the screen graph (user transitions cost one step,
     system steps nothing); its walks start on the initial screens and must
-    traverse every coverable screen transition. The cheapest such walks cost the
-    required transitions plus a minimum-cost flow that feeds every screen with
-    more required exits than entries (a Chinese-postman bound for open walks;
-    a transition with several sources gets a hub node so any one source does).
+    traverse every coverable screen transition. They cost at least the required
+    transitions, plus, for every screen with more required exits than entries,
+    one extra entry per missing one, each at least as long as the cheapest way
+    in from a screen where a walk can start or that has spare entries (a
+    Chinese-postman bound for open walks, solved as an exact minimum-cost flow
+    on small screen graphs and with the capacities relaxed on big ones; a
+    transition with several sources gets a hub node so any one source does).
     Worlds and guards are ignored, which can only lower the bound.
     """
     spec = graph.spec
     kinds = {name: event.kind for name, event in spec.events.items()}
+    by_id = {t.id: t for t in spec.all_transitions()}
     env_required = sum(1 for t in (spec.account.transitions if spec.account else [])
                        if t.id in coverable and kinds.get(t.trigger) == "environment")
     sources: dict[str, set[str]] = {}
-    for edge, step in enumerate(graph.step):
+    nodes = graph.nodes
+    for screen, step in sorted(set(zip((nodes[u].screen for u in graph.src), graph.step))):
         taken = graph.steps[step].taken
-        if not taken or kinds.get(spec.transition(taken[0]).trigger) != "user":
+        if not taken or kinds.get(by_id[taken[0]].trigger) != "user":
             continue
-        screen = graph.nodes[graph.src[edge]].screen
         for tid in taken:
-            transition = _screen_transition(spec, tid)
-            if transition is None:
+            transition = by_id[tid]
+            if transition.region != "screens":
                 continue
             sources.setdefault(tid, set()).add(screen)
             screen = transition.dest or screen
@@ -398,7 +551,7 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
         allow(u, v, cost)
 
     for tid in sorted(sources):
-        transition = spec.transition(tid)
+        transition = by_id[tid]
         cost = 1 if kinds[transition.trigger] == "user" else 0
         srcs = sorted(sources[tid])
         if len(srcs) == 1:
@@ -411,42 +564,50 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
             allow(s, hub_in, cost)
             allow(hub_out, transition.dest or s, 0)
     starts = {graph.nodes[n].screen for n in graph.initial}
-    source = ("source",)
-    demand_total = 0
-    for vertex, delta in balance.items():
-        if vertex in starts:
-            continue
-        if delta > 0:
-            flow.nodes[vertex]["demand"] = delta
-            demand_total += delta
-        elif delta < 0:
-            flow.add_edge(source, vertex, weight=0, capacity=-delta)
-    if not demand_total:
+    # Each missing entry into a screen is a walk from somewhere a walk can come from: an initial screen or
+    # a screen with spare entries. Charging every such entry the distance from the nearest of those (0/1
+    # costs: breadth first with a deque) relaxes the flow's capacities, so it stays a lower bound.
+    demand = {v: d for v, d in balance.items() if d > 0 and v not in starts}
+    if not demand:
         return env_required + required_cost
-    for start in starts:
-        flow.add_edge(source, start, weight=0)
-    flow.nodes[source]["demand"] = -demand_total
-    return env_required + required_cost + nx.min_cost_flow_cost(flow)
-
-
-def _screen_transition(spec, tid):
-    transition = spec.transition(tid)
-    return transition if transition.region == "screens" else None
+    if len(spec.screens) <= EXACT_FLOW_LIMIT:
+        return env_required + required_cost + _min_cost_feed(flow, balance, starts, demand)
+    supplies = set(starts) | {v for v, d in balance.items() if d < 0}
+    dist: dict[Hashable, int] = {v: 0 for v in supplies}
+    queue = deque(sorted(supplies, key=str))
+    adjacency: dict[Hashable, list[tuple[Hashable, int]]] = {}
+    for u, v, cost in flow.edges(data="weight"):
+        adjacency.setdefault(u, []).append((v, cost))
+    while queue:
+        u = queue.popleft()
+        for v, cost in adjacency.get(u, ()):
+            candidate = dist[u] + cost
+            if candidate < dist.get(v, 1 << 60):
+                dist[v] = candidate
+                if cost:
+                    queue.append(v)
+                else:
+                    queue.appendleft(v)
+    extra = sum(d * dist[v] for v, d in demand.items() if v in dist)
+    return env_required + required_cost + extra
 
 
 # -- suites --------------------------------------------------------------------------
 
 def _drop_prefixes(paths: list[TestPath]) -> list[TestPath]:
-    keys = [(tuple(sorted(p.given.items())), p.start_screen, tuple(p.events)) for p in paths]
-    kept = []
-    for i, (key, path) in enumerate(zip(keys, paths)):
-        given, screen, events = key
-        is_prefix = any(j != i and other[0] == given and other[1] == screen and len(other[2]) > len(events)
-                        and other[2][:len(events)] == events for j, other in enumerate(keys))
-        duplicate = any(j < i and other == key for j, other in enumerate(keys))
-        if not is_prefix and not duplicate:
-            kept.append(path)
-    return kept
+    """Drop paths that are a prefix of another (same start) or repeat an earlier one; order kept.
+
+    Sorted by (start, events), a path that is a prefix of any other is a
+    prefix of the very next one, so one pass over the sorted keys finds them.
+    """
+    keys = [(tuple(sorted(p.given.items(), key=str)), p.start_screen, tuple(p.events)) for p in paths]
+    order = sorted(range(len(paths)), key=lambda i: (repr(keys[i][:2]), keys[i][2]))
+    dropped = set()
+    for a, b in zip(order, order[1:]):
+        ka, kb = keys[a], keys[b]
+        if ka[:2] == kb[:2] and kb[2][:len(ka[2])] == ka[2]:
+            dropped.add(a if len(ka[2]) < len(kb[2]) or a > b else b)
+    return [p for i, p in enumerate(paths) if i not in dropped]
 
 
 def _all_items(graph: ProductGraph, criterion: str, coverable: set) -> int:
@@ -467,6 +628,11 @@ def generate_suite(graph: ProductGraph, criterion: str, cutoff: int = 10,
         raise ValueError(f"unknown criterion {criterion!r}; expected one of {', '.join(CRITERIA)}")
     if criterion == "simple":
         return _simple_suite(graph, cutoff)
+    with paused_gc():
+        return _generate_covering(graph, criterion)
+
+
+def _generate_covering(graph: ProductGraph, criterion: str) -> Suite:
     raw, covered, coverable = _covering_suite(graph, criterion)
     if criterion == "guard-outcomes":
         names = graph.outcome_names
@@ -476,9 +642,7 @@ def generate_suite(graph: ProductGraph, criterion: str, cutoff: int = 10,
     suite = Suite(criterion, paths, covered, coverable, _all_items(graph, criterion, coverable))
     if criterion == "transitions":
         suite.lower_bound = transitions_lower_bound(graph, coverable)
-        suite.lower_bound_method = ("environment transitions (one step each) + screen-graph postman bound: "
-                                    "required user transitions plus a minimum-cost flow to every screen with "
-                                    "more required exits than entries")
+        suite.lower_bound_method = lower_bound_method(graph)
         suite.naive_total = naive_transitions_total(graph)
     return suite
 
