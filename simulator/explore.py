@@ -13,8 +13,9 @@ recomputes both exactly along its steps.
 
 The walk fires every user event a screen handles and every environment event
 on every configuration, breadth first, so the first path found to a
-configuration is a shortest one. Steps that would take a bounded variable
-beyond its bound are counted, not explored; refused events are not edges.
+configuration is a shortest one. Steps that would take a whole-number variable
+beyond its bound (or out of its declared range) are counted and checked, not
+explored further; refused events are not edges.
 
 Speed: firing events one by one through ``transitions`` machines is too slow
 for the walk's size, so the spec is compiled once into plain per-(state, event)
@@ -258,8 +259,12 @@ class _Walker:
         rules = load_rules(spec.rules)
         self.variables = domain.kept_variables(spec)
         self.counters = domain.counters
-        self.bounds = tuple((spec_index, domain.bounds[name]) for spec_index, name in enumerate(self.variables)
-                            if name in domain.bounds)
+        # A kept int leaves the walk when it passes the domain's bound or its variable's own range (a
+        # negative balance is already a violation; following it further would never end).
+        self.bounds = tuple(
+            (position, -float("inf") if spec.variables[name].min is None else spec.variables[name].min,
+             domain.bounds.get(name, float("inf") if spec.variables[name].max is None else spec.variables[name].max))
+            for position, name in enumerate(self.variables) if spec.variables[name].type == "int")
         self.world = _LightWorld({name: spec.variables[name].initial for name in spec.variables},
                                  dict(domain.parameters))
         self.kinds = {name: event.kind for name, event in spec.events.items()}
@@ -395,8 +400,8 @@ class _Walker:
         step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
         history = self.next_history(config, event, self.screen, values, counters)
         target = Configuration(self.screen, values, history)
-        for position, bound in self.bounds:
-            if values[position] > bound:
+        for position, low, high in self.bounds:
+            if not low <= values[position] <= high:
                 return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
         return True, target, step, run["nondeterminism"], step[2]
 
@@ -572,7 +577,7 @@ def walk_with_machine(spec: Spec, domain: Domain | None = None, flows: tuple[Flo
                 continue
             values = tuple(getattr(world, name) for name in walker.variables)
             counters = tuple(getattr(world, name) for name in walker.counters)
-            if any(values[position] > bound for position, bound in walker.bounds):
+            if any(not low <= values[position] <= high for position, low, high in walker.bounds):
                 continue
             target = Configuration(flow.screen, values,
                                    walker.next_history(config, event, flow.screen, values, counters))

@@ -51,24 +51,41 @@ def _given(spec: Spec, path: TestPath) -> dict[str, Any]:
     return given
 
 
-def _expect(step) -> dict[str, Any]:
-    return {"screen": step.screen, **step.world}
+def _in_range(spec: Spec, name: str, value: Any) -> bool:
+    variable = spec.variables.get(name)
+    if variable is None or variable.type != "int" or not isinstance(value, int):
+        return True
+    return (variable.min is None or value >= variable.min) and (variable.max is None or value <= variable.max)
+
+
+def _expect(spec: Spec, step, outside: list[str]) -> dict[str, Any]:
+    """The screen and world after ``step``; values outside a variable's range (a violation) are left out."""
+    expect = {"screen": step.screen}
+    for name, value in step.world.items():
+        if _in_range(spec, name, value):
+            expect[name] = value
+        elif f"{name} = {value}" not in outside:
+            outside.append(f"{name} = {value}")
+    return expect
 
 
 def scenario_text(spec: Spec, path: TestPath, name: str, spec_ref: str | None, comment: str = "") -> str:
     """A scenario file for ``path``: ``given`` = its initial world; each step expects the screen and world after it."""
+    outside: list[str] = []
+    body = [f"given: {_flow_map(_given(spec, path))}", "steps:"]
+    for step in path.steps:
+        refused = ", refused: true" if step.refused else ""
+        body.append(f"  - {{event: {step.event}{refused}, expect: {_flow_map(_expect(spec, step, outside))}}}")
+    final = _expect(spec, path.steps[-1], outside) if path.steps else {"screen": path.start_screen, **path.given}
+    body.append(f"expect: {_flow_map(final)}")
     lines = [f"# {line}" for line in comment.splitlines()] if comment else []
+    if outside:
+        lines.append(f"# Not expected below, because the scenario format only takes values in range: "
+                     f"{', '.join(outside)} (the violation).")
     lines.append(f"name: {_scalar(name)}")
     if spec_ref:
         lines.append(f"spec: {_scalar(spec_ref)}")
-    lines.append(f"given: {_flow_map(_given(spec, path))}")
-    lines.append("steps:")
-    for step in path.steps:
-        refused = ", refused: true" if step.refused else ""
-        lines.append(f"  - {{event: {step.event}{refused}, expect: {_flow_map(_expect(step))}}}")
-    final = _expect(path.steps[-1]) if path.steps else {"screen": path.start_screen, **path.given}
-    lines.append(f"expect: {_flow_map(final)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + body) + "\n"
 
 
 def _spec_ref(spec: Spec, folder: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .explore import ProductGraph
+from .explore import ProductGraph, paused_gc
 from .properties import dead_end_nodes
 
 __all__ = ["Findings", "find_structural"]
@@ -41,7 +41,9 @@ def find_structural(graph: ProductGraph) -> Findings:
     findings = Findings()
     findings.never_enabled = [t.id for t in spec.all_transitions() if t.id not in graph.enabled]
     by_screen: dict[str, list[int]] = {}
-    for node in dead_end_nodes(graph):
+    with paused_gc():
+        dead = dead_end_nodes(graph)
+    for node in dead:
         by_screen.setdefault(graph.nodes[node].screen, []).append(node)
     for screen in sorted(by_screen):
         nodes = by_screen[screen]

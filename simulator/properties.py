@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from .errors import Loc, Problem, SpecError
-from .explore import Configuration, FlowHistory, ProductGraph
+from .explore import Configuration, FlowHistory, ProductGraph, paused_gc
 from .load import did_you_mean
 from .model import Spec
 from .rules import load_rules
@@ -490,6 +490,11 @@ CHECK_KINDS: dict[str, Callable[[_Context, dict], Iterator[Violation]]] = {
 def check_properties(graph: ProductGraph, props: PropertySet | None = None) -> list[PropertyResult]:
     """Check every declared property on ``graph``; each result keeps one violation a shortest path reaches."""
     props = props if props is not None else parse_properties(graph.spec)
+    with paused_gc():
+        return _check_all(graph, props)
+
+
+def _check_all(graph: ProductGraph, props: PropertySet) -> list[PropertyResult]:
     ctx = _Context(graph, props)
     results = []
     for decl in props.properties:
