@@ -9,12 +9,13 @@ PY      = $(VENV)/bin/python
 KMSFLOW = $(VENV)/bin/kmsflow
 SPEC   ?= spec/kms9_subscription.yaml
 
-.PHONY: help setup test demo check clean
+.PHONY: help setup test demo check bench clean
 
 help:
 	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/"
 	@echo "make test      set up and run the test suite"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
+	@echo "make bench     time and memory of the exhaustive walk (KMS spec, synthetic 100 to 10,000 screens)"
 	@echo "make clean     remove the virtualenv and caches"
 
 # The virtualenv is rebuilt when pyproject.toml changes.
@@ -47,6 +48,9 @@ demo: setup
 
 check: setup
 	$(KMSFLOW) check --trace $(SPEC)
+
+bench: setup
+	$(PY) bench/bench_explore.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -65,6 +65,9 @@ def paused_gc():
         yield
     finally:
         if enabled:
+            # Re-enabling alone would make the next allocation rescan everything built meanwhile; what was
+            # built holds no cycles, so it moves to the permanent generation (reference counting frees it).
+            gc.freeze()
             gc.enable()
 
 

@@ -37,13 +37,16 @@ def _example(graph: ProductGraph, node: int) -> dict[str, Any]:
 
 def find_structural(graph: ProductGraph) -> Findings:
     """The structural findings of a walk, in a deterministic order."""
+    with paused_gc():
+        return _find(graph)
+
+
+def _find(graph: ProductGraph) -> Findings:
     spec = graph.spec
     findings = Findings()
     findings.never_enabled = [t.id for t in spec.all_transitions() if t.id not in graph.enabled]
     by_screen: dict[str, list[int]] = {}
-    with paused_gc():
-        dead = dead_end_nodes(graph)
-    for node in dead:
+    for node in dead_end_nodes(graph):
         by_screen.setdefault(graph.nodes[node].screen, []).append(node)
     for screen in sorted(by_screen):
         nodes = by_screen[screen]
@@ -54,8 +57,8 @@ def find_structural(graph: ProductGraph) -> Findings:
         findings.nondeterminism.append({"region": region, "state": state, "event": event, "transitions": list(ids),
                                         "configurations": len({n for n, _ in places}),
                                         "example": {**_example(graph, node), "after": fired}})
-    for (screen, event), (accepted, refused) in sorted(graph.handled.items()):
-        if refused and spec.events[event].kind == "user":
-            findings.unhandled.append({"screen": screen, "event": event, "refused_in": refused,
-                                       "accepted_in": accepted})
+    refusing = [key for key, (_, refused) in graph.handled.items() if refused and spec.events[key[1]].kind == "user"]
+    for screen, event in sorted(refusing):
+        accepted, refused = graph.handled[(screen, event)]
+        findings.unhandled.append({"screen": screen, "event": event, "refused_in": refused, "accepted_in": accepted})
     return findings

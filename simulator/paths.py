@@ -68,6 +68,7 @@ class PathStep:
 class TestPath:
     """An initial world, events, and the expected screen and world after each step."""
 
+    __test__ = False  # not a pytest test class, despite its name
     given: dict[str, Any]
     start_screen: str
     steps: list[PathStep]
@@ -384,7 +385,7 @@ def _nearest_new(space: _Space, start, uncovered: set, limit: int):
 
 #: A search from the current position that visits this many states without finding anything new gives up,
 #: and a new path starts from an initial configuration instead (a safety net for huge graphs).
-SEARCH_CAP = 200
+SEARCH_CAP = 100
 
 
 def _nearest_new_node(space: _Space, start: int, uncovered: set, limit: int):
@@ -535,13 +536,13 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
                 continue
             sources.setdefault(tid, set()).add(screen)
             screen = transition.dest or screen
-    flow = nx.DiGraph()
+    costs: dict[tuple, int] = {}  # (u, v) -> cheapest step cost of going from u to v
     required_cost = 0
     balance: dict[Hashable, int] = {}
 
     def allow(u, v, cost):
-        if not flow.has_edge(u, v) or flow[u][v]["weight"] > cost:
-            flow.add_edge(u, v, weight=cost)
+        if costs.get((u, v), 1 << 30) > cost:
+            costs[(u, v)] = cost
 
     def require(u, v, cost):
         nonlocal required_cost
@@ -571,12 +572,14 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
     if not demand:
         return env_required + required_cost
     if len(spec.screens) <= EXACT_FLOW_LIMIT:
+        flow = nx.DiGraph()
+        flow.add_weighted_edges_from((u, v, cost) for (u, v), cost in sorted(costs.items(), key=str))
         return env_required + required_cost + _min_cost_feed(flow, balance, starts, demand)
     supplies = set(starts) | {v for v, d in balance.items() if d < 0}
     dist: dict[Hashable, int] = {v: 0 for v in supplies}
     queue = deque(sorted(supplies, key=str))
     adjacency: dict[Hashable, list[tuple[Hashable, int]]] = {}
-    for u, v, cost in flow.edges(data="weight"):
+    for (u, v), cost in costs.items():
         adjacency.setdefault(u, []).append((v, cost))
     while queue:
         u = queue.popleft()
