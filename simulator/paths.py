@@ -251,7 +251,7 @@ def _moves_to(parent: dict, state) -> list[tuple]:
 
 def _covering_suite(graph: ProductGraph, criterion: str) -> tuple[list[tuple[int, list[tuple]]], set, set]:
     space = _Space(graph, criterion)
-    if criterion == "transition-pairs" or criterion == "guard-outcomes":
+    if space.pairs:
         dist, parent, item_dist = _search_tree(space)
     else:
         dist, parent, item_dist = _node_tree(graph, space)
@@ -356,7 +356,7 @@ def _nearest_new(space: _Space, start, uncovered: set, limit: int):
     parent = {start: None}
     frontier = [start]
     depth = 0
-    while frontier and depth < limit:
+    while frontier and depth < limit and len(parent) < SEARCH_CAP:
         best = None
         best_gain = 0
         next_frontier = []
