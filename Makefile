@@ -9,7 +9,7 @@ PY      = $(VENV)/bin/python
 KMSFLOW = $(VENV)/bin/kmsflow
 SPEC   ?= spec/kms9_subscription.yaml
 
-.PHONY: help setup test demo check review clean play diagrams bench
+.PHONY: help setup test demo check review play diagrams bench clean
 
 help:
 	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/ (subfolders too)"
@@ -18,7 +18,7 @@ help:
 	@echo "make review    regenerate spec/kms9_subscription.review.md, the document for product owners"
 	@echo "make play      play the KMS flow interactively (kmsflow play; type help in the session)"
 	@echo "make diagrams  regenerate diagrams/ from the KMS spec (every view: .dot .svg .png .mmd)"
-	@echo "make bench     time rendering, and Graphviz layout of synthetic specs (prints a table)"
+	@echo "make bench     time rendering, and the exhaustive walk (KMS spec, synthetic 100 to 10,000 screens)"
 	@echo "make clean     remove the virtualenv and caches"
 
 # The virtualenv is rebuilt when pyproject.toml changes.
@@ -68,6 +68,7 @@ diagrams: setup
 
 bench: setup
 	$(PY) bench/bench_render.py
+	$(PY) bench/bench_explore.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

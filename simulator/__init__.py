@@ -9,16 +9,21 @@ The library API the CLI is a thin layer over::
     session.handle("select_additional"); session.handle("day 3"); session.save("s.yaml")
     views = load_views(spec)                                   # the diagrams the spec declares
     files = diagram_files(spec, views, DiagramRequest(views.views))  # name -> .dot/.svg/.png/.mmd content
+    analysis = analyse(spec)                                   # the exhaustive walk: properties, coverage
+    suite = generate_suite(analysis.graph, "transitions")      # test paths by criterion
 """
+from .analysis import Analysis, analyse
 from .check import assumption_trace, check_spec, kb_trace, load_checked_spec
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
+from .explore import Configuration, ProductGraph, explore_spec
 from .load import default_spec_path, load_spec
 from .machine import Flow, build_flow
 from .model import Spec
-from .phone import PhoneView, phone_view
-from .play import PlaySession
 from .diagrams import DiagramRequest, diagram_files
 from .overlay import coverage_of_results, path_of_result
+from .paths import Suite, TestPath, generate_suite
+from .phone import PhoneView, phone_view
+from .play import PlaySession
 from .scenario import Scenario, ScenarioResult, load_scenario, run_scenario
 from .simulate import Simulator, TraceStep
 from .views import load_views
@@ -29,5 +34,6 @@ __all__ = [
     "Problem", "ScenarioError", "SpecError", "UsageError", "default_spec_path", "load_spec", "Flow", "build_flow",
     "Spec", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "Simulator", "TraceStep", "World",
     "make_world", "PhoneView", "phone_view", "PlaySession", "DiagramRequest", "diagram_files", "coverage_of_results",
-    "path_of_result", "load_views",
+    "path_of_result", "load_views", "Analysis", "analyse", "Configuration", "ProductGraph", "explore_spec", "Suite",
+    "TestPath", "generate_suite",
 ]

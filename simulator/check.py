@@ -246,8 +246,18 @@ def check_views(spec: Spec) -> Iterator[Problem]:
     yield from read_views(spec)[1]
 
 
+def check_walk_sections(spec: Spec) -> Iterator[Problem]:
+    """The ``domain:`` and ``properties:`` sections the exhaustive walk reads."""
+    if _rules_of(spec) is None:
+        return  # both evaluate rule-book guards; check_rules reports the missing book
+    from .domain import domain_problems  # imported here: they import this package's loaders
+    from .properties import property_problems
+    yield from domain_problems(spec)
+    yield from property_problems(spec)
+
+
 CHECKS = (check_rules, check_vocabulary, check_account, check_transitions, check_duplicates, check_graph,
-          check_traceability, check_unused, check_views)
+          check_traceability, check_unused, check_views, check_walk_sections)
 
 
 def check_spec(spec: Spec) -> list[Problem]:

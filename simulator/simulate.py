@@ -14,7 +14,11 @@ from .machine import Flow, StepResult
 from .model import Spec
 from .world import World, make_world
 
-__all__ = ["Simulator", "TraceStep"]
+__all__ = ["Simulator", "TraceStep", "OBSERVERS"]
+
+#: Objects told about every run (``trace_started(sim)``, ``step_fired(sim, step)``), e.g. the pytest
+#: plugin's spec-coverage recorder. Empty unless someone registers: then firing costs nothing extra.
+OBSERVERS: list = []
 
 
 @dataclass
@@ -48,6 +52,8 @@ class Simulator:
         self.given = {"screen": start_screen, **self.world, **changed}
         self.trace: list[TraceStep] = []
         self._undo: list[tuple[str, tuple]] = []
+        for observer in OBSERVERS:
+            observer.trace_started(self)
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -83,6 +89,8 @@ class Simulator:
         step = TraceStep(len(self.trace) + 1, event, result.screen_before, result.screen_after, result.accepted,
                          result.taken, result.changes)
         self.trace.append(step)
+        for observer in OBSERVERS:
+            observer.step_fired(self, step)
         return step
 
     def set_world(self, **values: Any) -> None:

@@ -23,7 +23,7 @@ from .errors import KmsflowError, Loc, Problem
 __all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file"]
 
 #: Upper bound on converted nodes, so alias bombs ("billion laughs") stop early.
-MAX_NODES = 200_000
+MAX_NODES = 2_000_000
 
 
 class LDict(dict):

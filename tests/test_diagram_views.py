@@ -34,6 +34,7 @@ def test_view_edges_cancel_view_is_the_article_cancel_flow(kms_spec):
     assert {e.key for e in view_edges(kms_spec, cancel)} == {
         "main_menu.select_additional@main_menu", "additional_menu.select_license@additional_menu",
         "license_menu.select_unsubscribe@license_menu", "confirm_unsubscribe.press_yes@confirm_unsubscribe",
+        "confirm_unsubscribe.press_yes.2@confirm_unsubscribe",  # the subscription ended meanwhile
         "confirm_unsubscribe.press_no@confirm_unsubscribe", "note_cancelled.press_ok@note_cancelled",
         "account.active.cancel@active"}
 

@@ -1,0 +1,85 @@
+"""Benchmark of the exhaustive walk: product graph, all properties, and the transitions suite.
+
+Prints one row per spec: the KMS spec and seeded synthetic specs of 100, 1,000
+and 10,000 screens. Each row runs in a fresh subprocess, so its peak memory
+(the process's maximum resident size) is its own. Targets: KMS under 2 s;
+10,000 screens under 5 s and 1 GB; time growing about N log N from 1,000 to
+10,000 screens (10 x 1.33 = 13.3 x).
+
+    python bench/bench_explore.py            # or: make bench
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CASES = [("KMS spec", None), ("synthetic 100", 100), ("synthetic 1,000", 1000), ("synthetic 10,000", 10000)]
+
+
+def measure(size: int | None) -> dict:
+    """Run in the child: load (not timed), then walk, check and generate (timed)."""
+    sys.path.insert(0, ROOT)
+    from simulator import load_checked_spec
+    from simulator.explore import explore_spec
+    from simulator.findings import find_structural
+    from simulator.paths import generate_suite
+    from simulator.properties import check_properties, parse_properties
+    from simulator.synthetic import synthetic_spec
+
+    if size is None:
+        spec = load_checked_spec()
+    else:
+        spec = synthetic_spec(os.path.join(tempfile.mkdtemp(), f"synthetic_{size}.yaml"), size, seed=1)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    props = parse_properties(spec)
+    graph = explore_spec(spec, flows=props.flows)
+    walked = time.perf_counter()
+    results = check_properties(graph, props)
+    find_structural(graph)
+    checked = time.perf_counter()
+    suite = generate_suite(graph, "transitions")
+    done = time.perf_counter()
+    return {"screens": len(spec.screens), "transitions": len(spec.all_transitions()),
+            "configurations": len(graph.nodes), "edges": graph.edge_count,
+            "walk": walked - started, "check": checked - walked, "suite": done - checked, "total": done - started,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "baseline_mb": baseline / 1024,
+            "properties_hold": all(r.holds for r in results), "steps": suite.total_steps,
+            "lower_bound": suite.lower_bound, "naive": suite.naive_total}
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        size = None if sys.argv[2] == "kms" else int(sys.argv[2])
+        print(json.dumps(measure(size)))
+        return 0
+    header = (f"{'spec':<18} {'screens':>7} {'configs':>8} {'edges':>8} {'walk s':>7} {'check s':>7} "
+              f"{'suite s':>7} {'total s':>7} {'peak MB':>8}  suite steps / lower bound / naive")
+    print(header)
+    print("-" * len(header))
+    rows = {}
+    for label, size in CASES:
+        run = subprocess.run([sys.executable, __file__, "--child", "kms" if size is None else str(size)],
+                             capture_output=True, text=True, check=True)
+        row = json.loads(run.stdout)
+        rows[label] = row
+        print(f"{label:<18} {row['screens']:>7} {row['configurations']:>8} {row['edges']:>8} {row['walk']:>7.2f} "
+              f"{row['check']:>7.2f} {row['suite']:>7.2f} {row['total']:>7.2f} {row['peak_mb']:>8.0f}  "
+              f"{row['steps']} / {row['lower_bound']} / {row['naive']}", flush=True)
+    growth = rows["synthetic 10,000"]["total"] / rows["synthetic 1,000"]["total"]
+    print(f"\ngrowth 1,000 -> 10,000 screens: x{growth:.1f} (N log N would be x13.3)")
+    kms, big = rows["KMS spec"], rows["synthetic 10,000"]
+    print(f"targets: KMS {kms['total']:.2f} s (< 2 s) {'ok' if kms['total'] < 2 else 'MISSED'}; "
+          f"10,000 screens {big['total']:.2f} s (< 5 s) {'ok' if big['total'] < 5 else 'MISSED'}, "
+          f"{big['peak_mb']:.0f} MB (< 1024 MB) {'ok' if big['peak_mb'] < 1024 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

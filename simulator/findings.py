@@ -1,0 +1,64 @@
+"""Structural findings of a walk: what the spec's graph alone could not tell.
+
+- transitions never enabled in any reachable configuration;
+- dead ends: configurations from which the home screen cannot be reached;
+- nondeterminism: two transitions of one event from one state whose guards hold
+  together in some reachable configuration (``transitions`` would silently
+  take the first);
+- events a screen handles but refuses for some worlds (information only: a
+  menu item shown only sometimes is by design).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .explore import ProductGraph, paused_gc
+from .properties import dead_end_nodes
+
+__all__ = ["Findings", "find_structural"]
+
+
+@dataclass
+class Findings:
+    never_enabled: list[str] = field(default_factory=list)
+    dead_ends: list[dict[str, Any]] = field(default_factory=list)  # per screen: count and a shortest-reached example
+    nondeterminism: list[dict[str, Any]] = field(default_factory=list)
+    unhandled: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, list]:
+        return {"never_enabled": self.never_enabled, "dead_ends": self.dead_ends,
+                "nondeterminism": self.nondeterminism}
+
+
+def _example(graph: ProductGraph, node: int) -> dict[str, Any]:
+    return {"screen": graph.nodes[node].screen, **graph.world_of(node)}
+
+
+def find_structural(graph: ProductGraph) -> Findings:
+    """The structural findings of a walk, in a deterministic order."""
+    with paused_gc():
+        return _find(graph)
+
+
+def _find(graph: ProductGraph) -> Findings:
+    spec = graph.spec
+    findings = Findings()
+    findings.never_enabled = [t.id for t in spec.all_transitions() if t.id not in graph.enabled]
+    by_screen: dict[str, list[int]] = {}
+    for node in dead_end_nodes(graph):
+        by_screen.setdefault(graph.nodes[node].screen, []).append(node)
+    for screen in sorted(by_screen):
+        nodes = by_screen[screen]
+        first = min(nodes, key=lambda n: (graph.depth[n], n))
+        findings.dead_ends.append({"screen": screen, "configurations": len(nodes), "example": _example(graph, first)})
+    for (region, state, event, ids), places in sorted(graph.nondeterminism.items()):
+        node, fired = min(places, key=lambda p: (graph.depth[p[0]], p[0]))
+        findings.nondeterminism.append({"region": region, "state": state, "event": event, "transitions": list(ids),
+                                        "configurations": len({n for n, _ in places}),
+                                        "example": {**_example(graph, node), "after": fired}})
+    refusing = [key for key, (_, refused) in graph.handled.items() if refused and spec.events[key[1]].kind == "user"]
+    for screen, event in sorted(refusing):
+        accepted, refused = graph.handled[(screen, event)]
+        findings.unhandled.append({"screen": screen, "event": event, "refused_in": refused, "accepted_in": accepted})
+    return findings

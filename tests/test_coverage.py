@@ -1,0 +1,33 @@
+"""Coverage counts: the shared kmsflow-coverage/1 file and the explore figures."""
+from __future__ import annotations
+
+import json
+
+from simulator import Simulator
+from simulator.coverage import CoverageCounts, coverage_figures, suite_counts
+from simulator.explore import explore_spec
+from simulator.paths import generate_suite
+
+
+def test_coverage_counts_list_every_element_sorted(kms_spec):
+    counts = CoverageCounts(kms_spec)
+    sim = Simulator(kms_spec)
+    counts.start_trace(sim.screen)
+    for event in ("select_additional", "select_license", "press_back"):
+        counts.add_taken(sim.fire(event).taken)
+    data = json.loads(counts.text())
+    assert data["format"] == "kmsflow-coverage/1" and data["spec"] == "kms9_subscription" and data["traces"] == 1
+    assert list(data["screens"]) == sorted(kms_spec.screens)
+    assert len(data["transitions"]) == len(kms_spec.all_transitions())
+    assert data["screens"]["additional_menu"] == 2 and data["screens"]["terms"] == 0
+    assert data["transitions"]["additional_menu.select_license"] == 1
+
+
+def test_coverage_of_the_transitions_suite_reaches_every_transition(kms_spec):
+    graph = explore_spec(kms_spec)
+    suites = {c: generate_suite(graph, c) for c in ("screens", "transitions", "transition-pairs", "guard-outcomes")}
+    counts = suite_counts(kms_spec, suites["transitions"])
+    assert all(counts.transitions.values()) and counts.traces == len(suites["transitions"].paths)
+    figures = coverage_figures(kms_spec, suites)
+    assert figures == {"screens": 1.0, "transitions": 1.0, "transition_pairs": 1.0, "guard_outcomes": 1.0,
+                       "kb_steps": 1.0, "assumptions": 1.0}

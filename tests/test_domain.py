@@ -1,0 +1,67 @@
+"""The walk's domain: the spec's section, the default one, CLI overrides, bad input."""
+from __future__ import annotations
+
+import pytest
+
+from simulator import SpecError, UsageError, load_spec
+from simulator.domain import apply_overrides, domain_of, evaluate_value, initial_worlds, parse_domain
+from simulator.synthetic import synthetic_spec
+
+from .conftest import KMS_SPEC
+
+
+def test_domain_kms_section_evaluates_expressions_over_parameters(kms_spec):
+    domain = parse_domain(kms_spec)
+    assert domain.initial["balance"] == (0, 2, 3, 6)  # 0, price - 1, price, 2 * price with price 3
+    assert domain.initial["days_left"] == (0, 1, 2, 3, 4, 10, 30)
+    assert domain.bounds == {"days_left": 60, "balance": 9}
+    assert domain.counters == ("charges",)
+    assert parse_domain(kms_spec, {"price": 5}).initial["balance"] == (0, 4, 5, 10)
+
+
+def test_domain_initial_worlds_meet_the_constraints(kms_spec):
+    worlds = initial_worlds(kms_spec, parse_domain(kms_spec))
+    # 7 days x 3 subscriptions x 4 balances x 2 networks, minus active with 0 days (4 x 2)
+    assert len(worlds) == 7 * 3 * 4 * 2 - 8
+    assert not any(w["subscription"] == "active" and w["days_left"] == 0 for w in worlds)
+
+
+def test_domain_default_comes_from_the_variables(tmp_path):
+    spec = synthetic_spec(str(tmp_path / "s.yaml"), 5)
+    domain = parse_domain(spec)
+    assert domain.initial == {"level": (0, 1, 2, 3), "mode": ("a", "b")}
+    assert not domain.declared and domain.bounds == {}
+
+
+def test_domain_overrides_replace_values_and_bounds(kms_spec):
+    domain = domain_of(kms_spec, ["balance=0,price", "network=down"], ["days_left=40"])
+    assert domain.initial["balance"] == (0, 3)
+    assert domain.initial["network"] == ("down",)
+    assert domain.bounds["days_left"] == 40
+
+
+@pytest.mark.parametrize("values,bounds", [(["balance=lots"], []), (["nosuch=1"], []), (["network=sideways"], []),
+                                           ([], ["charges=3"]), ([], ["days_left=-1"])])
+def test_domain_bad_override_is_a_usage_error(kms_spec, values, bounds):
+    with pytest.raises(UsageError) as caught:
+        apply_overrides(kms_spec, parse_domain(kms_spec), values, bounds)
+    assert "command line" in str(caught.value)
+
+
+def test_domain_bad_section_names_the_line(tmp_path):
+    text = KMS_SPEC.read_text().replace("balance: [0, price - 1, price, 2 * price]",
+                                        "balance: [0, prise - 1]")
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as caught:
+        parse_domain(load_spec(str(path)))
+    problem = caught.value.problems[0]
+    assert problem.code == "bad-domain" and "prise" in problem.message and "price" in problem.message
+    assert problem.loc.line == text.splitlines().index("    balance: [0, prise - 1]") + 1
+
+
+def test_domain_expressions_refuse_anything_but_arithmetic():
+    assert evaluate_value("2 * price + 1", {"price": 3}) == 7
+    assert evaluate_value("active", {"price": 3}) == "active"
+    with pytest.raises(ValueError):
+        evaluate_value("__import__('os')", {})

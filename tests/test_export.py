@@ -1,0 +1,58 @@
+"""Exports of a suite: scenarios, a pytest module, Gherkin, CSV; deterministic and atomic."""
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from simulator.explore import explore_spec
+from simulator.export import export_suite
+from simulator.paths import generate_suite
+
+
+@pytest.fixture(scope="module")
+def suite(kms_spec):
+    return generate_suite(explore_spec(kms_spec), "transitions")
+
+
+def test_export_is_byte_identical_for_the_same_spec(tmp_path, kms_spec, suite):
+    for fmt in ("scenarios", "gherkin", "csv"):
+        first = export_suite(kms_spec, suite, str(tmp_path / "a" / fmt), fmt)
+        again = generate_suite(explore_spec(kms_spec), "transitions")
+        second = export_suite(kms_spec, again, str(tmp_path / "b" / fmt), fmt)
+        assert [open(f, "rb").read() for f in first] == [open(f, "rb").read() for f in second]
+
+
+def test_export_gherkin_reads_as_plain_language(tmp_path, kms_spec, suite):
+    [file] = export_suite(kms_spec, suite, str(tmp_path), "gherkin")
+    text = open(file).read()
+    assert text.startswith("Feature: ")
+    assert text.count("  Scenario: ") == len(suite.paths)
+    assert "When the user selects One-Click Buy" in text and "When the user presses Yes" in text
+    assert 'Then the phone shows "License" (license_menu)' in text
+
+
+def test_export_csv_has_a_row_per_step(tmp_path, kms_spec, suite):
+    [file] = export_suite(kms_spec, suite, str(tmp_path), "csv")
+    rows = list(csv.DictReader(io.StringIO(open(file).read())))
+    assert len(rows) == suite.total_steps + len(suite.paths)
+    assert rows[1]["event"] == suite.paths[0].steps[0].event
+    assert rows[1]["expected screen"] == suite.paths[0].steps[0].screen
+
+
+def test_export_pytest_module_replays_the_paths(tmp_path, kms_spec, suite):
+    files = export_suite(kms_spec, suite, str(tmp_path), "pytest")
+    module = [f for f in files if f.endswith(".py")]
+    assert len(module) == 1 and len(files) == len(suite.paths) + 1
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", module[0]],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(suite.paths)} passed" in run.stdout
+
+
+def test_export_unknown_format_is_refused(tmp_path, kms_spec, suite):
+    with pytest.raises(ValueError):
+        export_suite(kms_spec, suite, str(tmp_path), "docx")
