@@ -12,7 +12,7 @@ SPEC   ?= spec/kms9_subscription.yaml
 .PHONY: help setup test demo check review play diagrams bench clean
 
 help:
-	@echo "make demo      set up, check the KMS spec and play every scenario in spec/scenarios/ (subfolders too)"
+	@echo "make demo      set up, check the KMS spec, play every scenario in spec/scenarios/, walk every configuration"
 	@echo "make test      set up and run the test suite"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
 	@echo "make review    regenerate spec/kms9_subscription.review.md, the document for product owners"
@@ -53,6 +53,7 @@ test: setup
 demo: setup
 	$(KMSFLOW) check $(SPEC)
 	$(KMSFLOW) simulate spec/scenarios
+	$(KMSFLOW) explore $(SPEC)
 
 check: setup
 	$(KMSFLOW) check --trace $(SPEC)
