@@ -249,7 +249,7 @@ def run_scenario(scenario: Scenario, spec: Spec) -> ScenarioResult:
                     if sim.is_allowed(step.event):
                         failures.append(f"{label}: expected to be refused on {sim.screen!r}, but it is allowed there")
                         break
-                    sim.trace.append(TraceStep(len(sim.trace) + 1, step.event, sim.screen, sim.screen, False))
+                    sim.trace.append(TraceStep(step.event, sim.screen, sim.screen, False, number=len(sim.trace) + 1))
                     continue
                 result = sim.fire(step.event)
                 if not result.accepted:

@@ -7,7 +7,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .machine import Flow, StepResult
@@ -22,16 +22,10 @@ OBSERVERS: list = []
 
 
 @dataclass
-class TraceStep:
-    """One event in a run: what was sent, where it went, what changed."""
+class TraceStep(StepResult):
+    """One event in a run (a :class:`StepResult`) and its place in the run, counted from 1."""
 
-    number: int
-    event: str
-    screen_before: str
-    screen_after: str
-    accepted: bool
-    taken: list[str] = field(default_factory=list)
-    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    number: int = 0
 
 
 class Simulator:
@@ -86,8 +80,7 @@ class Simulator:
         result: StepResult = self.flow.fire(event)
         if not result.accepted:
             self._undo.pop()
-        step = TraceStep(len(self.trace) + 1, event, result.screen_before, result.screen_after, result.accepted,
-                         result.taken, result.changes)
+        step = TraceStep(**vars(result), number=len(self.trace) + 1)
         self.trace.append(step)
         for observer in OBSERVERS:
             observer.step_fired(self, step)
