@@ -261,7 +261,11 @@ def _layout_hints(nodes: list[Node], edges: list[Edge]) -> list[Edge]:
     for edge in edges:
         successors.setdefault(edge.source, []).append(edge.dest)
     depth: dict[str, int] = {}
-    roots = [n.id for n in nodes if n.kind == "start"] + [n.id for n in nodes]
+    # Start markers first; then states no arrow enters (where a part without a start marker begins),
+    # then the rest in spec order.
+    entered = {edge.dest for edge in edges if edge.source != edge.dest}
+    roots = ([n.id for n in nodes if n.kind == "start"] + [n.id for n in nodes if n.id not in entered]
+             + [n.id for n in nodes])
     for root in roots:
         if root in depth:
             continue
