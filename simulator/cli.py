@@ -7,13 +7,11 @@ keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 from typing import Callable
-
-import json
-import os
 
 from .check import check_spec, load_checked_spec
 from .diagrams import FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views, write_files

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import itertools
 
-from simulator import load_spec
 from simulator.domain import domain_of
 from simulator.explore import Configuration, Progress, explore_spec, walk_with_machine
 from simulator.machine import Flow
