@@ -9,15 +9,27 @@ from __future__ import annotations
 import os
 import tempfile
 
+from .errors import Loc, Problem, UsageError
+
 __all__ = ["write_atomic"]
 
 
 def write_atomic(path: str | os.PathLike, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` (text as UTF-8 with ``\\n`` line ends), replacing it atomically."""
+    """Write ``content`` to ``path`` (text as UTF-8 with ``\\n`` line ends), replacing it atomically.
+
+    Raises UsageError when the place cannot be written (no such folder, no permission, disk full):
+    a path given on the command line is input like any other.
+    """
     path = os.fspath(path)
+    try:
+        _write(path, content.encode("utf-8") if isinstance(content, str) else content)
+    except OSError as exc:
+        raise UsageError(Problem(Loc(path), "error", f"cannot write here: {exc.strerror or exc}", "output")) from None
+
+
+def _write(path: str, data: bytes) -> None:
     folder = os.path.dirname(path) or "."
     os.makedirs(folder, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=os.path.basename(path))
     try:
         with os.fdopen(handle, "wb") as out:

@@ -41,3 +41,13 @@ def test_cli_second_spec_runs_through_the_same_engine(capsys):
     assert main(["check", str(SPEC_DIR / "trial_to_purchase.yaml")]) == 0
     assert main(["simulate", str(SPEC_DIR / "scenarios" / "trial")]) == 0
     assert "2 passed, 0 failed" in capsys.readouterr().out
+
+
+def test_cli_unwritable_output_is_a_clean_error(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["review", "-o", str(blocker / "review.md")]) == 2
+    assert main(["diagram", "--format", "dot", "--view", "cancel", "-o", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write here" in err and "[output]" in err and "Traceback" not in err
+    assert blocker.read_text() == "not a folder"
