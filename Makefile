@@ -64,8 +64,13 @@ review: setup
 play: setup
 	$(KMSFLOW) play $(SPEC)
 # The committed diagrams/ must equal what the spec produces (tests/test_diagram_files.py checks .dot/.mmd).
+# Drawn into a fresh folder first: a view removed from the spec leaves no stale files,
+# and a spec that fails to draw leaves diagrams/ as it was.
 diagrams: setup
-	$(KMSFLOW) diagram $(SPEC) -o diagrams
+	rm -rf .diagrams.new
+	$(KMSFLOW) diagram $(SPEC) -o .diagrams.new
+	rm -f diagrams/*.dot diagrams/*.svg diagrams/*.png diagrams/*.mmd
+	mv .diagrams.new/* diagrams/ && rmdir .diagrams.new
 
 bench: setup
 	$(PY) bench/bench_render.py
