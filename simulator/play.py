@@ -249,8 +249,8 @@ class PlaySession:
             return self._refuse("nothing to save yet: no steps taken.")
         try:
             write_atomic(path, scenario_yaml(self, path))
-        except OSError as exc:
-            return self._refuse(f"could not save to {path}: {exc.strerror or exc}.")
+        except UsageError as exc:  # the place cannot be written: say so, keep the session going
+            return self._refuse(f"could not save to {path}: {exc.problems[0].message}.")
         self.saved_steps = list(self.steps)
         self.saved_to = path
         return Reply(f"saved {len(self.steps)} steps to {path}; replay with: kmsflow simulate {path}")
