@@ -72,6 +72,14 @@ def check_vocabulary(spec: Spec) -> Iterator[Problem]:
         if screen.parent is not None and screen.parent not in spec.screens:
             yield _error(screen.loc_of("parent"), f"screen {name!r}: unknown parent screen {screen.parent!r}"
                          f"{did_you_mean(screen.parent, spec.screens)}", "unknown-screen")
+    for name, screen in spec.screens.items():
+        seen, parent = [name], screen.parent
+        while parent in spec.screens and parent not in seen:
+            seen.append(parent)
+            parent = spec.screens[parent].parent
+        if parent == name:
+            yield _error(screen.loc_of("parent"), f"screen {name!r}: its parents lead back to it "
+                         f"({' > '.join(seen + [name])}); menus must nest like a tree", "parent-cycle")
     for index, name in enumerate(spec.constraints):
         if name not in spec.guards:
             yield _error(spec.key_locs.get(f"constraints#{index}", spec.loc_of("constraints")), f"constraints: unknown guard {name!r}{did_you_mean(name, spec.guards)}",
@@ -191,6 +199,17 @@ def check_graph(spec: Spec) -> Iterator[Problem]:
         yield _error(spec.loc_of("home"), f"home: unknown screen {spec.home_screen!r}"
                      f"{did_you_mean(spec.home_screen, spec.screens)}", "unknown-screen")
         return
+    if spec.screens[spec.home_screen].is_system:
+        yield _error(spec.loc_of("home"), f"home: {spec.home_screen!r} is a system screen; the app never rests "
+                     "there", "bad-value")
+    # System steps run to completion inside one event: a loop among system screens never ends.
+    system = graph.subgraph([n for n, screen in spec.screens.items() if screen.is_system])
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(system)):
+        screen = spec.screens[cycle[0]]
+        what = (f"system screen {cycle[0]!r} can step into itself" if len(cycle) == 1
+                else f"system screens {', '.join(map(repr, cycle))} can step into each other")
+        yield _warning(screen.loc, f"{what}: unless a guard stops it, the app never returns to the user "
+                       "(the simulator stops such a loop after 100 steps)", "system-loop")
     can_go_home = nx.ancestors(graph, spec.home_screen) | {spec.home_screen}
     for name, screen in spec.screens.items():
         if name in reachable and graph.out_degree(name) and name not in can_go_home:

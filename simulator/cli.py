@@ -30,7 +30,13 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    spec = load_spec(args.spec)
+    try:
+        spec = load_spec(args.spec)
+    except SpecError as exc:  # the report goes where the checker's report goes: standard output
+        print(format_problems(exc.problems))
+        errors = sum(p.level == "error" for p in exc.problems)
+        print(f"{exc.problems[0].loc.file}: {errors} error{'s' * (errors != 1)} (the file could not be read as a spec)")
+        return EXIT_BAD_INPUT
     problems = check_spec(spec)
     if problems:
         print(format_problems(problems))

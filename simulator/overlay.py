@@ -148,6 +148,8 @@ def read_coverage_file(path: str, spec: Spec) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ScenarioError(Problem(Loc(path, exc.lineno, exc.colno), "error", f"not JSON: {exc.msg}",
                                     "bad-coverage")) from None
+    except RecursionError:
+        raise fail("JSON nested too deeply to be a coverage record") from None
     if not isinstance(data, dict) or data.get("format") != COVERAGE_FORMAT:
         raise fail(f"expected a JSON object with \"format\": \"{COVERAGE_FORMAT}\"")
     if data.get("spec") != spec.name:

@@ -17,6 +17,7 @@ import html
 import graphviz
 
 from .diagram_model import Cluster, Diagram, Edge, Node, coverage_band
+from .errors import Loc, Problem, UsageError
 
 __all__ = ["render_dot", "render_image", "choose_engine", "DOT_NODE_LIMIT", "IMAGE_FORMATS"]
 
@@ -237,10 +238,15 @@ def render_dot(diagram: Diagram) -> str:
 def render_image(dot_source: str, fmt: str) -> bytes:
     """Lay out DOT text with Graphviz (the engine the file names, else ``dot``) into SVG or PNG bytes.
 
-    Raises graphviz.ExecutableNotFound when Graphviz is not installed.
+    Raises UsageError when Graphviz is not installed (SVG and PNG need it; DOT and Mermaid do not).
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
-    return graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
+    try:
+        return graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise UsageError(Problem(Loc("--format"), "error", f"{fmt.upper()} needs Graphviz's dot, which is not "
+                                 "installed: run `apt-get install graphviz`, or ask for --format dot,mmd",
+                                 "graphviz-missing")) from None
 
 

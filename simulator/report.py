@@ -44,7 +44,8 @@ def format_world(values: dict[str, Any]) -> str:
 
 
 def _format_changes(changes: dict[str, tuple[Any, Any]]) -> str:
-    return ", ".join(f"{k}: {old}->{new}" for k, (old, new) in changes.items())
+    shown = lambda value: "-" if value is None else value  # noqa: E731 - no note yet reads as "-"
+    return ", ".join(f"{k}: {shown(old)}->{shown(new)}" for k, (old, new) in changes.items())
 
 
 def format_scenario_result(result: ScenarioResult, verbose: bool = True) -> str:

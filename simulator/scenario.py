@@ -65,13 +65,23 @@ class ScenarioResult:
     final_world: dict[str, Any]
 
 
+def _refuse_a_spec_file(data: LDict) -> None:
+    """A spec given where a scenario belongs gets one clear message, not a list of unknown keys."""
+    if "screens" in data and "transitions" in data:
+        raise ScenarioError(Problem(data.loc, "error", "this is a spec file, not a scenario (with `kmsflow diagram "
+                                    "--coverage FILE...`, put SPEC before the option)", "not-a-scenario"))
+
+
 def scenario_spec_path(path: str) -> str | None:
     """The ``spec:`` a scenario file names, resolved against the file's folder; None if it names none."""
     try:
         data = load_yaml_file(path)
     except KmsflowError as exc:
         raise ScenarioError(exc.problems) from None
-    if not isinstance(data, LDict) or "spec" not in data:
+    if not isinstance(data, LDict):
+        return None
+    _refuse_a_spec_file(data)
+    if "spec" not in data:
         return None
     named = data["spec"]
     if not isinstance(named, str):
@@ -156,6 +166,7 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
     if not isinstance(data, LDict):
         raise ScenarioError(Problem(getattr(data, "loc", Loc(path, 1, 1)), "error",
                                     "a scenario is a mapping with name, steps and expect", "type"))
+    _refuse_a_spec_file(data)
     for key in data:
         if key not in ("name", "given", "steps", "expect", "spec", "doc"):
             error(data.loc_of(key), f"unknown key {key!r}{did_you_mean(key, ['name', 'given', 'steps', 'expect'])}; "

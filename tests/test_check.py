@@ -84,3 +84,12 @@ def test_check_kms_spec_covers_the_article_outcomes(kms_spec):
         assert events[env_event] == "environment"
     assert {s for s in ("closed", "main_menu", "additional_menu", "license_menu")} <= set(kms_spec.screens)
     assert kms_spec.parameters["period_days"].default == 30 and kms_spec.parameters["price"].default == 3
+
+
+def test_check_warns_about_a_loop_among_system_screens(capsys):
+    fixture = Path(__file__).parent / "fixtures" / "system_loop.yaml"
+    line = [n for n, text in enumerate(fixture.read_text().splitlines(), 1) if text.endswith(MARK)][0]
+    assert main(["check", str(fixture)]) == 0  # a guard may stop the loop: a warning, not an error
+    out = capsys.readouterr().out
+    assert f"{fixture}:{line}:6: warning: system screen 'paying' can step into itself" in out
+    assert "[system-loop]" in out
