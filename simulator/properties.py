@@ -86,7 +86,7 @@ _PARAMS: dict[str, dict[str, str]] = {
     # kind: {parameter: what it names}
     "steps_before_charge": {"flow": "flow", "steps": "flow steps"},
     "steps_before_events": {"flow": "flow", "steps": "flow steps", "events": "events"},
-    "charge_requires": {"by": "user|environment|any", "guards": "guards"},
+    "charge_requires": {"by": "user|environment|any", "guards": "guards", "within": "variable ranges"},
     "never_below": {"values": "variable minimums"},
     "notes_keep_account": {"flow": "flow", "notes": "note kinds"},
     "events_keep_account": {"events": "events"},
@@ -224,6 +224,13 @@ def _validate_check(spec: Spec, check: Any, loc: Loc, flows: dict[str, FlowHisto
             error(check.loc_of("guards"), f"check {kind}: unknown guard {guard!r}{did_you_mean(str(guard), spec.guards)}")
     if kind == "charge_requires" and check.get("by", "any") not in ("user", "environment", "any"):
         error(check.loc_of("by"), f"check {kind}: by must be user, environment or any")
+    within = check.get("within", {})
+    if not isinstance(within, dict) or not all(
+            isinstance(r, list) and len(r) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in r)
+            for r in within.values()):
+        error(check.loc_of("within"), f"check {kind}: within maps variables to [lowest, highest] whole numbers")
+    elif any(name not in spec.variables for name in within):
+        error(check.loc_of("within"), f"check {kind}: within names an unknown world variable")
     for note in _as_list(check.get("notes", [])) + ([check["note"]] if "note" in check else []):
         if note not in spec.note_kinds:
             error(where, f"check {kind}: unknown note kind {note!r}{did_you_mean(str(note), spec.note_kinds)}")
@@ -368,12 +375,17 @@ def _check_steps_before_events(ctx: _Context, params: dict) -> Iterator[Violatio
 
 def _check_charge_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
     by = params.get("by", "any")
-    guards = [(name, ctx.rules.guards[name]) for name in _as_list(params["guards"])]
+    guards = [(name, ctx.rules.guards[name]) for name in _as_list(params.get("guards", []))]
+    # Literal ranges, so the property does not lean only on the guards it is meant to check.
+    ranges = [(ctx.position[name], name, low, high) for name, (low, high) in (params.get("within") or {}).items()]
     for node, event, target, step in _charging_edges(ctx):
         if by != "any" and ctx.kinds[event] != by:
             continue
-        world = ctx.world(ctx.graph.nodes[node].world)
+        values = ctx.graph.nodes[node].world
+        world = ctx.world(values)
         failing = [name for name, guard in guards if not guard(world)]
+        failing += [f"{name} in {low}..{high} (it was {values[position]})" for position, name, low, high in ranges
+                    if not low <= values[position] <= high]
         if failing:
             yield Violation(node, event, target, f"charged by {ctx.graph.events[event]} although "
                             f"{', '.join(failing)} did not hold before")

@@ -53,6 +53,23 @@ MUTATIONS = {
     "resume offer that outlives the license": (
         "    conditions: license_valid           # still valid when Yes is pressed\n", "",
         "world_stays_consistent"),
+    "Yes on the terms goes straight to the charge": (
+        "  - {trigger: press_yes, source: terms, dest: access_point, kb: resume.4}",
+        "  - {trigger: press_yes, source: terms, dest: charging, kb: resume.4}",
+        "no_charge_without_consent"),
+    "not enough money still tops up": (
+        "    unless: balance_covers_price\n    kb: fail.money",
+        "    unless: balance_covers_price\n    after: add_price_to_balance\n    kb: fail.money",
+        "failed_activation_changes_nothing"),
+    "Back from the License menu changes the balance": (
+        "  - {trigger: press_back, source: license_menu, dest: additional_menu, assumption: A1}",
+        "  - {trigger: press_back, source: license_menu, dest: additional_menu, after: add_price_to_balance, "
+        "assumption: A1}",
+        "no_cancel_back_changes_nothing"),
+    "Cancel on the access point contacts the server": (
+        "  - {trigger: press_cancel, source: access_point, dest: license_menu, assumption: A3}",
+        "  - {trigger: press_cancel, source: access_point, dest: checking_license, assumption: A3}",
+        "no_network_before_consent"),
     "overlapping guards on check_license": (
         "    unless: license_valid\n    kb: [resume.6, resume.6a]", "    kb: [resume.6, resume.6a]",
         "deterministic"),
@@ -114,3 +131,13 @@ def test_properties_unknown_check_parameters_are_spec_errors(tmp_path):
     messages = " ".join(p.message for p in caught.value.problems)
     assert "unknown flow 'one_click'" in messages
     assert all(p.code == "bad-property" and p.loc.line > 0 for p in caught.value.problems)
+
+
+def test_properties_renewal_window_is_checked_against_literal_days(kms_spec, monkeypatch):
+    # A rule book whose renewal_due is too wide: the spec's own guard would agree with it, the
+    # property's literal window (1..3 days) does not.
+    from simulator.rules import load_rules
+    monkeypatch.setitem(load_rules("kms9").guards, "renewal_due", lambda w: 1 <= w.days_left <= 5)
+    results = {r.name: r for r in check_properties(explore_spec(kms_spec))}
+    assert not results["automatic_charge_window"].holds
+    assert "days_left in 1..3" in results["automatic_charge_window"].first.message
