@@ -61,7 +61,7 @@ check: setup
 
 # The review document for product owners, generated beside the spec (a test keeps it fresh).
 review: setup
-	$(KMSFLOW) review $(SPEC) -o spec/kms9_subscription.review.md
+	$(KMSFLOW) review $(SPEC) --diagrams diagrams -o spec/kms9_subscription.review.md
 play: setup
 	$(KMSFLOW) play $(SPEC)
 # The committed diagrams/ must equal what the spec produces (tests/test_diagram_files.py checks .dot/.mmd).

@@ -87,7 +87,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    text = render_review(load_checked_spec(args.spec))
+    link = None
+    if args.diagrams:  # the folder as seen from where the document is written
+        link = os.path.relpath(args.diagrams, os.path.dirname(os.path.abspath(args.output or "."))
+                               if args.output else ".").replace(os.sep, "/")
+    text = render_review(load_checked_spec(args.spec), diagrams=link, walk=not args.no_walk)
     if args.output:
         write_atomic(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -293,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
                                              "decisions to sign off, the screens and the account lifecycle.")
     _add_spec_argument(review)
     review.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    review.add_argument("--diagrams", metavar="DIR",
+                        help="show the diagrams generated in DIR (by `kmsflow diagram`), linked from the document")
+    review.add_argument("--no-walk", action="store_true",
+                        help="leave out which properties hold (they come from the exhaustive walk)")
     review.set_defaults(run=cmd_review)
     play = commands.add_parser(
         "play", help="play the flow like the phone: screens, softkeys, world controls, undo, save",

@@ -49,13 +49,50 @@ def describe_transition(spec: Spec, t: Transition) -> str:
     return f"{what} {where}{leads}{when}{then}. _({refs}; `{t.id}`)_"
 
 
-def render_review(spec: Spec) -> str:
-    """The whole review document for ``spec`` as Markdown."""
+def _diagrams_section(spec: Spec, folder: str) -> list[str]:
+    from .views import load_views  # drawing is optional here: imported only when asked for
+
+    out = ["## The flow at a glance", ""]
+    for view in load_views(spec).views:
+        out += [f"**{view.title}**" + (f" — {view.doc}" if view.doc else ""), "",
+                f"![{view.title}]({folder.rstrip('/')}/{view.name}.svg)", ""]
+    return out
+
+
+def _properties_section(spec: Spec) -> list[str]:
+    from .explore import explore_spec  # the walk is optional here: imported only when asked for
+    from .properties import check_properties, parse_properties
+
+    props = parse_properties(spec)
+    if not props.properties:
+        return []
+    graph = explore_spec(spec, flows=props.flows)
+    results = check_properties(graph, props)
+    held = sum(r.holds for r in results)
+    out = ["## What the flow guarantees", "",
+           f"Checked by `kmsflow explore` on every reachable situation ({len(graph.nodes):,} of them, from "
+           f"{len(graph.initial)} starting worlds): {held} of {len(results)} hold.", ""]
+    out += [f"- {'holds' if r.holds else '**VIOLATED**'}: {r.text}" for r in results]
+    return out + [""]
+
+
+def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True) -> str:
+    """The whole review document for ``spec`` as Markdown.
+
+    ``diagrams``: the folder holding the generated diagrams, as a link from where the
+    document is written (e.g. ``../diagrams``); None leaves the diagrams out. ``walk``:
+    run the exhaustive walk and say which of the spec's properties hold.
+    Raises SpecError for a bad views or properties section.
+    """
     out: list[str] = [f"# Review: {spec.title}", ""]
     out.append("_Generated from the spec by `kmsflow review`; do not edit by hand — change the spec._")
     out.append("")
     if spec.source:
         out += [f"- {key.replace('_', ' ')}: {value}" for key, value in spec.source.items()] + [""]
+    if diagrams is not None:
+        out += _diagrams_section(spec, diagrams)
+    if walk:
+        out += _properties_section(spec)
     by_id = {t.id: t for t in spec.all_transitions()}
 
     out += ["## Parameters and what the flow keeps track of", ""]

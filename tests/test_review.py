@@ -10,7 +10,7 @@ REVIEW = SPEC_DIR / "kms9_subscription.review.md"
 
 def test_review_committed_document_matches_the_spec():
     # Regenerate with `make review` when this fails.
-    assert REVIEW.read_text() == render_review(load_spec(str(KMS_SPEC)))
+    assert REVIEW.read_text() == render_review(load_spec(str(KMS_SPEC)), diagrams="../diagrams")
 
 
 def test_review_names_every_step_decision_screen_and_transition(kms_spec):
@@ -33,8 +33,28 @@ def test_review_says_guards_and_effects_in_words(kms_spec):
 
 
 def test_review_cli_writes_the_file_atomically(tmp_path, capsys):
-    out = tmp_path / "review.md"
-    assert main(["review", str(KMS_SPEC), "-o", str(out)]) == 0
-    assert out.read_text() == REVIEW.read_text()
-    assert main(["review", str(SPEC_DIR / "no-such.yaml"), "-o", str(out)]) == 2
-    assert out.read_text() == REVIEW.read_text()  # untouched by the failed run
+    out = SPEC_DIR / ".review-test.md"  # beside the spec, so the diagrams link reads as in the committed file
+    try:
+        assert main(["review", str(KMS_SPEC), "--diagrams", str(SPEC_DIR.parent / "diagrams"), "-o", str(out)]) == 0
+        assert out.read_text() == REVIEW.read_text()
+        assert main(["review", str(SPEC_DIR / "no-such.yaml"), "-o", str(out)]) == 2
+        assert out.read_text() == REVIEW.read_text()  # untouched by the failed run
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def test_review_shows_the_diagrams_and_what_the_walk_proved(kms_spec):
+    text = render_review(kms_spec, diagrams="../diagrams")
+    for name in ("overview", "cancel", "one_click_buy", "auto_renewal"):
+        assert f"(../diagrams/{name}.svg)" in text and (SPEC_DIR.parent / "diagrams" / f"{name}.svg").exists()
+    assert "11 of 11 hold" in text
+    assert text.count("- holds: ") == 11 and "VIOLATED" not in text
+
+
+def test_review_reports_a_violated_property(tmp_path):
+    text = KMS_SPEC.read_text().replace("    conditions: [network_up, balance_covers_price]\n    send: activate",
+                                        "    conditions: [network_up]\n    send: activate")
+    mutant = tmp_path / "mutant.yaml"
+    mutant.write_text(text)
+    review = render_review(load_spec(str(mutant)))
+    assert "- **VIOLATED**: The balance never goes negative" in review
