@@ -293,8 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.set_defaults(run=cmd_simulate)
 
     review = commands.add_parser("review", help="write the spec as a Markdown document for product owners",
-                                 description="The article step by step with the transitions implementing it, the "
-                                             "decisions to sign off, the screens and the account lifecycle.")
+                                 description="The diagrams (with --diagrams), the guarantees the exhaustive walk "
+                                             "proved, the article step by step with the transitions implementing "
+                                             "it, the decisions to sign off, the screens and the account lifecycle.")
     _add_spec_argument(review)
     review.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     review.add_argument("--diagrams", metavar="DIR",
