@@ -269,10 +269,13 @@ def check_walk_sections(spec: Spec) -> Iterator[Problem]:
     """The ``domain:`` and ``properties:`` sections the exhaustive walk reads."""
     if _rules_of(spec) is None:
         return  # both evaluate rule-book guards; check_rules reports the missing book
-    from .domain import domain_problems  # imported here: they import this package's loaders
-    from .properties import property_problems
-    yield from domain_problems(spec)
-    yield from property_problems(spec)
+    from .domain import parse_domain  # imported here: they import this package's loaders
+    from .properties import parse_properties
+    for parse in (parse_domain, parse_properties):
+        try:
+            parse(spec)
+        except SpecError as exc:
+            yield from exc.problems
 
 
 CHECKS = (check_rules, check_vocabulary, check_account, check_transitions, check_duplicates, check_graph,

@@ -31,7 +31,7 @@ from .rules import load_rules
 from .world import make_world
 from .yamlsafe import LDict, LList
 
-__all__ = ["Domain", "domain_of", "parse_domain", "domain_problems", "apply_overrides", "initial_worlds",
+__all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_worlds",
            "evaluate_value"]
 
 
@@ -115,14 +115,6 @@ def _default_domain(spec: Spec, parameters: dict[str, int]) -> Domain:
             bounds[name] = 2 * max(initial[name]) + 10
     return Domain(initial, bounds, (), False, parameters)
 
-
-def domain_problems(spec: Spec) -> list[Problem]:
-    """Problems of the spec's ``domain:`` section (empty when it is fine or absent)."""
-    try:
-        parse_domain(spec)
-    except SpecError as exc:
-        return exc.problems
-    return []
 
 
 def parse_domain(spec: Spec, parameters: dict[str, int] | None = None) -> Domain:

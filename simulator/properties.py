@@ -37,7 +37,7 @@ from .rules import load_rules
 from .world import make_world
 from .yamlsafe import LDict, LList
 
-__all__ = ["PropertyDecl", "PropertySet", "Violation", "PropertyResult", "parse_properties", "property_problems",
+__all__ = ["PropertyDecl", "PropertySet", "Violation", "PropertyResult", "parse_properties",
            "check_properties", "CHECK_KINDS", "dead_end_nodes"]
 
 
@@ -245,14 +245,6 @@ def _validate_check(spec: Spec, check: Any, loc: Loc, flows: dict[str, FlowHisto
     if kind == "charge_buys_period" and ("days" not in check or "period" not in check):
         error(where, f"check {kind}: needs days (a variable) and period (a parameter)")
 
-
-def property_problems(spec: Spec) -> list[Problem]:
-    """Problems of the spec's ``properties:`` section (empty when it is fine or absent)."""
-    try:
-        parse_properties(spec)
-    except SpecError as exc:
-        return exc.problems
-    return []
 
 
 # -- checking ------------------------------------------------------------------------
