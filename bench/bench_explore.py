@@ -26,11 +26,11 @@ def measure(size: int | None) -> dict:
     """Run in the child: load (not timed), then walk, check and generate (timed)."""
     sys.path.insert(0, ROOT)
     from simulator import load_checked_spec
-    from simulator.explore import explore_spec
-    from simulator.findings import find_structural
-    from simulator.paths import generate_suite
-    from simulator.properties import check_properties, parse_properties
-    from simulator.synthetic import synthetic_spec
+    from simulator.walk.explore import explore_spec
+    from simulator.walk.findings import find_structural
+    from simulator.walk.suites import generate_suite
+    from simulator.walk.properties import check_properties, parse_properties
+    from simulator.spec.synthetic import synthetic_spec
 
     if size is None:
         spec = load_checked_spec()

@@ -2,7 +2,7 @@
 
 1. Every view of the KMS spec in every format: time to build the drawing and
    produce the file (SVG/PNG include Graphviz's layout).
-2. Synthetic specs of 100 and 1,000 screens (simulator.synthetic, seed 1):
+2. Synthetic specs of 100 and 1,000 screens (simulator.spec.synthetic, seed 1):
    time kmsflow takes to produce the overview's DOT, the layout engine it
    picks for that size, and that engine's layout time (`dot -Tsvg` on the
    file, which honours the file's `layout=` attribute), with a time cap.
@@ -23,12 +23,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from simulator import load_checked_spec  # noqa: E402
-from simulator.diagram_model import build_diagram  # noqa: E402
-from simulator.diagrams import FORMATS  # noqa: E402
-from simulator.render_dot import DOT_NODE_LIMIT, choose_engine, render_dot, render_image  # noqa: E402
-from simulator.render_mermaid import render_mermaid  # noqa: E402
-from simulator.synthetic import synthetic_spec  # noqa: E402
-from simulator.views import load_views  # noqa: E402
+from simulator.draw.diagram_model import build_diagram  # noqa: E402
+from simulator.draw.diagrams import FORMATS  # noqa: E402
+from simulator.draw.render_dot import DOT_NODE_LIMIT, choose_engine, render_dot, render_image  # noqa: E402
+from simulator.draw.render_mermaid import render_mermaid  # noqa: E402
+from simulator.spec.synthetic import synthetic_spec  # noqa: E402
+from simulator.draw.views import load_views  # noqa: E402
 
 
 def _median_ms(action, repeat: int) -> float:

@@ -12,22 +12,22 @@ The library API the CLI is a thin layer over::
     analysis = analyse(spec)                                   # the exhaustive walk: properties, coverage
     suite = generate_suite(analysis.graph, "transitions")      # test paths by criterion
 """
-from .analysis import Analysis, analyse
+from .walk.analysis import Analysis, analyse
 from .check import assumption_trace, check_spec, kb_trace, load_checked_spec
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
-from .explore import Configuration, ProductGraph, explore_spec
-from .load import default_spec_path, load_spec
-from .machine import Flow, build_flow
-from .model import Spec
-from .diagrams import DiagramRequest, diagram_files
-from .overlay import coverage_of_results, path_of_result
-from .paths import Suite, TestPath, generate_suite
-from .phone import PhoneView, phone_view
-from .play import PlaySession
-from .scenario import Scenario, ScenarioResult, load_scenario, run_scenario
-from .simulate import Simulator, TraceStep
-from .views import load_views
-from .world import World, make_world
+from .walk.explore import Configuration, ProductGraph, explore_spec
+from .spec.load import default_spec_path, load_spec
+from .runtime.machine import Flow, build_flow
+from .spec.model import Spec
+from .draw.diagrams import DiagramRequest, diagram_files
+from .draw.overlay import coverage_of_results, path_of_result
+from .walk.suites import Suite, TestPath, generate_suite
+from .play.phone import PhoneView, phone_view
+from .play.session import PlaySession
+from .runtime.scenario import Scenario, ScenarioResult, load_scenario, run_scenario
+from .runtime.simulate import Simulator, TraceStep
+from .draw.views import load_views
+from .runtime.world import World, make_world
 
 __all__ = [
     "assumption_trace", "check_spec", "kb_trace", "load_checked_spec", "FlowRuntimeError", "KmsflowError", "Loc",

@@ -12,10 +12,10 @@ from typing import Iterator
 import networkx as nx
 
 from .errors import Loc, Problem, SpecError
-from .load import did_you_mean, load_spec
-from .model import Spec, Transition
+from .spec.load import did_you_mean, load_spec
+from .spec.model import Spec, Transition
 from .rules import RuleBook, available_rule_books, load_rules
-from .views import read_views
+from .draw.views import read_views
 
 __all__ = ["check_spec", "load_checked_spec", "kb_trace", "assumption_trace", "screen_graph", "RESERVED_NAMES"]
 
@@ -269,8 +269,8 @@ def check_walk_sections(spec: Spec) -> Iterator[Problem]:
     """The ``domain:`` and ``properties:`` sections the exhaustive walk reads."""
     if _rules_of(spec) is None:
         return  # both evaluate rule-book guards; check_rules reports the missing book
-    from .domain import parse_domain  # imported here: they import this package's loaders
-    from .properties import parse_properties
+    from .walk.domain import parse_domain  # imported here: they import this package's loaders
+    from .walk.properties import parse_properties
     for parse in (parse_domain, parse_properties):
         try:
             parse(spec)

@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Callable
 
 from .check import check_spec, load_checked_spec
-from .diagrams import FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views, write_files
+from .draw.diagrams import FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views, write_files
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
-from .load import default_spec_path, load_spec
+from .spec.load import default_spec_path, load_spec
 from .output import write_atomic
-from .report import format_problems, format_scenario_result, format_spec_summary, format_trace_table
-from .overlay import coverage_json, coverage_of_results, merge_coverage, path_of_result, read_coverage_file
-from .review import render_review
-from .scenario import load_scenario, run_scenario, scenario_spec_path
-from .views import load_views
+from .report.text import format_problems, format_scenario_result, format_spec_summary, format_trace_table
+from .draw.overlay import coverage_json, coverage_of_results, merge_coverage, path_of_result, read_coverage_file
+from .report.review import render_review
+from .runtime.scenario import load_scenario, run_scenario, scenario_spec_path
+from .draw.views import load_views
 
 __all__ = ["main", "build_parser"]
 
@@ -101,7 +101,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from .play import PlaySession, parse_given, run_lines, session_from_scenario
+    from .play.session import PlaySession, parse_given, run_lines, session_from_scenario
 
     spec_path = args.spec or (scenario_spec_path(args.from_scenario) if args.from_scenario else None) \
         or default_spec_path()
@@ -114,7 +114,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         _keep_diagram_fresh(session, args.diagram)
     if args.lines or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return run_lines(session, sys.stdin, sys.stdout, ask=input if sys.stdin.isatty() else None)
-    from .terminal import run_terminal  # prompt_toolkit is only needed on a terminal
+    from .play.terminal import run_terminal  # prompt_toolkit is only needed on a terminal
 
     return run_terminal(session)
 
@@ -191,15 +191,15 @@ def _load_walkable_spec(path: str | None):
 
 
 def _walk_domain(spec, args: argparse.Namespace):
-    from .domain import domain_of
+    from .walk.domain import domain_of
     return domain_of(spec, args.domain or [], args.bound or [])
 
 
 def cmd_explore(args: argparse.Namespace) -> int:
-    from .analysis import analyse
-    from .explore import Progress
-    from .explore_report import format_analysis
-    from .export import write_scenario
+    from .walk.analysis import analyse
+    from .walk.explore import Progress
+    from .report.walk_report import format_analysis
+    from .walk.export import write_scenario
     spec = _load_walkable_spec(args.spec)
     progress = Progress()
     try:
@@ -225,11 +225,11 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 
 def cmd_paths(args: argparse.Namespace) -> int:
-    from .explore import Progress, explore_spec
-    from .explore_report import format_paths, format_suite_summary
-    from .export import export_suite
-    from .paths import generate_suite
-    from .properties import parse_properties
+    from .walk.explore import Progress, explore_spec
+    from .report.walk_report import format_paths, format_suite_summary
+    from .walk.export import export_suite
+    from .walk.suites import generate_suite
+    from .walk.properties import parse_properties
     if args.format and not args.output:
         raise UsageError(Problem(Loc("<command line>"), "error", "--format needs -o DIR (where to write)",
                                  "bad-usage"))
@@ -359,8 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_domain_arguments(explore)
     explore.set_defaults(run=cmd_explore)
 
-    from .export import FORMATS as EXPORT_FORMATS
-    from .paths import CRITERIA
+    from .walk.export import FORMATS as EXPORT_FORMATS
+    from .walk.suites import CRITERIA
     paths = commands.add_parser(
         "paths", help="generate test paths that cover the spec by a criterion",
         description="Generate test paths (initial world, events, expected screen and world after each step) "

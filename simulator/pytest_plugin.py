@@ -1,7 +1,7 @@
 """A pytest plugin: a test run that replays kmsflow scenarios ends with a spec-coverage summary.
 
 Registered through the ``pytest11`` entry point, so it is active wherever
-kmsflow is installed. It listens to every :class:`~simulator.simulate.Simulator`
+kmsflow is installed. It listens to every :class:`~simulator.runtime.simulate.Simulator`
 run (scenario replays included) and, at the end of the session, prints how
 many screens and transitions of each spec the runs passed through, the way
 pytest-cov reports code coverage. ``--kmsflow-coverage=PATH`` also writes the
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import os
 
-from . import simulate
-from .coverage import CoverageCounts, format_coverage_summary
+from .runtime import simulate
+from .walk.coverage import CoverageCounts, format_coverage_summary
 from .output import write_atomic
 
 __all__ = ["SpecCoverageRecorder"]

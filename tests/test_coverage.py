@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 from simulator import Simulator
-from simulator.coverage import CoverageCounts, coverage_figures, suite_counts
-from simulator.explore import explore_spec
-from simulator.paths import generate_suite
+from simulator.walk.coverage import CoverageCounts, coverage_figures, suite_counts
+from simulator.walk.explore import explore_spec
+from simulator.walk.suites import generate_suite
 
 
 def test_coverage_counts_list_every_element_sorted(kms_spec):

@@ -7,11 +7,11 @@ import pytest
 
 from .conftest import ROOT
 from .dotparse import parse_dot
-from simulator.diagram_model import build_diagram
-from simulator.render_dot import choose_engine, render_dot
-from simulator.render_mermaid import render_mermaid
-from simulator.synthetic import synthetic_spec
-from simulator.views import load_views
+from simulator.draw.diagram_model import build_diagram
+from simulator.draw.render_dot import choose_engine, render_dot
+from simulator.draw.render_mermaid import render_mermaid
+from simulator.spec.synthetic import synthetic_spec
+from simulator.draw.views import load_views
 
 VIEW_NAMES = ["overview", "cancel", "one_click_buy", "auto_renewal"]
 

@@ -9,7 +9,7 @@ import pytest
 from .conftest import KMS_SPEC
 from simulator import check_spec, load_spec
 from simulator.errors import SpecError
-from simulator.views import OVERVIEW, guard_phrase, load_views, view_edges
+from simulator.draw.views import OVERVIEW, guard_phrase, load_views, view_edges
 
 
 def _spec_with_views(tmp_path: Path, views_yaml: str | None) -> Path:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from simulator import SpecError, UsageError, load_spec
-from simulator.domain import apply_overrides, domain_of, evaluate_value, initial_worlds, parse_domain
-from simulator.synthetic import synthetic_spec
+from simulator.walk.domain import apply_overrides, domain_of, evaluate_value, initial_worlds, parse_domain
+from simulator.spec.synthetic import synthetic_spec
 
 from .conftest import KMS_SPEC
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import io
 import itertools
 
-from simulator.domain import domain_of
-from simulator.explore import Configuration, Progress, explore_spec, walk_with_machine
-from simulator.machine import Flow
-from simulator.properties import parse_properties
-from simulator.synthetic import synthetic_spec
-from simulator.world import make_world
+from simulator.walk.domain import domain_of
+from simulator.walk.explore import Configuration, Progress, explore_spec, walk_with_machine
+from simulator.runtime.machine import Flow
+from simulator.walk.properties import parse_properties
+from simulator.spec.synthetic import synthetic_spec
+from simulator.runtime.world import make_world
 
 
 def _fast_sets(graph):

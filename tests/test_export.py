@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from simulator.explore import explore_spec
-from simulator.export import export_suite
-from simulator.paths import generate_suite
+from simulator.walk.explore import explore_spec
+from simulator.walk.export import export_suite
+from simulator.walk.suites import generate_suite
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 import pytest
 
 from simulator import FlowRuntimeError, Simulator, load_spec, make_world
-from simulator.machine import Flow
+from simulator.runtime.machine import Flow
 
 from .conftest import KMS_SPEC
 

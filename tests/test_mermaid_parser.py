@@ -16,8 +16,8 @@ from collections import Counter
 import pytest
 
 from simulator.cli import main
-from simulator.diagram_model import build_diagram
-from simulator.views import load_views
+from simulator.draw.diagram_model import build_diagram
+from simulator.draw.views import load_views
 
 from .conftest import ROOT, SPEC_DIR
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from simulator import load_scenario, run_scenario
-from simulator.explore import explore_spec
-from simulator.export import write_scenario
-from simulator.paths import CRITERIA, PathStep, TestPath, _drop_prefixes, generate_suite
-from simulator.synthetic import synthetic_spec
+from simulator.walk.explore import explore_spec
+from simulator.walk.export import write_scenario
+from simulator.walk.suites import CRITERIA, PathStep, TestPath, _drop_prefixes, generate_suite
+from simulator.spec.synthetic import synthetic_spec
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from simulator import Simulator
-from simulator.phone import SOFTKEY_KEYS, phone_text, phone_view, render_phone, softkey_event
+from simulator.play.phone import SOFTKEY_KEYS, phone_text, phone_view, render_phone, softkey_event
 
 
 def _view(spec, given):

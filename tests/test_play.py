@@ -1,4 +1,4 @@
-"""The session core (simulator.play): commands, refusals, undo, reset, save and replay, --given, --from."""
+"""The session core (simulator.play.session): commands, refusals, undo, reset, save and replay, --given, --from."""
 from __future__ import annotations
 
 import io
@@ -7,8 +7,8 @@ import os
 import pytest
 
 from simulator import UsageError, load_scenario, run_scenario
-from simulator.play import PlaySession, format_allowed, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
-from simulator.synthetic import synthetic_spec
+from simulator.play.session import PlaySession, format_allowed, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
+from simulator.spec.synthetic import synthetic_spec
 
 from .conftest import SPEC_DIR
 

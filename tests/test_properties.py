@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 from simulator import SpecError, load_scenario, load_spec, run_scenario
-from simulator.analysis import counterexample_path
-from simulator.explore import explore_spec
-from simulator.export import write_scenario
-from simulator.findings import find_structural
-from simulator.properties import check_properties, parse_properties
+from simulator.walk.analysis import counterexample_path
+from simulator.walk.explore import explore_spec
+from simulator.walk.export import write_scenario
+from simulator.walk.findings import find_structural
+from simulator.walk.properties import check_properties, parse_properties
 
 from .conftest import KMS_SPEC
 

@@ -1,7 +1,7 @@
 """The product owners' review document: complete, in plain words, and fresh."""
 from simulator import kb_trace, load_spec
 from simulator.cli import main
-from simulator.review import describe_transition, render_review
+from simulator.report.review import describe_transition, render_review
 
 from .conftest import KMS_SPEC, SPEC_DIR
 

@@ -2,7 +2,7 @@
 import pytest
 
 from simulator.errors import KmsflowError
-from simulator.yamlsafe import load_yaml_text
+from simulator.spec.yamlsafe import load_yaml_text
 
 
 def _codes(text):

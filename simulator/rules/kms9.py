@@ -1,7 +1,7 @@
 """Guards and effects of the KMS 9.0 subscription spec (spec/kms9_subscription.yaml).
 
 Each function is the code behind one sentence of the spec's ``guards`` or
-``effects`` section; keep the two in step. ``w`` is the :class:`~simulator.world.World`.
+``effects`` section; keep the two in step. ``w`` is the :class:`~simulator.runtime.world.World`.
 """
 from . import RuleBook
 

@@ -1,4 +1,4 @@
-"""Guards and effects of the seeded synthetic specs (see :mod:`simulator.synthetic`).
+"""Guards and effects of the seeded synthetic specs (see :mod:`simulator.spec.synthetic`).
 
 A tiny world: a counter ``level`` (0..3) and a switch ``mode`` (a/b).
 """

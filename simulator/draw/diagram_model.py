@@ -2,8 +2,8 @@
 
 :func:`build_diagram` turns a spec and one of its views into a
 :class:`Diagram`; :func:`with_path` and :func:`with_coverage` return a copy
-carrying an overlay. The renderers (:mod:`simulator.render_dot`,
-:mod:`simulator.render_mermaid`) only read this model, so both formats say
+carrying an overlay. The renderers (:mod:`simulator.draw.render_dot`,
+:mod:`simulator.draw.render_mermaid`) only read this model, so both formats say
 the same thing, and nothing here runs the machine: a diagram is drawn from the
 spec, never from a live state machine.
 
@@ -18,7 +18,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .model import Screen, Spec, Transition
+from ..spec.model import Screen, Spec, Transition
 from .overlay import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 

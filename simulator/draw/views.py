@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Loc, Problem, SpecError
-from .load import did_you_mean
-from .model import Spec, Transition
-from .yamlsafe import LDict, LList
+from ..errors import Loc, Problem, SpecError
+from ..spec.load import did_you_mean
+from ..spec.model import Spec, Transition
+from ..spec.yamlsafe import LDict, LList
 
 __all__ = ["View", "ViewSet", "ViewEdge", "OVERVIEW", "ANY_STATE", "read_views", "load_views", "view_edges",
            "guard_phrase"]

@@ -1,4 +1,4 @@
-"""Graphviz DOT from a :class:`~simulator.diagram_model.Diagram`, built with the ``graphviz`` package.
+"""Graphviz DOT from a :class:`~simulator.draw.diagram_model.Diagram`, built with the ``graphviz`` package.
 
 The DOT text is deterministic (element order is the diagram's, which is the
 spec's; no dates, no paths) so a diff of a ``.dot`` file is a diff of the spec.
@@ -17,7 +17,7 @@ import html
 import graphviz
 
 from .diagram_model import Cluster, Diagram, Edge, Node, coverage_band
-from .errors import Loc, Problem, UsageError
+from ..errors import Loc, Problem, UsageError
 
 __all__ = ["render_dot", "render_image", "choose_engine", "DOT_NODE_LIMIT", "IMAGE_FORMATS"]
 

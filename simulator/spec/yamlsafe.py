@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import KmsflowError, Loc, Problem
+from ..errors import KmsflowError, Loc, Problem
 
 __all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Spec
+from ..spec.model import Spec
 
 __all__ = ["World", "make_world"]
 

@@ -1,8 +1,8 @@
 """What the phone shows: one spec screen turned into an S60 view, and that view drawn as text.
 
 Pure functions over the spec and the list of events allowed now; no terminal,
-no session state. The interactive session (:mod:`simulator.play`) and its
-terminal UI (:mod:`simulator.terminal`) draw what these return.
+no session state. The interactive session (:mod:`simulator.play.session`) and its
+terminal UI (:mod:`simulator.play.terminal`) draw what these return.
 
 An S60 screen has a title bar, a body (a menu, a list or a message) and two
 softkeys under it, [left, right]. The view adds what the phone itself cannot
@@ -21,7 +21,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from .model import Spec
+from ..spec.model import Spec
 
 __all__ = ["Action", "PhoneView", "PhoneLine", "SOFTKEY_KEYS", "PHONE_WIDTH", "BODY_LINES", "phone_view", "softkey_event",
            "render_phone", "phone_text"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import Loc
+from ..errors import Loc
 
 __all__ = [
     "EVENT_KINDS", "Parameter", "Variable", "KbStep", "Assumption", "Named", "Event",

@@ -4,7 +4,7 @@ One core, :class:`PlaySession`, takes every input as a line of text (an event
 name, a number from the list of allowed events, a softkey, or a world command)
 and answers with a :class:`Reply`. Two drivers use it: :func:`run_lines` for
 piped input (prints each screen as plain text) and the terminal UI in
-:mod:`simulator.terminal` (keys, arrows, a live screen).
+:mod:`simulator.play.terminal` (keys, arrows, a live screen).
 
 World controls are the spec's own environment events (``network_down``,
 ``network_up``, ``top_up``, ``day_passes``), fired like any event, so the
@@ -23,15 +23,15 @@ from typing import Any, Callable, Iterable, TextIO
 
 import yaml
 
-from .errors import FlowRuntimeError, Loc, Problem, UsageError
-from .load import default_spec_path, did_you_mean
-from .model import Spec
-from .output import write_atomic
+from ..errors import FlowRuntimeError, Loc, Problem, UsageError
+from ..spec.load import default_spec_path, did_you_mean
+from ..spec.model import Spec
+from ..output import write_atomic
 from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
-from .rules import load_rules
-from .scenario import Scenario, run_scenario, validate_world_values
-from .simulate import Simulator, TraceStep
-from .world import make_world
+from ..rules import load_rules
+from ..runtime.scenario import Scenario, run_scenario, validate_world_values
+from ..runtime.simulate import Simulator, TraceStep
+from ..runtime.world import make_world
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
            "format_world_line", "format_allowed", "format_recent_steps", "run_lines", "scenario_yaml"]

@@ -17,11 +17,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .errors import Loc, Problem, ScenarioError
-from .load import did_you_mean
-from .model import Spec
-from .scenario import ScenarioResult
-from .simulate import TraceStep
+from ..errors import Loc, Problem, ScenarioError
+from ..spec.load import did_you_mean
+from ..spec.model import Spec
+from ..runtime.scenario import ScenarioResult
+from ..runtime.simulate import TraceStep
 from .views import ANY_STATE
 
 __all__ = ["PathStep", "Path", "COVERAGE_FORMAT", "path_of_result", "path_of_trace", "coverage_of_results", "merge_coverage",
@@ -42,7 +42,7 @@ class PathStep:
 
     @property
     def key(self) -> str:
-        """The id of the drawn arrow (see :class:`simulator.views.ViewEdge`)."""
+        """The id of the drawn arrow (see :class:`simulator.draw.views.ViewEdge`)."""
         return f"{self.transition_id}@{self.source}"
 
 

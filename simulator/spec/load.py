@@ -12,7 +12,7 @@ import difflib
 import os
 from typing import Any, Callable
 
-from .errors import KmsflowError, Loc, Problem, SpecError
+from ..errors import KmsflowError, Loc, Problem, SpecError
 from .model import (EVENT_KINDS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
                     Transition, Variable)
 from .yamlsafe import LDict, LList, load_yaml_file
@@ -38,7 +38,8 @@ def default_spec_path() -> str:
     relative = os.path.join("spec", "kms9_subscription.yaml")
     if os.path.exists(relative):
         return relative
-    beside_package = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), relative)
+    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # simulator/spec/ -> top
+    beside_package = os.path.join(checkout, relative)
     return beside_package if os.path.exists(beside_package) else relative
 
 

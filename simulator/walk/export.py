@@ -2,7 +2,7 @@
 
 Every file is written atomically and its content depends only on the suite,
 so the same spec gives byte-identical files. Scenario files use the format of
-:mod:`simulator.scenario` and name their spec relative to their own folder, so
+:mod:`simulator.runtime.scenario` and name their spec relative to their own folder, so
 ``kmsflow simulate DIR/*.yaml`` replays them from anywhere.
 """
 from __future__ import annotations
@@ -15,9 +15,9 @@ import os
 import re
 from typing import Any
 
-from .model import Spec
-from .output import write_atomic
-from .paths import Suite, TestPath
+from ..spec.model import Spec
+from ..output import write_atomic
+from .suites import Suite, TestPath
 
 __all__ = ["FORMATS", "scenario_text", "write_scenario", "export_suite", "gherkin_text", "csv_text"]
 
@@ -177,7 +177,7 @@ from pathlib import Path
 import pytest
 
 from simulator import load_checked_spec, load_scenario, run_scenario
-from simulator.scenario import scenario_spec_path
+from simulator.runtime.scenario import scenario_spec_path
 
 HERE = Path(__file__).resolve().parent
 SCENARIOS = sorted(HERE.glob("{slug}_*.yaml"))

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from .model import Spec
-from .paths import Suite
+from ..spec.model import Spec
+from .suites import Suite
 
 __all__ = ["CoverageCounts", "coverage_figures", "coverage_json", "suite_counts", "format_coverage_summary"]
 

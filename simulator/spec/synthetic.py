@@ -11,7 +11,7 @@ import random
 
 from .load import load_spec
 from .model import Spec
-from .output import write_atomic
+from ..output import write_atomic
 
 __all__ = ["synthetic_spec_text", "write_synthetic_spec", "synthetic_spec"]
 

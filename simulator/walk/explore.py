@@ -20,10 +20,10 @@ explored further; refused events are not edges.
 Speed: firing events one by one through ``transitions`` machines is too slow
 for the walk's size, so the spec is compiled once into plain per-(state, event)
 lists of transitions with the rule book's guards and effects, which replicate
-:mod:`simulator.machine` exactly: the first enabled transition in spec order
+:mod:`simulator.runtime.machine` exactly: the first enabled transition in spec order
 wins, effects run before/after the state change, signals go to the account
 region, system steps run to completion. :func:`walk_with_machine` walks the
-same spec through the real :class:`~simulator.machine.Flow`; tests assert both
+same spec through the real :class:`~simulator.runtime.machine.Flow`; tests assert both
 give identical nodes and edges.
 """
 from __future__ import annotations
@@ -40,11 +40,11 @@ from typing import Any, Callable, NamedTuple
 import networkx as nx
 
 from .domain import Domain, domain_of, initial_worlds
-from .errors import FlowRuntimeError
-from .machine import MAX_SYSTEM_STEPS, Flow
-from .model import Spec
-from .rules import load_rules
-from .world import World, make_world
+from ..errors import FlowRuntimeError
+from ..runtime.machine import MAX_SYSTEM_STEPS, Flow
+from ..spec.model import Spec
+from ..rules import load_rules
+from ..runtime.world import World, make_world
 
 __all__ = ["Configuration", "FlowHistory", "Step", "ProductGraph", "explore_spec", "walk_with_machine",
            "Progress", "paused_gc"]

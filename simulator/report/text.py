@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .check import assumption_trace, kb_trace
-from .errors import Problem
-from .model import Spec
-from .scenario import ScenarioResult
+from ..check import assumption_trace, kb_trace
+from ..errors import Problem
+from ..spec.model import Spec
+from ..runtime.scenario import ScenarioResult
 
 __all__ = ["format_problems", "format_spec_summary", "format_trace_table", "format_scenario_result", "format_world"]
 

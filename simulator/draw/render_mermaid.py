@@ -1,4 +1,4 @@
-"""Mermaid ``stateDiagram-v2`` text from a :class:`~simulator.diagram_model.Diagram`, for Markdown docs.
+"""Mermaid ``stateDiagram-v2`` text from a :class:`~simulator.draw.diagram_model.Diagram`, for Markdown docs.
 
 Mermaid's limits shape the output (each rule was checked with Mermaid's own parser):
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .machine import Flow, StepResult
-from .model import Spec
+from ..spec.model import Spec
 from .world import World, make_world
 
 __all__ = ["Simulator", "TraceStep", "OBSERVERS"]

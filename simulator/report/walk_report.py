@@ -1,10 +1,10 @@
 """Plain-text reports of ``kmsflow explore`` and ``kmsflow paths`` (the CLI prints what these return)."""
 from __future__ import annotations
 
-from .analysis import Analysis, bounds_summary
-from .explore import ProductGraph
-from .paths import Suite, TestPath
-from .simulate import Simulator
+from ..walk.analysis import Analysis, bounds_summary
+from ..walk.explore import ProductGraph
+from ..walk.suites import Suite, TestPath
+from ..runtime.simulate import Simulator
 
 __all__ = ["format_analysis", "format_counterexample", "format_bounds", "format_suite_summary", "format_paths"]
 

@@ -3,7 +3,7 @@
 Built on prompt_toolkit (a full-screen Application): it reads keys through any
 real terminal or pseudo-terminal (arrows, Enter, Ctrl-C and Ctrl-D arrive as
 keys, not signals), reflows to the terminal's width on every redraw, and keeps
-all state in :class:`~simulator.play.PlaySession`, so what a key does here is
+all state in :class:`~simulator.play.session.PlaySession`, so what a key does here is
 exactly what the same line does when piped.
 
 Keys: Up/Down move the highlight over the allowed events, Enter chooses it (or
@@ -30,7 +30,7 @@ from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.styles import Style
 
 from .phone import PHONE_WIDTH, render_phone
-from .play import PlaySession, Reply, format_recent_steps, format_world_line
+from .session import PlaySession, Reply, format_recent_steps, format_world_line
 
 __all__ = ["TerminalUI", "run_terminal", "default_save_name"]
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_path
-from .errors import Loc, Problem, UsageError
-from .load import did_you_mean
-from .model import Spec
-from .output import write_atomic
+from ..errors import Loc, Problem, UsageError
+from ..spec.load import did_you_mean
+from ..spec.model import Spec
+from ..output import write_atomic
 from .overlay import Path, path_of_trace
 from .render_dot import IMAGE_FORMATS, render_dot, render_image
 from .render_mermaid import render_mermaid

@@ -29,13 +29,13 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from .errors import Loc, Problem, SpecError
+from ..errors import Loc, Problem, SpecError
 from .explore import Configuration, FlowHistory, ProductGraph, paused_gc
-from .load import did_you_mean
-from .model import Spec
-from .rules import load_rules
-from .world import make_world
-from .yamlsafe import LDict, LList
+from ..spec.load import did_you_mean
+from ..spec.model import Spec
+from ..rules import load_rules
+from ..runtime.world import make_world
+from ..spec.yamlsafe import LDict, LList
 
 __all__ = ["PropertyDecl", "PropertySet", "Violation", "PropertyResult", "parse_properties",
            "check_properties", "CHECK_KINDS", "dead_end_nodes"]

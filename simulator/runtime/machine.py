@@ -25,9 +25,9 @@ from typing import Any
 
 from transitions import Machine
 
-from .errors import FlowRuntimeError
-from .model import Spec, Transition
-from .rules import RuleBook, load_rules
+from ..errors import FlowRuntimeError
+from ..spec.model import Spec, Transition
+from ..rules import RuleBook, load_rules
 from .world import World
 
 __all__ = ["Flow", "StepResult", "build_flow"]

@@ -9,8 +9,8 @@ spec shows up as a readable change of this document.
 """
 from __future__ import annotations
 
-from .check import assumption_trace, kb_trace
-from .model import Spec, Transition
+from ..check import assumption_trace, kb_trace
+from ..spec.model import Spec, Transition
 
 __all__ = ["render_review", "describe_transition"]
 
@@ -50,7 +50,7 @@ def describe_transition(spec: Spec, t: Transition) -> str:
 
 
 def _diagrams_section(spec: Spec, folder: str) -> list[str]:
-    from .views import load_views  # drawing is optional here: imported only when asked for
+    from ..draw.views import load_views  # drawing is optional here: imported only when asked for
 
     out = ["## The flow at a glance", ""]
     for view in load_views(spec).views:
@@ -60,8 +60,8 @@ def _diagrams_section(spec: Spec, folder: str) -> list[str]:
 
 
 def _properties_section(spec: Spec) -> list[str]:
-    from .explore import explore_spec  # the walk is optional here: imported only when asked for
-    from .properties import check_properties, parse_properties
+    from ..walk.explore import explore_spec  # the walk is optional here: imported only when asked for
+    from ..walk.properties import check_properties, parse_properties
 
     props = parse_properties(spec)
     if not props.properties:

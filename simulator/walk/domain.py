@@ -24,12 +24,12 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Loc, Problem, SpecError, UsageError
-from .load import did_you_mean
-from .model import Spec
-from .rules import load_rules
-from .world import make_world
-from .yamlsafe import LDict, LList
+from ..errors import Loc, Problem, SpecError, UsageError
+from ..spec.load import did_you_mean
+from ..spec.model import Spec
+from ..rules import load_rules
+from ..runtime.world import make_world
+from ..spec.yamlsafe import LDict, LList
 
 __all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_worlds",
            "evaluate_value"]

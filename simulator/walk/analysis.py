@@ -1,7 +1,7 @@
 """``kmsflow explore`` as a library call: walk, properties, findings, suites, coverage, in one result.
 
 >>> from simulator import load_checked_spec
->>> from simulator.analysis import analyse
+>>> from simulator.walk.analysis import analyse
 >>> result = analyse(load_checked_spec())
 >>> all(p.holds for p in result.properties)
 True
@@ -15,8 +15,8 @@ from .coverage import coverage_figures
 from .domain import Domain, domain_of
 from .explore import ProductGraph, explore_spec
 from .findings import Findings, find_structural
-from .model import Spec
-from .paths import Suite, TestPath, generate_suite, path_from_moves
+from ..spec.model import Spec
+from .suites import Suite, TestPath, generate_suite, path_from_moves
 from .properties import PropertyResult, Violation, check_properties, parse_properties
 
 __all__ = ["Analysis", "analyse", "counterexample_path", "bounds_summary", "COVERING_CRITERIA"]

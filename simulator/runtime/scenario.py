@@ -22,13 +22,13 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError
-from .load import did_you_mean
-from .model import Spec
-from .rules import load_rules
+from ..errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError
+from ..spec.load import did_you_mean
+from ..spec.model import Spec
+from ..rules import load_rules
 from .simulate import Simulator, TraceStep
 from .world import make_world
-from .yamlsafe import LDict, LList, load_yaml_file
+from ..spec.yamlsafe import LDict, LList, load_yaml_file
 
 __all__ = ["Step", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "scenario_spec_path",
            "validate_world_values"]
