@@ -3,8 +3,9 @@
 A spec says ``rules: kms9``; this package's module ``kms9`` defines ``rules``, a
 :class:`RuleBook` whose functions carry the names the spec uses. Each function
 takes the world and nothing else, so it can be read, tested and reused alone.
-Only modules inside this package can be named: a spec file never makes
-kmsflow import arbitrary code.
+Only modules inside this package, and books a program registers itself
+(:func:`register_rule_book`, e.g. a test suite's own), can be named: a spec
+file never makes kmsflow import arbitrary code.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pkgutil
 import re
 from typing import Callable
 
-__all__ = ["RuleBook", "load_rules", "available_rule_books"]
+__all__ = ["RuleBook", "load_rules", "available_rule_books", "register_rule_book"]
 
 Guard = Callable[[object], bool]
 Effect = Callable[[object], None]
@@ -38,12 +39,23 @@ class RuleBook:
         return fn
 
 
+#: Books registered by the program that embeds kmsflow, by name; they win over the package's modules.
+_REGISTERED: dict[str, RuleBook] = {}
+
+
+def register_rule_book(book: RuleBook) -> None:
+    """Make ``book`` loadable by its name (``rules: NAME`` in a spec) in this process."""
+    _REGISTERED[book.name] = book
+
+
 def available_rule_books() -> list[str]:
-    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    return sorted({m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")} | set(_REGISTERED))
 
 
 def load_rules(name: str) -> RuleBook:
     """The rule book called ``name``; KeyError when there is none (the checker reports it)."""
+    if name in _REGISTERED:
+        return _REGISTERED[name]
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or name not in available_rule_books():
         raise KeyError(name)
     module = importlib.import_module(f"{__name__}.{name}")

@@ -18,25 +18,35 @@ screen: a caller never sends them.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from transitions import Machine
+from transitions import Transition as _MachineTransition
 
 from ..errors import FlowRuntimeError
-from ..spec.model import Spec, Transition
 from ..rules import RuleBook, load_rules
+from ..spec.model import Spec
+from .compiled import MAX_SYSTEM_STEPS, CompiledFlow, CompiledTransition, UnkeptRead, guard_view, run_system_steps
 from .world import World
 
-__all__ = ["Flow", "StepResult", "build_flow"]
+__all__ = ["Flow", "StepResult", "build_flow", "MAX_SYSTEM_STEPS"]
 
-# transitions logs every event at INFO; our own trace says it better.
-logging.getLogger("transitions").setLevel(logging.WARNING)
+# transitions logs each step at INFO and DEBUG; its logger is left as the caller configured it (Python shows
+# neither level unless asked), so importing kmsflow changes no logging state.
 
-#: A system screen that keeps stepping this long is a loop in the spec.
-MAX_SYSTEM_STEPS = 100
+
+class SpecTransition(_MachineTransition):
+    """A ``transitions`` transition that knows which compiled spec transition it is."""
+
+    def __init__(self, *args, compiled: CompiledTransition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.compiled = compiled
+
+
+class _SpecMachine(Machine):
+    transition_cls = SpecTransition
 
 
 class _RegionModel:
@@ -69,74 +79,89 @@ class StepResult:
     accepted: bool
     taken: list[str] = field(default_factory=list)
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    out_of_range: list[str] = field(default_factory=list)  # variables the step left outside their declared range
 
 
 class Flow:
-    """A spec running on a world: fire events, ask what is allowed, read the screen."""
+    """A spec running on a world: fire events, ask what is allowed, read the screen.
 
-    def __init__(self, spec: Spec, world: World, screen: str | None = None, rules: RuleBook | None = None):
+    Both regions are ``transitions`` machines built from the spec's
+    :class:`~simulator.runtime.compiled.CompiledFlow`; guards see the world
+    through a :func:`~simulator.runtime.compiled.guard_view` of its variables
+    and parameters.
+    """
+
+    def __init__(self, spec: Spec, world: World, screen: str | None = None, rules: RuleBook | None = None,
+                 compiled: CompiledFlow | None = None):
         self.spec = spec
         self.world = world
-        self.rules = rules or load_rules(spec.rules)
+        self.compiled = compiled or CompiledFlow(spec, rules or load_rules(spec.rules))
+        self.rules = self.compiled.rules
         self._taken: list[str] = []
+        self._guard_view = guard_view(tuple(world.variable_names) + tuple(world.parameter_names))(world)
         self._screen_model = _RegionModel(world, None, screen or spec.initial_screen)
-        self._screens = self._build_machine(self._screen_model, list(spec.screens), spec.transitions,
-                                            self._screen_model.state, note_screens=True)
+        self._screens = self._build_machine(self._screen_model, list(spec.screens),
+                                            self.compiled.screen_transitions, note_screens=True)
         self._account_model = None
         self._account = None
         if spec.account:
             region = spec.account
             self._account_model = _RegionModel(world, region.variable, getattr(world, region.variable))
-            self._account = self._build_machine(self._account_model, list(region.states), region.transitions,
-                                                self._account_model.state, note_screens=False)
-        kinds = {name: event.kind for name, event in spec.events.items()}
-        self._user_events = [e for e, k in kinds.items() if k == "user"]
-        self._environment_events = [e for e, k in kinds.items() if k == "environment"]
-        # The system steps that can leave each system screen, in spec order.
-        self._system_steps: dict[str, list[str]] = {}
-        for transition in spec.transitions:
-            if kinds.get(transition.trigger) == "system":
-                for source in transition.sources:
-                    steps = self._system_steps.setdefault(source, [])
-                    if transition.trigger not in steps:
-                        steps.append(transition.trigger)
+            self._account = self._build_machine(self._account_model, list(region.states),
+                                                self.compiled.account_transitions, note_screens=False)
+        self._user_events = list(self.compiled.user_events)
+        self._environment_events = list(self.compiled.environment_events)
 
     # -- construction --------------------------------------------------------------
-    def _build_machine(self, model: _RegionModel, states: list[str], transitions: list[Transition],
-                       initial: str, note_screens: bool) -> Machine:
+    def _build_machine(self, model: _RegionModel, states: list[str], transitions: list[CompiledTransition],
+                       note_screens: bool) -> Machine:
         state_configs = []
         for name in states:
             config: dict[str, Any] = {"name": name}
-            screen = self.spec.screens.get(name) if note_screens else None
-            if screen is not None and screen.note:
-                config["on_enter"] = [partial(self.world.show_note, screen.note)]
+            note = self.compiled.note_of.get(name) if note_screens else None
+            if note:
+                config["on_enter"] = [partial(self.world.show_note, note)]
             state_configs.append(config)
-        return Machine(
-            model=model, states=state_configs, initial=initial, auto_transitions=False,
+        return _SpecMachine(
+            model=model, states=state_configs, initial=model.state, auto_transitions=False,
             ignore_invalid_triggers=True, send_event=False,
             transitions=[self._transition_config(t) for t in transitions],
         )
 
-    def _transition_config(self, t: Transition) -> dict[str, Any]:
-        guards, effects, world = self.rules.guards, self.rules.effects, self.world
+    def _guard(self, name: str, fn) -> bool:
+        try:
+            return fn(self._guard_view)
+        except UnkeptRead as exc:
+            raise self.compiled.guard_error(name, exc) from None
+
+    def _transition_config(self, t: CompiledTransition) -> dict[str, Any]:
+        world = self.world
         return {
-            "trigger": t.trigger,
-            "source": "*" if t.sources == ("*",) else list(t.sources),
+            "trigger": t.spec.trigger,
+            "source": "*" if t.spec.sources == ("*",) else list(t.spec.sources),
             "dest": t.dest,
-            "conditions": [partial(guards[name], world) for name in t.conditions],
-            "unless": [partial(guards[name], world) for name in t.unless],
+            "conditions": [partial(self._guard, name, fn) for name, fn, negated in t.guards if not negated],
+            "unless": [partial(self._guard, name, fn) for name, fn, negated in t.guards if negated],
             # Record first, so the signal and system steps it leads to come after it in `taken`.
-            "before": [partial(self._taken.append, t.id)] + [partial(effects[name], world) for name in t.before],
-            "after": [partial(effects[name], world) for name in t.after]
-                     + [partial(self._send, signal, t) for signal in t.send],
+            "before": [partial(self._taken.append, t.id)] + [partial(fn, world) for _, fn in t.before],
+            "after": [partial(fn, world) for _, fn in t.after] + [partial(self._send, signal, t) for signal in t.sends],
+            "compiled": t,
         }
 
-    def _send(self, signal: str, sender: Transition) -> None:
+    def _send(self, signal: str, sender: CompiledTransition) -> None:
         if self._account is None or not self._account_model.trigger(signal):
             raise FlowRuntimeError(
-                f"transition {sender.id} (line {sender.loc.line}) sends {signal!r}, but the account region "
+                f"transition {sender.id} (line {sender.spec.loc.line}) sends {signal!r}, but the account region "
                 f"refuses it while {self.spec.account.variable if self.spec.account else 'it'} is "
                 f"{self._account_model.state if self._account_model else 'missing'!r}")
+
+    # -- the machines' own candidate lists (what the exhaustive walk dispatches on) ---------
+    def candidates(self, region: str, state: str, event: str) -> list[CompiledTransition]:
+        """The transitions ``event`` may take in ``state``, in the order the machine tries them."""
+        machine = self._screens if region == "screens" else self._account
+        if machine is None or event not in machine.events:
+            return []
+        return [t.compiled for t in machine.events[event].transitions.get(state, ())]
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -149,7 +174,7 @@ class Flow:
 
     def is_allowed(self, event: str) -> bool:
         """Would ``event`` be accepted now? Evaluates guards without firing."""
-        kind = self.spec.events[event].kind if event in self.spec.events else None
+        kind = self.compiled.kinds.get(event)
         if kind == "user":
             return event in self._screens.events and self._screen_model.may_trigger(event)
         if kind == "environment" and self._account is not None:
@@ -161,38 +186,36 @@ class Flow:
         return [e for e in self._user_events + self._environment_events if self.is_allowed(e)]
 
     # -- firing --------------------------------------------------------------------
-    def fire(self, event: str) -> StepResult:
+    def fire(self, event: str, check_ranges: bool = False) -> StepResult:
         """Fire a user or environment event, then run the app's system steps to completion.
 
         A refused event changes nothing and returns ``accepted=False``.
-        Raises FlowRuntimeError when the spec leaves the app stuck on a system screen.
+        Raises FlowRuntimeError when the spec leaves the app stuck on a system
+        screen, a guard reads what it may not, or (``check_ranges``) a step
+        leaves a variable outside its declared range. Without ``check_ranges``
+        such a step is taken and its result says so (``out_of_range``): a
+        counterexample that shows a negative balance must be replayable.
         """
         before_screen = self.screen
         before = self.world.variables()
         self._taken.clear()
         if not self.is_allowed(event):
             return StepResult(event, before_screen, before_screen, accepted=False)
-        if self.spec.events[event].kind == "user":
+        if self.compiled.kinds[event] == "user":
             self._screen_model.trigger(event)
         else:
             self._account_model.trigger(event)
-        self._run_system_steps()
+        run_system_steps(self.compiled, lambda: self.screen, self._screen_model.trigger)
         after = self.world.variables()
         changes = {k: (before[k], after[k]) for k in after if before.get(k) != after[k]}
-        return StepResult(event, before_screen, self.screen, True, list(self._taken), changes)
-
-    def _run_system_steps(self) -> None:
-        for _ in range(MAX_SYSTEM_STEPS):
-            screen = self.spec.screens[self.screen]
-            if not screen.is_system:
-                return
-            for step in self._system_steps.get(screen.name, []):
-                if self._screen_model.trigger(step):
-                    break
-            else:
-                raise FlowRuntimeError(f"the app is stuck on system screen {screen.name!r}: no system step "
-                                       f"is enabled with {self.world!r}")
-        raise FlowRuntimeError(f"system steps loop for more than {MAX_SYSTEM_STEPS} steps (at {self.screen!r})")
+        problems = self.compiled.range_problems({k: new for k, (_, new) in changes.items()})
+        if problems:
+            effects = sorted({e for tid in self._taken for e in self.compiled.by_id[tid].effect_names})
+            problems = [f"{p} after {event} (transitions {', '.join(self._taken)}; effects "
+                        f"{', '.join(effects) or 'none'})" for p in problems]
+            if check_ranges:
+                raise FlowRuntimeError("; ".join(problems))
+        return StepResult(event, before_screen, self.screen, True, list(self._taken), changes, problems)
 
 
 def build_flow(spec: Spec, world: World, screen: str | None = None) -> Flow:

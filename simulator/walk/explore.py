@@ -39,25 +39,28 @@ from typing import Any, Callable, NamedTuple
 
 import networkx as nx
 
-from .domain import Domain, domain_of, initial_worlds
-from ..errors import FlowRuntimeError
-from ..runtime.machine import MAX_SYSTEM_STEPS, Flow
-from ..spec.model import Spec
+from ..errors import FlowRuntimeError, Problem, SpecError
 from ..rules import load_rules
-from ..runtime.world import World, make_world
+from ..runtime.compiled import MAX_SYSTEM_STEPS, CompiledFlow, GuardWrite, UnkeptRead, guard_view
+from ..runtime.machine import Flow
+from ..runtime.world import make_world
+from ..spec.model import Spec
+from .domain import Domain, domain_of, initial_worlds
 
-__all__ = ["Configuration", "FlowHistory", "Step", "ProductGraph", "explore_spec", "walk_with_machine",
-           "Progress", "paused_gc"]
+__all__ = ["Configuration", "FlowHistory", "Step", "ProductGraph", "explore_spec", "Progress", "paused_gc",
+           "CounterMisuse"]
 
 
 @contextmanager
 def paused_gc():
-    """Pause Python's cyclic garbage collector for a big walk or search.
+    """Pause Python's cyclic garbage collector for a big walk or search, then give it back as it was.
 
     They create millions of small tuples and lists and no reference cycles;
     each automatic collection would rescan all of them, which makes a
     10,000-screen walk grow faster than its size. Reference counting still
-    frees everything as usual.
+    frees everything as usual. On the way out the collector is only
+    re-enabled (if it was): nothing of the caller's is frozen or collected
+    on its behalf.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -65,11 +68,7 @@ def paused_gc():
         yield
     finally:
         if enabled:
-            # Re-enabling alone would make the next allocation rescan everything built meanwhile; what was
-            # built holds no cycles, so it moves to the permanent generation (reference counting frees it).
-            gc.freeze()
             gc.enable()
-
 
 
 class Configuration(NamedTuple):
@@ -112,24 +111,73 @@ class Step:
     entered: tuple  # screens entered, system screens included, in order
 
 
-class _LightWorld(World):
-    """A world whose history is not kept: the walk does not need it and it would grow forever."""
+class CounterMisuse(Exception):
+    """A counter was used as more than a count: compared, converted, or copied into a kept variable."""
 
-    def record(self, kind: str, *detail: Any) -> None:
+    def __init__(self, name: str, how: str):
+        self.name, self.how = name, how
+        super().__init__(f"{name} {how}")
+
+
+class CounterDelta:
+    """What the walk puts in a counter for one step: how much it grew, and nothing else.
+
+    A configuration does not keep counters (``domain.counters``), so the walk
+    runs every step from 0 and records the growth on the edge. That is sound
+    only if no guard or effect depends on the counter's value: adding or
+    subtracting whole numbers is allowed; anything else (a comparison, a
+    truth test, a conversion, hashing as part of a configuration) raises
+    :class:`CounterMisuse`, so a spec that lies about a counter is refused
+    instead of walked wrongly.
+    """
+
+    __slots__ = ("name", "delta")
+
+    def __init__(self, name: str, delta: int = 0):
+        self.name, self.delta = name, delta
+
+    def __add__(self, other):
+        if type(other) is not int:
+            raise CounterMisuse(self.name, f"is added to {other!r}")
+        return CounterDelta(self.name, self.delta + other)
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        if type(other) is not int:
+            raise CounterMisuse(self.name, f"has {other!r} taken from it")
+        return CounterDelta(self.name, self.delta - other)
+
+    def _misuse(how: str):  # noqa: N805 - builds methods, not one
+        def method(self, *args):
+            raise CounterMisuse(self.name, how)
+        return method
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _misuse("is compared")
+    __bool__ = _misuse("is tested for truth")
+    __int__ = __index__ = __float__ = _misuse("is converted to a number")
+    __hash__ = _misuse("is kept in a configuration")
+    __neg__ = __mul__ = __rmul__ = __floordiv__ = __truediv__ = __mod__ = _misuse("is used in arithmetic")
+    del _misuse
+
+    def __repr__(self) -> str:
+        return f"<{self.name} +{self.delta}>"
+
+
+def _walk_world_class(kept: tuple[str, ...], parameters: tuple[str, ...], counters: tuple[str, ...]) -> type:
+    """The world the walk fires on: exactly its kept variables, parameters and counters, no note, no history.
+
+    ``__slots__`` make reading or writing any other name (a typo, the note,
+    the history) an AttributeError instead of a silent new attribute.
+    """
+    def record(self, kind, *detail):  # the walk keeps no history: it would grow forever
         pass
 
-    def show_note(self, kind: str) -> None:
-        self.note = kind
+    def show_note(self, kind):  # notes are screens: the configuration's screen already says which
+        pass
 
-
-class _Compiled:
-    """One spec transition, ready to dispatch: guards with their outcome ids, effects, destination."""
-
-    __slots__ = ("index", "id", "guards", "before", "dest", "after", "sends")
-
-    def __init__(self, index, tid, guards, before, dest, after, sends):
-        self.index, self.id, self.guards = index, tid, guards
-        self.before, self.dest, self.after, self.sends = before, dest, after, sends
+    return type("WalkWorld", (), {"__slots__": kept + parameters + counters, "record": record,
+                                  "show_note": show_note})
 
 
 class Progress:
@@ -255,11 +303,19 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
 
 
 class _Walker:
-    """The compiled spec: fires one event on one configuration, the way the real machine does."""
+    """Fires one event on one configuration, with the spec's compiled transitions in the machine's own order.
+
+    The candidate lists come from the ``transitions`` machines of a
+    :class:`~simulator.runtime.machine.Flow` built from the same
+    :class:`~simulator.runtime.compiled.CompiledFlow`, so what the walk
+    explores is what the simulator runs; only the firing is done here, on a
+    world that holds nothing but what a configuration keeps.
+    """
 
     def __init__(self, spec: Spec, domain: Domain, flows: tuple[FlowHistory, ...]):
         self.spec, self.domain, self.flows = spec, domain, flows
-        rules = load_rules(spec.rules)
+        compiled = CompiledFlow(spec, load_rules(spec.rules))
+        self.compiled = compiled
         self.variables = domain.kept_variables(spec)
         self.counters = domain.counters
         # A kept int leaves the walk when it passes the domain's bound or its variable's own range (a
@@ -268,25 +324,21 @@ class _Walker:
             (position, -float("inf") if spec.variables[name].min is None else spec.variables[name].min,
              domain.bounds.get(name, float("inf") if spec.variables[name].max is None else spec.variables[name].max))
             for position, name in enumerate(self.variables) if spec.variables[name].type == "int")
-        self.world = _LightWorld({name: spec.variables[name].initial for name in spec.variables},
-                                 dict(domain.parameters))
-        self.kinds = {name: event.kind for name, event in spec.events.items()}
+        parameters = tuple(domain.parameters)
+        self.world = _walk_world_class(self.variables, parameters, self.counters)()
+        for name, value in domain.parameters.items():
+            setattr(self.world, name, value)
+        self.guard_world = guard_view(self.variables + parameters)(self.world)
+        self.zero_counters = tuple(CounterDelta(name) for name in self.counters)
+        self.kinds = compiled.kinds
         self.outcome_names: list[tuple[str, str, bool]] = []
         self._outcome_ids: dict[tuple[str, str, bool], int] = {}
-        self.account_variable = spec.account.variable if spec.account else None
-        self.screen_table = self._table(spec.transitions, list(spec.screens), rules)
-        self.account_table = self._table(spec.account.transitions, list(spec.account.states), rules) \
-            if spec.account else {}
-        self.note_screens = {name for name, screen in spec.screens.items() if screen.note}
-        self.system_screens = {name for name, screen in spec.screens.items() if screen.is_system}
-        # The system events that can leave each system screen, in spec order (as machine.Flow does).
-        self.system_steps: dict[str, list[str]] = {}
-        for t in spec.transitions:
-            if self.kinds.get(t.trigger) == "system":
-                for source in t.sources:
-                    steps = self.system_steps.setdefault(source, [])
-                    if t.trigger not in steps:
-                        steps.append(t.trigger)
+        self.account_variable = compiled.account_variable
+        machine = Flow(spec, make_world(spec, dict(domain.parameters)), compiled=compiled)
+        self.screen_table = self._table(machine, "screens", list(spec.screens))
+        self.account_table = self._table(machine, "account", list(spec.account.states)) if spec.account else {}
+        self.system_screens = compiled.system_screens
+        self.system_steps = compiled.system_steps
         self.flow_steps = [{pair: flow.bit(flag) for flag, pairs in flow.steps for pair in pairs} for flow in flows]
         self.account_positions = [tuple(i for i, n in enumerate(self.variables) if n in flow.account)
                                   for flow in flows]
@@ -303,19 +355,24 @@ class _Walker:
             self.outcome_names.append(key)
         return self._outcome_ids[key]
 
-    def _table(self, transitions, states, rules) -> dict[str, dict[str, list[_Compiled]]]:
-        table: dict[str, dict[str, list[_Compiled]]] = {state: {} for state in states}
-        for index, t in enumerate(transitions):
-            guards = tuple(
-                [(rules.guards[g], False, self.outcome_id((t.id, g, True)), self.outcome_id((t.id, g, False)))
-                 for g in t.conditions]
-                + [(rules.guards[g], True, self.outcome_id((t.id, g, True)), self.outcome_id((t.id, g, False)))
-                   for g in t.unless])
-            compiled = _Compiled(index, t.id, guards, tuple(rules.effects[e] for e in t.before), t.dest,
-                                 tuple(rules.effects[e] for e in t.after), t.send)
-            for source in (states if t.sources == ("*",) else t.sources):
-                if source in table:
-                    table[source].setdefault(t.trigger, []).append(compiled)
+    def _table(self, machine: Flow, region: str, states: list[str]) -> dict[str, dict[str, list[tuple]]]:
+        """Per state and event, the machine's candidates with their guards' outcome ids: (transition, guards)."""
+        events = self.compiled.user_events + tuple(e for e, k in self.kinds.items() if k == "system") \
+            if region == "screens" else tuple(self.kinds)
+        # Outcome ids are numbered in spec order of the transitions, whatever order the table is built in.
+        for t in (self.compiled.screen_transitions if region == "screens" else self.compiled.account_transitions):
+            for name, _, _ in t.guards:
+                self.outcome_id((t.id, name, True))
+                self.outcome_id((t.id, name, False))
+        table: dict[str, dict[str, list[tuple]]] = {}
+        for state in states:
+            row = table[state] = {}
+            for event in events:
+                candidates = machine.candidates(region, state, event)
+                if candidates:
+                    row[event] = [(t, tuple((name, fn, negated, self.outcome_id((t.id, name, True)),
+                                             self.outcome_id((t.id, name, False)))
+                                            for name, fn, negated in t.guards)) for t in candidates]
         return table
 
     def handles(self, screen: str, event: str) -> bool:
@@ -330,14 +387,20 @@ class _Walker:
         candidates = table.get(state, {}).get(event)
         if not candidates:
             return False
-        world = self.world
+        world, view = self.world, self.guard_world
         chosen = None
         enabled = []
         outcomes = run["outcomes"]
-        for candidate in candidates:
+        # Every candidate's guards are evaluated (guards only read, through the view), so the walk sees
+        # each guard outcome and any second enabled transition; the first enabled one is taken, as the
+        # machine takes it.
+        for candidate, guards in candidates:
             ok = True
-            for fn, negate, id_true, id_false in candidate.guards:
-                value = bool(fn(world))
+            for name, fn, negate, id_true, id_false in guards:
+                try:
+                    value = bool(fn(view))
+                except (UnkeptRead, GuardWrite) as exc:
+                    raise self._guard_error(name, exc) from None
                 outcomes.add(id_true if value else id_false)
                 if value == negate:
                     ok = False
@@ -350,7 +413,7 @@ class _Walker:
         if chosen is None:
             return False
         run["taken"].append(chosen.id)
-        for effect in chosen.before:
+        for _, effect in chosen.before:
             effect(world)
         if chosen.dest is not None:
             if region == "screens":
@@ -358,7 +421,7 @@ class _Walker:
                 run["entered"].append(chosen.dest)
             else:
                 setattr(world, self.account_variable, chosen.dest)
-        for effect in chosen.after:
+        for _, effect in chosen.after:
             effect(world)
         for signal in chosen.sends:
             account_state = getattr(world, self.account_variable) if self.account_variable else None
@@ -367,46 +430,95 @@ class _Walker:
                                        f"it while {self.account_variable} is {account_state!r}")
         return True
 
+    def _guard_error(self, guard: str, exc: FlowRuntimeError) -> SpecError:
+        """A located error: the guard reads (or writes) what a configuration does not keep."""
+        name = getattr(exc, "name", "?")
+        if isinstance(exc, GuardWrite):
+            reason = "a guard only reads the world"
+        elif name in self.counters:
+            reason = ("it is a counter (domain.counters), which a configuration does not keep; a guard may not "
+                      "read one: take it out of domain.counters and give it a bound in domain.bounds")
+        elif name in ("note", "history"):
+            reason = f"a configuration keeps no {name}; a guard may read the world variables and parameters only"
+        else:
+            reason = "not a world variable or parameter of the spec"
+        declared = self.spec.guards.get(guard)
+        loc = declared.loc if declared else self.spec.loc_of("guards")
+        verb = "changes" if isinstance(exc, GuardWrite) else "reads"
+        return SpecError(Problem(loc, "error", f"guard {guard!r} {verb} {name!r}: {reason}", "guard-reads-unkept"))
+
+    def _effect_error(self, exc: Exception, taken: list[str]) -> SpecError:
+        """A located error: an effect of the step used what the walk does not keep, or used a counter as a value."""
+        effects = sorted({e for tid in taken for e in self.compiled.by_id[tid].effect_names})
+        first = self.spec.effects.get(effects[0]) if effects else None
+        if isinstance(exc, CounterMisuse):
+            message = (f"counter {exc.name!r} {exc.how} in a step taking {', '.join(taken)} (effects "
+                       f"{', '.join(effects) or 'none'}): a counter (domain.counters) may only grow or shrink by "
+                       "whole numbers, since a configuration does not keep its value; take it out of "
+                       "domain.counters and give it a bound in domain.bounds")
+            return SpecError(Problem(self.spec.loc_of("domain"), "error", message, "counter-misused"))
+        message = (f"an effect of a step taking {', '.join(taken)} (effects {', '.join(effects) or 'none'}) "
+                   f"{exc}: effects may use the world variables and parameters only")
+        return SpecError(Problem(first.loc if first else self.spec.loc_of("effects"), "error", message,
+                                 "effect-reads-unkept"))
+
     def fire(self, config: Configuration, event: str):
         """Fire ``event`` on ``config``.
 
         Returns (accepted, target configuration, step, nondeterminism records,
-        guard outcomes — None when the target is beyond the bounds). Raises FlowRuntimeError
-        when the spec leaves the app stuck on a system screen.
+        guard outcomes — None when the target is beyond the bounds). Raises
+        FlowRuntimeError when the spec leaves the app stuck on a system screen,
+        SpecError when a guard or an effect uses what a configuration does not keep.
         """
         world = self.world
-        world.__dict__.update(zip(self.variables, config.world))
-        for name in self.counters:
-            setattr(world, name, 0)
+        for name, value in zip(self.variables, config.world):
+            setattr(world, name, value)
+        for counter in self.zero_counters:
+            setattr(world, counter.name, counter)
         self.screen = config.screen
         run = {"taken": [], "outcomes": set(), "nondeterminism": [], "entered": []}
-        if self.kinds[event] == "user":
-            accepted = self._dispatch("screens", config.screen, event, run)
-        else:
-            accepted = self.account_variable is not None and self._dispatch(
-                "account", getattr(world, self.account_variable), event, run)
-        if not accepted:
-            return False, None, None, run["nondeterminism"], frozenset(run["outcomes"])
+        try:
+            if self.kinds[event] == "user":
+                accepted = self._dispatch("screens", config.screen, event, run)
+            else:
+                accepted = self.account_variable is not None and self._dispatch(
+                    "account", getattr(world, self.account_variable), event, run)
+            if not accepted:
+                return False, None, None, run["nondeterminism"], frozenset(run["outcomes"])
+            self._run_system_steps(run)
+            values = self._read_values(world)
+            counters = tuple(self._counter_growth(c) for c in self._read_counters(world))
+            target = Configuration(self.screen, values, ())
+            hash(target)  # a counter copied into a kept variable refuses to be hashed: find it here
+        except (CounterMisuse, AttributeError) as exc:
+            raise self._effect_error(exc, run["taken"]) from None
+        step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
+        if self.flows:
+            target = Configuration(self.screen, values, self.next_history(config, event, self.screen, values,
+                                                                          counters))
+        for position, low, high in self.bounds:
+            if not low <= values[position] <= high:
+                return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
+        return True, target, step, run["nondeterminism"], step[2]
+
+    @staticmethod
+    def _counter_growth(value) -> int:
+        if type(value) is not CounterDelta:
+            raise CounterMisuse(getattr(value, "name", "a counter"), f"was set to {value!r} instead of grown")
+        return value.delta
+
+    def _run_system_steps(self, run: dict) -> None:
+        # The same loop as runtime.compiled.run_system_steps, inlined: it runs once per edge of the walk.
         for _ in range(MAX_SYSTEM_STEPS):
             if self.screen not in self.system_screens:
-                break
-            for step in self.system_steps.get(self.screen, []):
+                return
+            for step in self.system_steps.get(self.screen, ()):
                 if self._dispatch("screens", self.screen, step, run):
                     break
             else:
                 raise FlowRuntimeError(f"the app is stuck on system screen {self.screen!r}: no system step is "
                                        "enabled")
-        else:
-            raise FlowRuntimeError(f"system steps loop for more than {MAX_SYSTEM_STEPS} steps")
-        values = self._read_values(world)
-        counters = self._read_counters(world)
-        step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
-        history = self.next_history(config, event, self.screen, values, counters)
-        target = Configuration(self.screen, values, history)
-        for position, low, high in self.bounds:
-            if not low <= values[position] <= high:
-                return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
-        return True, target, step, run["nondeterminism"], step[2]
+        raise FlowRuntimeError(f"system steps loop for more than {MAX_SYSTEM_STEPS} steps (at {self.screen!r})")
 
     def flags_during(self, flow_index: int, config: Configuration, event: str) -> int:
         """A flow's flags right after ``event``'s own step is counted, before the flow may close."""
@@ -414,8 +526,6 @@ class _Walker:
 
     def next_history(self, config: Configuration, event: str, screen_after: str, values: tuple,
                      counters: tuple) -> tuple:
-        if not self.flows:
-            return ()
         history = []
         user = self.kinds[event] == "user"
         for index, flow in enumerate(self.flows):
@@ -446,6 +556,20 @@ def _initial_configurations(spec: Spec, domain: Domain, walker: _Walker) -> list
         config = Configuration(spec.home_screen, tuple(world[name] for name in walker.variables), history)
         out.append((config, world))
     return out
+
+
+def _check_enums(walker: _Walker, target: Configuration, step: tuple) -> None:
+    """Refuse a step that gives an enum variable a value it does not declare (a silent typo otherwise)."""
+    for position, allowed in walker.enum_checks:
+        value = target.world[position]
+        if value not in allowed:
+            name = walker.variables[position]
+            effects = sorted({e for tid in step[0] for e in walker.compiled.by_id[tid].effect_names})
+            first = walker.spec.effects.get(effects[0]) if effects else None
+            raise SpecError(Problem(
+                first.loc if first else walker.spec.variables[name].loc, "error",
+                f"a step taking {', '.join(step[0])} (effects {', '.join(effects) or 'none'}) sets {name} to "
+                f"{value!r}, which is not one of its values ({', '.join(sorted(allowed))})", "value-out-of-range"))
 
 
 def explore_spec(spec: Spec, domain: Domain | None = None, flows: tuple[FlowHistory, ...] | None = None,
@@ -497,6 +621,10 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
     handled = graph.handled
     enabled = graph.enabled
     fire, intern = walker.fire, walker.intern
+    # Enum values are checked on new configurations only: an edge into a known one carries known values.
+    enum_checks = [(position, frozenset(spec.variables[name].values)) for position, name in enumerate(walker.variables)
+                   if spec.variables[name].type == "enum"]
+    walker.enum_checks = enum_checks
     queue = deque(initial)
     processed = 0
     while queue:
@@ -534,6 +662,8 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
             target_id = index.get(target)
             edge = len(src)
             if target_id is None:
+                if enum_checks:
+                    _check_enums(walker, target, step)
                 target_id = index[target] = len(nodes)
                 nodes.append(target)
                 parent.append(edge)
@@ -547,45 +677,3 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
             out[node].append(edge)
     graph.seconds = time.perf_counter() - started
     return graph
-
-
-def walk_with_machine(spec: Spec, domain: Domain | None = None, flows: tuple[FlowHistory, ...] = ()
-                      ) -> tuple[set[Configuration], set[tuple]]:
-    """The reference walk: the same exploration through the real machine (slow; for tests).
-
-    Returns the configurations and the edges (source, event, target, taken).
-    """
-    domain = domain or domain_of(spec)
-    walker = _Walker(spec, domain, tuple(flows))  # only for the shared history rule
-    world = make_world(spec, {**{n: spec.variables[n].initial for n in spec.variables}, **domain.parameters})
-    flow = Flow(spec, world)
-    events = spec.events_of_kind("user") + spec.events_of_kind("environment")
-    seen: set[Configuration] = set()
-    edges: set[tuple] = set()
-    queue = deque()
-    for config, _ in _initial_configurations(spec, domain, walker):
-        if config not in seen:
-            seen.add(config)
-            queue.append(config)
-    while queue:
-        config = queue.popleft()
-        for event in events:
-            for name, value in zip(walker.variables, config.world):
-                setattr(world, name, value)
-            for name in walker.counters:
-                setattr(world, name, 0)
-            flow.set_screen(config.screen)
-            result = flow.fire(event)
-            if not result.accepted:
-                continue
-            values = tuple(getattr(world, name) for name in walker.variables)
-            counters = tuple(getattr(world, name) for name in walker.counters)
-            if any(not low <= values[position] <= high for position, low, high in walker.bounds):
-                continue
-            target = Configuration(flow.screen, values,
-                                   walker.next_history(config, event, flow.screen, values, counters))
-            edges.add((config, event, target, tuple(result.taken)))
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    return seen, edges

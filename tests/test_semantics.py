@@ -1,0 +1,199 @@
+"""The semantics corpus: one small spec per feature of a step, walked two ways and replayed.
+
+Each spec in tests/semantics/ is walked by the walker (``explore_spec``) and by
+the reference walk (tests/reference_walk.py: only the ``transitions`` machine,
+no walker code); both must find the same configurations and edges. Every edge
+is then replayed through :class:`Simulator`, and every counterexample the walk
+reports is replayed to its violating configuration. A walker with a broken
+callback order or candidate order must fail these checks.
+"""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from simulator import Simulator, load_checked_spec
+from simulator.errors import FlowRuntimeError, SpecError
+from simulator.runtime.machine import Flow
+from simulator.spec.load import load_spec
+from simulator.walk.analysis import analyse, counterexample_path
+from simulator.walk.domain import domain_of
+from simulator.walk.explore import explore_spec
+
+from .reference_walk import reference_walk, walker_sets
+from .semantics import rules as _corpus_rules  # noqa: F401  registers the corpus's rule book
+
+CORPUS_DIR = Path(__file__).resolve().parent / "semantics"
+REFUSED = {"counter_example.yaml"}
+CORPUS = sorted(p for p in CORPUS_DIR.glob("*.yaml") if p.name not in REFUSED)
+
+
+def _load(path: Path):
+    return load_checked_spec(str(path))
+
+
+def test_corpus_has_one_spec_per_feature():
+    names = {p.stem for p in CORPUS}
+    assert len(names) >= 12
+    assert {"before_after", "conditions_unless", "multi_source", "star_source", "internal", "signals",
+            "system_chain", "notes", "counters", "bounds", "guard_reads_kept_counter"} <= names
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_semantics_walker_equals_reference(path):
+    spec = _load(path)
+    domain = domain_of(spec)
+    graph = explore_spec(spec, domain, ())
+    nodes, edges = reference_walk(spec, domain)
+    assert len(nodes) > 1 and edges
+    assert walker_sets(graph) == (nodes, edges)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_semantics_every_edge_replays_through_the_simulator(path):
+    spec = _load(path)
+    domain = domain_of(spec)
+    graph = explore_spec(spec, domain, ())
+    for u, v, e, s in zip(graph.src, graph.dst, graph.event, graph.step):
+        source, target = graph.nodes[u], graph.nodes[v]
+        given = {**graph.world_of(u), **{name: 0 for name in domain.counters}, "screen": source.screen}
+        sim = Simulator(spec, given)
+        step = sim.fire(graph.events[e])
+        assert step.accepted
+        assert tuple(step.taken) == graph.steps[s].taken
+        assert sim.screen == target.screen
+        assert tuple(sim.world[name] for name in graph.variables) == target.world
+        # The counters grew by what the edge records.
+        assert tuple(sim.world[name] for name in domain.counters) == graph.steps[s].counters
+
+
+@pytest.mark.parametrize("path", [p for p in CORPUS if "properties:" in p.read_text()],
+                         ids=lambda p: p.stem)
+def test_semantics_counterexamples_replay_to_the_violation(path):
+    spec = _load(path)
+    analysis = analyse(spec, criteria=())
+    graph = analysis.graph
+    violated = [r for r in analysis.properties if not r.holds]
+    assert violated, "each corpus spec with properties is built to break one"
+    for result in violated:
+        path_ = counterexample_path(graph, result.first)
+        sim = Simulator(spec, {**path_.given, "screen": path_.start_screen})
+        for step in path_.steps:
+            sim.fire(step.event)
+        last = path_.steps[-1]
+        assert sim.screen == last.screen
+        expected = {k: v for k, v in last.world.items() if k in sim.world}
+        assert {k: sim.world[k] for k in expected} == expected
+        assert expected["balance"] < 0  # the violation itself is what the replay reaches
+
+
+# -- a broken walker must be caught ------------------------------------------------------------
+
+def _corpus_mismatches() -> list[str]:
+    bad = []
+    for path in CORPUS:
+        spec = _load(path)
+        domain = domain_of(spec)
+        if walker_sets(explore_spec(spec, domain, ())) != reference_walk(spec, domain):
+            bad.append(path.stem)
+    return bad
+
+
+def test_semantics_a_walker_with_before_and_after_swapped_fails(monkeypatch):
+    real = Flow.candidates
+
+    def swapped(self, region, state, event):
+        return [dataclasses.replace(t, before=t.after, after=t.before) for t in real(self, region, state, event)]
+
+    # Only the walker reads candidate lists; the reference fires the machine itself.
+    monkeypatch.setattr(Flow, "candidates", swapped)
+    assert "before_after" in _corpus_mismatches()
+
+
+def test_semantics_a_walker_with_reversed_candidates_fails(monkeypatch):
+    real = Flow.candidates
+    monkeypatch.setattr(Flow, "candidates", lambda self, *key: list(reversed(real(self, *key))))
+    # Where two candidates can both hold, the other one now wins.
+    assert "first_enabled_wins" in _corpus_mismatches()
+
+
+def test_semantics_the_walker_reads_its_candidates_from_the_machine():
+    spec = _load(CORPUS_DIR / "star_source.yaml")
+    flow = Flow(spec, Simulator(spec)._world)
+    # "*" first in the spec, then the specific one: the machine tries them in that order on b.
+    assert [t.id for t in flow.candidates("screens", "b", "reset")] == ["*.reset", "b.reset"]
+    assert [t.id for t in flow.candidates("screens", "home", "reset")] == ["*.reset"]
+
+
+# -- what a configuration does not keep is refused, never walked wrongly ----------------------------
+
+def test_semantics_issue_example_guard_reading_a_counter_is_refused_with_its_line():
+    path = CORPUS_DIR / "counter_example.yaml"
+    spec = _load(path)
+    with pytest.raises(SpecError) as caught:
+        explore_spec(spec)
+    problem = caught.value.problems[0]
+    assert problem.code == "guard-reads-unkept"
+    assert "'loyal'" in problem.message and "'charges'" in problem.message and "counter" in problem.message
+    loyal_line = next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.startswith("  loyal:"))
+    assert (problem.loc.file, problem.loc.line) == (str(path), loyal_line)
+
+
+def test_semantics_issue_example_guard_reading_the_note_is_refused_by_walk_and_simulator(tmp_path):
+    text = (CORPUS_DIR / "counter_example.yaml").read_text()
+    # Without the counter-reading guard, the next problem is saw_thanks reading the note.
+    text = "\n".join(line for line in text.splitlines() if "trigger: bonus" not in line and "loyal" not in line
+                     and "drain" not in line)
+    path = tmp_path / "note_example.yaml"
+    path.write_text(text)
+    spec = _load(path)
+    with pytest.raises(SpecError) as caught:
+        explore_spec(spec)
+    assert caught.value.problems[0].code == "guard-reads-unkept"
+    assert "'saw_thanks'" in str(caught.value) and "'note'" in str(caught.value)
+    sim = Simulator(spec)
+    sim.fire("buy")
+    sim.fire("press_ok")
+    with pytest.raises(FlowRuntimeError, match="saw_thanks.*'note'"):
+        sim.fire("again")
+
+
+def test_semantics_an_effect_using_a_counter_as_a_value_is_refused(tmp_path):
+    text = (CORPUS_DIR / "counters.yaml").read_text()
+    text = text.replace("after: [count, add_one]", "after: [count, copy_count]").replace(
+        "effects:\n", "effects:\n  copy_count: \"Level becomes the count.\"\n")
+    path = tmp_path / "counter_leak.yaml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as caught:
+        explore_spec(_load(path))
+    assert caught.value.problems[0].code == "counter-misused"
+    assert "'charges'" in str(caught.value) and "copy_count" in str(caught.value)
+
+
+def test_semantics_a_guard_may_read_a_count_the_walk_keeps():
+    spec = _load(CORPUS_DIR / "guard_reads_kept_counter.yaml")
+    graph = explore_spec(spec, None, ())
+    assert "home.bonus" in graph.enabled  # loyal holds once something was bought: walked, not refused
+
+
+def test_semantics_an_enum_set_outside_its_values_is_refused(tmp_path):
+    text = (CORPUS_DIR / "environment.yaml").read_text().replace(
+        "mode: {type: enum, values: [a, b]", "mode: {type: enum, values: [a, c]")
+    path = tmp_path / "enum_leak.yaml"
+    path.write_text(text)
+    spec = load_spec(str(path))
+    with pytest.raises(SpecError) as caught:
+        explore_spec(spec, None, ())
+    assert caught.value.problems[0].code == "value-out-of-range"
+    assert "flip_mode" in str(caught.value) and "'b'" in str(caught.value)
+
+
+def test_semantics_the_simulator_says_when_a_step_leaves_a_declared_range():
+    spec = _load(CORPUS_DIR / "bounds.yaml")
+    sim = Simulator(spec, {"level": 3, "balance": 2})
+    step = sim.fire("drain_it")
+    assert sim.world["balance"] == -8
+    assert step.out_of_range and "balance = -8 is below its min 0" in step.out_of_range[0]
+    assert "drain" in step.out_of_range[0]
