@@ -123,8 +123,8 @@ def test_semantics_the_walker_reads_its_candidates_from_the_machine():
     spec = _load(CORPUS_DIR / "star_source.yaml")
     flow = Flow(spec, Simulator(spec)._world)
     # "*" first in the spec, then the specific one: the machine tries them in that order on b.
-    assert [t.id for t in flow.candidates("screens", "b", "reset")] == ["*.reset", "b.reset"]
-    assert [t.id for t in flow.candidates("screens", "home", "reset")] == ["*.reset"]
+    assert [t.id for t in flow.candidates("screens", "b", "reset")] == ["any.reset", "b.reset"]
+    assert [t.id for t in flow.candidates("screens", "home", "reset")] == ["any.reset"]
 
 
 # -- what a configuration does not keep is refused, never walked wrongly ----------------------------
