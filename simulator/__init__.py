@@ -11,29 +11,49 @@ The library API the CLI is a thin layer over::
     files = diagram_files(spec, views, DiagramRequest(views.views))  # name -> .dot/.svg/.png/.mmd content
     analysis = analyse(spec)                                   # the exhaustive walk: properties, coverage
     suite = generate_suite(analysis.graph, "transitions")      # test paths by criterion
-"""
-from .walk.analysis import Analysis, analyse
-from .check import assumption_trace, check_spec, kb_trace, load_checked_spec
-from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
-from .walk.explore import Configuration, ProductGraph, explore_spec
-from .spec.load import default_spec_path, load_spec
-from .runtime.machine import Flow, build_flow
-from .spec.model import Spec
-from .draw.diagrams import DiagramRequest, diagram_files
-from .draw.overlay import coverage_of_results, path_of_result
-from .walk.suites import Suite, TestPath, generate_suite
-from .play.phone import PhoneView, phone_view
-from .play.session import PlaySession
-from .runtime.scenario import Scenario, ScenarioResult, load_scenario, run_scenario
-from .runtime.simulate import Simulator, TraceStep
-from .draw.views import load_views
-from .runtime.world import World, make_world
 
-__all__ = [
-    "assumption_trace", "check_spec", "kb_trace", "load_checked_spec", "FlowRuntimeError", "KmsflowError", "Loc",
-    "Problem", "ScenarioError", "SpecError", "UsageError", "default_spec_path", "load_spec", "Flow", "build_flow",
-    "Spec", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "Simulator", "TraceStep", "World",
-    "make_world", "PhoneView", "phone_view", "PlaySession", "DiagramRequest", "diagram_files", "coverage_of_results",
-    "path_of_result", "load_views", "Analysis", "analyse", "Configuration", "ProductGraph", "explore_spec", "Suite",
-    "TestPath", "generate_suite",
-]
+Every error kmsflow raises on purpose is a :class:`KmsflowError` (see :mod:`simulator.errors`).
+
+Each name is imported from its module on first use (PEP 562): the pytest plugin
+lives in this package and pytest loads it in every run where kmsflow is
+installed, so importing the package must not load the state machine, YAML or
+networkx until something is actually used.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: Public name -> the module (below this package) that defines it.
+_EXPORTS = {
+    "assumption_trace": "check", "check_spec": "check", "kb_trace": "check", "load_checked_spec": "check",
+    "FlowRuntimeError": "errors", "InputError": "errors", "KmsflowError": "errors", "Loc": "errors",
+    "Problem": "errors", "ScenarioError": "errors", "SpecError": "errors", "UsageError": "errors",
+    "default_spec_path": "spec.load", "load_spec": "spec.load", "Spec": "spec.model",
+    "Flow": "runtime.machine", "build_flow": "runtime.machine",
+    "Simulator": "runtime.simulate", "TraceStep": "runtime.simulate",
+    "Scenario": "runtime.scenario", "ScenarioResult": "runtime.scenario", "load_scenario": "runtime.scenario",
+    "run_scenario": "runtime.scenario", "scenario_spec_path": "runtime.scenario",
+    "World": "runtime.world", "make_world": "runtime.world",
+    "PhoneView": "play.phone", "phone_view": "play.phone", "PlaySession": "play.session",
+    "DiagramRequest": "draw.diagrams", "diagram_files": "draw.diagrams", "load_views": "draw.views",
+    "path_of_result": "draw.run_path", "coverage_of_results": "walk.coverage",
+    "Analysis": "walk.analysis", "analyse": "walk.analysis",
+    "Configuration": "walk.explore", "ProductGraph": "walk.explore", "explore_spec": "walk.explore",
+    "Suite": "walk.suites", "TestPath": "walk.suites", "generate_suite": "walk.suites",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

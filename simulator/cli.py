@@ -1,8 +1,10 @@
 """The ``kmsflow`` command: a thin layer over the library API.
 
-Each sub-command parses its arguments, calls the library and prints. Input
-errors (KmsflowError) become one clean message each and exit status 2; a bug
-keeps its traceback.
+Each sub-command parses its arguments, calls the library and prints. Every
+error kmsflow raises on purpose (KmsflowError: bad input, or a spec that gets
+stuck when run) is caught here, in one place, and becomes one clean message
+per problem on standard error and exit status 2, with nothing written; a bug
+keeps its traceback. Standard output carries each command's own report.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError,
 from .spec.load import default_spec_path, load_spec
 from .output import write_atomic
 from .report.text import format_problems, format_scenario_result, format_spec_summary, format_trace_table
-from .draw.overlay import coverage_json, coverage_of_results, merge_coverage, path_of_result, read_coverage_file
+from .draw.run_path import path_of_result
+from .walk.coverage import coverage_json, coverage_of_results, merge_coverage, read_coverage_file
 from .report.review import render_review
 from .runtime.scenario import load_scenario, run_scenario, scenario_spec_path
 from .draw.views import load_views
@@ -30,16 +33,17 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    # Problems go to standard error, as every command's do; the summary is the report, on standard output.
     try:
         spec = load_spec(args.spec)
-    except SpecError as exc:  # the report goes where the checker's report goes: standard output
-        print(format_problems(exc.problems))
+    except SpecError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
         errors = sum(p.level == "error" for p in exc.problems)
         print(f"{exc.problems[0].loc.file}: {errors} error{'s' * (errors != 1)} (the file could not be read as a spec)")
         return EXIT_BAD_INPUT
     problems = check_spec(spec)
     if problems:
-        print(format_problems(problems))
+        print(format_problems(problems), file=sys.stderr)
     print(format_spec_summary(spec, problems))
     if args.trace:
         print()
@@ -204,11 +208,8 @@ def cmd_explore(args: argparse.Namespace) -> int:
     progress = Progress()
     try:
         analysis = analyse(spec, _walk_domain(spec, args), progress)
-    except FlowRuntimeError as exc:
+    finally:  # a flow error is reported on a clean line
         progress.done()
-        print(f"{spec.path}: the spec leaves the app stuck: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    progress.done()
     if args.counterexamples:
         for result in analysis.properties:
             if not result.holds:
@@ -240,13 +241,10 @@ def cmd_paths(args: argparse.Namespace) -> int:
     progress = Progress()
     try:
         graph = explore_spec(spec, _walk_domain(spec, args), parse_properties(spec).flows, progress)
-    except FlowRuntimeError as exc:
+        progress(f"generating the {args.criterion} suite")
+        suite = generate_suite(graph, args.criterion, cutoff=args.cutoff)
+    finally:  # a flow error is reported on a clean line
         progress.done()
-        print(f"{spec.path}: the spec leaves the app stuck: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    progress(f"generating the {args.criterion} suite")
-    suite = generate_suite(graph, args.criterion, cutoff=args.cutoff)
-    progress.done()
     print(format_suite_summary(suite))
     if args.output:
         files = export_suite(spec, suite, args.output, args.format or "scenarios")
@@ -274,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kmsflow",
         description="A product flow as a formal, executable spec: check it, simulate it, draw it, walk it.",
         epilog="With no SPEC, every command uses the KMS spec (spec/kms9_subscription.yaml). "
-               "Exit status: 0 ok, 1 a check or scenario failed, 2 bad input (spec, scenario, argument).")
+               "Exit status: 0 ok, 1 a check or scenario failed, 2 bad input (spec, scenario, argument) "
+               "or a spec that gets stuck when run; problems are printed on standard error.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     check = commands.add_parser("check", help="check a spec: names, references, reachability, traceability",
@@ -386,6 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
+    except FlowRuntimeError as exc:
+        # The machine and the walk do not know the spec's file name; a scenario run already said it.
+        print(format_problems(exc.at(args.spec or default_spec_path()).problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KmsflowError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT

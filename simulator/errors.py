@@ -1,15 +1,26 @@
-"""The one exception root of kmsflow and the problem value object it carries.
+"""The one exception root of kmsflow and the problem value object its errors carry.
 
-Every error caused by input (a spec, a scenario, a command-line argument) is a
-:class:`KmsflowError` holding one or more :class:`Problem` s; the CLI prints them
-as ``FILE:LINE:COL: level: message [code]`` and exits with status 2. Anything
-else that escapes is a bug and keeps its traceback.
+Every error kmsflow raises on purpose is a :class:`KmsflowError` holding one or
+more :class:`Problem` s; anything else that escapes is a bug and keeps its
+traceback. Two families sit under the root, because they have different causes
+and different fixes:
+
+- :class:`InputError`: a file or argument is wrong where it stands (a spec, a
+  scenario, a command-line argument); its problems name the file and line;
+- :class:`FlowRuntimeError`: the spec is well formed but running it reaches a
+  situation it cannot handle (a spec bug found by running it); it names the
+  path that got there.
+
+The CLI prints either kind the same way, ``FILE:LINE:COL: level: message
+[code]`` on standard error, and exits with status 2: in both cases the input is
+at fault, not the program.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Loc", "Problem", "KmsflowError", "SpecError", "ScenarioError", "UsageError", "FlowRuntimeError"]
+__all__ = ["Loc", "Problem", "KmsflowError", "InputError", "SpecError", "ScenarioError", "UsageError",
+           "FlowRuntimeError"]
 
 
 @dataclass(frozen=True, order=True)
@@ -40,29 +51,54 @@ class Problem:
 
 
 class KmsflowError(Exception):
-    """Root of every input error; carries the problems found (at least one)."""
+    """Root of every error kmsflow raises on purpose; carries the problems found (at least one)."""
 
     def __init__(self, problems: list[Problem] | Problem):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class SpecError(KmsflowError):
+class InputError(KmsflowError):
+    """An input (file or argument) is wrong where it stands; each problem names the place."""
+
+
+class SpecError(InputError):
     """The spec file is not a valid flow spec."""
 
 
-class ScenarioError(KmsflowError):
+class ScenarioError(InputError):
     """A scenario file is not a valid scenario for its spec."""
 
 
-class UsageError(KmsflowError):
-    """A command-line argument is wrong."""
+class UsageError(InputError):
+    """An argument is wrong: on the command line, or given to a library call (e.g. an unknown world variable)."""
 
 
-class FlowRuntimeError(Exception):
+class FlowRuntimeError(KmsflowError):
     """The spec let the machine reach a situation it cannot handle (a spec bug found by running it).
 
     Examples: a system screen where no system step is enabled, or an account
-    signal the account region refuses. Not an input error in the file's syntax,
-    so it is reported with the path that reached it rather than a file position.
+    signal the account region refuses. Not a mistake at one place in the file,
+    so the message names the path that reached it; ``loc`` is the spec file
+    when the raiser knows it (see :meth:`at`). ``str()`` is the bare message,
+    so callers can put it into sentences of their own.
     """
+
+    def __init__(self, message: str, loc: Loc | None = None):
+        Exception.__init__(self, message)
+        self.message = message
+        self.loc = loc
+
+    @property
+    def problems(self) -> list[Problem]:  # type: ignore[override]  # derived, so `at` cannot leave it stale
+        return [Problem(self.loc or Loc("<spec>"), "error", f"the spec fails when run: {self.message}", "flow-error")]
+
+    def at(self, loc: Loc | str) -> "FlowRuntimeError":
+        """Place this error at ``loc`` (the spec file) unless it already names a place; returns it.
+
+        The machine and the walk raise without knowing which file the spec came
+        from; whoever does (the CLI, a scenario run) places it before reporting.
+        """
+        if self.loc is None:
+            self.loc = Loc(loc) if isinstance(loc, str) else loc
+        return self

@@ -1,35 +1,48 @@
 """A pytest plugin: a test run that replays kmsflow scenarios ends with a spec-coverage summary.
 
 Registered through the ``pytest11`` entry point, so it is active wherever
-kmsflow is installed. It listens to every :class:`~simulator.runtime.simulate.Simulator`
-run (scenario replays included) and, at the end of the session, prints how
-many screens and transitions of each spec the runs passed through, the way
-pytest-cov reports code coverage. ``--kmsflow-coverage=PATH`` also writes the
-shared coverage file (``kmsflow-coverage/1``; with several specs, ``{spec}`` in
-PATH is replaced by each spec's name). ``--no-kmsflow-summary`` turns the
-summary off. A run that never simulates prints nothing and pays one empty
-list check per simulator step.
+kmsflow is installed. While pytest is configured it is told of every
+:class:`~simulator.runtime.simulate.Simulator` created (scenario replays
+included, see :mod:`simulator.runtime.hooks`) and observes it; at the end of
+the session it prints how many screens and transitions of each spec the runs
+passed through, the way pytest-cov reports code coverage.
+``--kmsflow-coverage=PATH`` also writes the coverage file
+(``kmsflow-coverage/1``; with several specs, ``{spec}`` in PATH is replaced by
+each spec's name). ``--no-kmsflow-summary`` turns the summary off.
+
+Because pytest loads this module in every run, including runs that never touch
+kmsflow, it imports nothing of kmsflow at the top: the hook registry (which
+imports nothing itself) is loaded when pytest is configured, the coverage code
+(and with it YAML, ``transitions`` and networkx) only when a simulator is
+created or a summary is due. A run that never simulates pays for one hook.
 """
 from __future__ import annotations
 
 import os
 
-from .runtime import simulate
-from .walk.coverage import CoverageCounts, format_coverage_summary
-from .output import write_atomic
+import pytest
 
 __all__ = ["SpecCoverageRecorder"]
 
+_RECORDER = pytest.StashKey["SpecCoverageRecorder"]()
+
 
 class SpecCoverageRecorder:
-    """Counts, per spec, traces started and the screens and transitions their steps passed through."""
+    """Counts, per spec, traces started and the screens and transitions their steps passed through.
+
+    It is a :class:`~simulator.runtime.simulate.Observer`; :meth:`simulator_created` is its hook.
+    """
 
     def __init__(self):
-        self.by_spec: dict[str, CoverageCounts] = {}
+        self.by_spec: dict = {}  # spec path -> CoverageCounts
 
-    def _counts(self, sim) -> CoverageCounts:
+    def simulator_created(self, sim) -> None:
+        sim.add_observer(self)
+
+    def _counts(self, sim):
         key = sim.spec.path
         if key not in self.by_spec:
+            from .walk.coverage import CoverageCounts  # loaded by the first simulator, not by every pytest run
             self.by_spec[key] = CoverageCounts(sim.spec)
         return self.by_spec[key]
 
@@ -50,21 +63,29 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    from .runtime.hooks import add_simulator_hook  # imports nothing of kmsflow itself
+
     recorder = SpecCoverageRecorder()
-    config._kmsflow_recorder = recorder
-    simulate.OBSERVERS.append(recorder)
+    config.stash[_RECORDER] = recorder
+    add_simulator_hook(recorder.simulator_created)
 
 
 def pytest_unconfigure(config):
-    recorder = getattr(config, "_kmsflow_recorder", None)
-    if recorder in simulate.OBSERVERS:
-        simulate.OBSERVERS.remove(recorder)
+    recorder = config.stash.get(_RECORDER, None)
+    if recorder is not None:
+        from .runtime.hooks import remove_simulator_hook
+
+        remove_simulator_hook(recorder.simulator_created)
+        del config.stash[_RECORDER]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    recorder: SpecCoverageRecorder | None = getattr(config, "_kmsflow_recorder", None)
+    recorder = config.stash.get(_RECORDER, None)
     if recorder is None or not recorder.by_spec:
         return
+    from .output import write_atomic
+    from .walk.coverage import format_coverage_summary
+
     if not config.getoption("no_kmsflow_summary"):
         terminalreporter.write_sep("-", "kmsflow spec coverage")
         for key in sorted(recorder.by_spec):

@@ -90,6 +90,6 @@ def test_check_warns_about_a_loop_among_system_screens(capsys):
     fixture = Path(__file__).parent / "fixtures" / "system_loop.yaml"
     line = [n for n, text in enumerate(fixture.read_text().splitlines(), 1) if text.endswith(MARK)][0]
     assert main(["check", str(fixture)]) == 0  # a guard may stop the loop: a warning, not an error
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # problems, warnings included, go to standard error
     assert f"{fixture}:{line}:6: warning: system screen 'paying' can step into itself" in out
     assert "[system-loop]" in out

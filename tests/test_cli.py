@@ -34,8 +34,9 @@ def test_cli_unknown_command_and_missing_file_exit_2(capsys):
     assert main(["frobnicate"]) == 2
     assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
     assert main(["check", "no/such/spec.yaml"]) == 2
-    out = capsys.readouterr().out  # check's report, load errors included, is its standard output
-    assert "no/such/spec.yaml: error: no such file [file]" in out and "Traceback" not in out
+    output = capsys.readouterr()  # problems on standard error, as every command's; the summary on standard output
+    assert "no/such/spec.yaml: error: no such file [file]" in output.err and "Traceback" not in output.err
+    assert "no/such/spec.yaml: 1 error (the file could not be read as a spec)" in output.out
 
 
 def test_cli_second_spec_runs_through_the_same_engine(capsys):

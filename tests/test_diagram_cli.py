@@ -11,7 +11,7 @@ from .conftest import KMS_SPEC, ROOT, SPEC_DIR
 from .dotparse import parse_dot
 from simulator import load_scenario, run_scenario
 from simulator.cli import main
-from simulator.draw.overlay import COVERAGE_FORMAT, coverage_of_results
+from simulator.walk.coverage import COVERAGE_FORMAT, coverage_of_results
 
 SCENARIO_DIR = SPEC_DIR / "scenarios"
 VIEWS = ["overview", "cancel", "one_click_buy", "auto_renewal"]

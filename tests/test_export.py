@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from simulator import UsageError
 from simulator.walk.explore import explore_spec
 from simulator.walk.export import export_suite
 from simulator.walk.suites import generate_suite
@@ -54,5 +55,6 @@ def test_export_pytest_module_replays_the_paths(tmp_path, kms_spec, suite):
 
 
 def test_export_unknown_format_is_refused(tmp_path, kms_spec, suite):
-    with pytest.raises(ValueError):
+    with pytest.raises(UsageError, match="unknown format 'docx'"):
         export_suite(kms_spec, suite, str(tmp_path), "docx")
+    assert list(tmp_path.iterdir()) == []

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 import pytest
 
-from simulator import UsageError, load_scenario, run_scenario
+from simulator import UsageError, load_checked_spec, load_scenario, run_scenario
 from simulator.play.session import PlaySession, format_allowed, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
 from simulator.spec.synthetic import synthetic_spec
 
@@ -163,7 +164,7 @@ def test_session_save_names_a_spec_that_is_not_the_default(tmp_path):
     session = PlaySession(spec)
     _play(session, "next", "next", "home")
     text = scenario_yaml(session, str(tmp_path / "out" / "s.yaml"))
-    assert "spec: ../specs/syn.yaml" in text
+    assert 'spec: "../specs/syn.yaml"' in text
     session.save(str(tmp_path / "out" / "s.yaml"))
     scenario = load_scenario(str(tmp_path / "out" / "s.yaml"), spec)
     assert scenario.spec_path == str(tmp_path / "specs" / "syn.yaml")
@@ -269,3 +270,12 @@ def test_format_allowed_wraps_between_events_only(kms_spec, width):
         assert line.count("(") == line.count(")"), line
     assert "2 Cancel (press_cancel, key ])" in text
     assert " ".join(text.split()).startswith("Allowed: 1 OK (press_ok, key [); 2 Cancel")
+
+
+def test_session_a_stuck_spec_is_refused_and_changes_nothing():
+    spec = load_checked_spec(str(Path(__file__).parent / "fixtures" / "stuck_payment.yaml"))
+    session = PlaySession(spec)
+    reply = session.handle("open_offer")
+    assert reply.refused and "the spec got stuck" in reply.message and "stuck on system screen 'paying'" in reply.message
+    assert session.screen == "home" and session.steps == [] and session.sim.trace == []
+    assert session.handle("undo").refused  # nothing happened, so nothing to undo

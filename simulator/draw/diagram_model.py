@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..spec.model import Screen, Spec, Transition
-from .overlay import Path
+from .run_path import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 
 __all__ = ["Node", "Edge", "Cluster", "LegendEntry", "Diagram", "build_diagram", "with_path", "with_coverage",

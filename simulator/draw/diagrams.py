@@ -20,7 +20,7 @@ from ..errors import Loc, Problem, UsageError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..output import write_atomic
-from .overlay import Path, path_of_trace
+from .run_path import Path, path_of_trace
 from .render_dot import IMAGE_FORMATS, render_dot, render_image
 from .render_mermaid import render_mermaid
 from .views import View, ViewSet

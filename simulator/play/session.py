@@ -21,17 +21,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, TextIO
 
-import yaml
-
 from ..errors import FlowRuntimeError, Loc, Problem, UsageError
+from ..output import write_atomic
+from ..runtime.given import constraint_problems, validate_world_values
+from ..runtime.scenario import Scenario, Step, run_scenario, scenario_text, spec_reference
+from ..runtime.simulate import Simulator, TraceStep
 from ..spec.load import default_spec_path, did_you_mean
 from ..spec.model import Spec
-from ..output import write_atomic
 from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
-from ..rules import load_rules
-from ..runtime.scenario import Scenario, run_scenario, validate_world_values
-from ..runtime.simulate import Simulator, TraceStep
-from ..runtime.world import make_world
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
            "format_world_line", "format_allowed", "format_recent_steps", "run_lines", "scenario_yaml"]
@@ -191,7 +188,7 @@ class PlaySession:
             return self._refuse(why)
         if not self.sim.is_allowed(event):
             return self._refuse(f"{event} is not allowed on {self.view.title} ({self.screen}).")
-        step = self._fire_guarded([event])
+        step = self._fire_guarded(event)
         if isinstance(step, Reply):
             return step
         self._undo_stack.append(("events", 1))
@@ -208,7 +205,7 @@ class PlaySession:
         for _ in range(days):
             if not self.sim.is_allowed(event):
                 break
-            step = self._fire_guarded([event])
+            step = self._fire_guarded(event)
             if isinstance(step, Reply):
                 if fired:
                     self._undo_stack.append(("events", fired))
@@ -297,16 +294,11 @@ class PlaySession:
         self.steps.append(event)
         return step
 
-    def _fire_guarded(self, events: list[str]) -> TraceStep | Reply:
-        """Fire; if the spec gets stuck, put everything back as it was and say why."""
-        steps_before = list(self.steps)
+    def _fire_guarded(self, event: str) -> TraceStep | Reply:
+        """Fire; if the spec gets stuck, say why (the simulator has put everything back as it was)."""
         try:
-            step = None
-            for event in events:
-                step = self._fire_checked(event)
-            return step
+            return self._fire_checked(event)
         except FlowRuntimeError as exc:
-            self._replay(steps_before)
             return Reply(f"Refused: the spec got stuck: {exc}. Nothing changed.", refused=True)
 
     def _replay(self, steps: list[str]) -> None:
@@ -356,10 +348,7 @@ def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
         if not found:
             values[key.strip()] = value
     if not problems:
-        guards = load_rules(spec.rules).guards
-        world = make_world(spec, {k: v for k, v in values.items() if k != "screen"})
-        problems += [Problem(Loc("--given"), "error", f"this world cannot occur: {spec.guards[name].doc} ({name})",
-                             "bad-value") for name in spec.constraints if not guards[name](world)]
+        problems += constraint_problems(spec, values, Loc("--given"))
     if problems:
         raise UsageError(problems)
     return values
@@ -376,23 +365,14 @@ def session_from_scenario(scenario: Scenario, spec: Spec) -> PlaySession:
 
 
 # -- saving ---------------------------------------------------------------------------
-def _flow(value: Any) -> str:
-    """One YAML value on one line (flow style), quoted where YAML needs it."""
-    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=10**6).strip().removesuffix(
-        "\n...").strip()
-
-
-def _compressed_steps(steps: list[str]) -> list[Any]:
-    """Runs of one event become ``{event: E, repeat: N}`` (a ``day 30`` stays one line)."""
-    out: list[Any] = []
+def _compressed_steps(steps: list[str]) -> list[Step]:
+    """Runs of one event become one step with ``repeat`` (a ``day 30`` stays one line)."""
+    out: list[Step] = []
     for event in steps:
-        last = out[-1] if out else None
-        if isinstance(last, dict) and last["event"] == event:
-            last["repeat"] += 1
-        elif last == event:
-            out[-1] = {"event": event, "repeat": 2}
+        if out and out[-1].event == event:
+            out[-1].repeat += 1
         else:
-            out.append(event)
+            out.append(Step(event))
     return out
 
 
@@ -403,16 +383,11 @@ def scenario_yaml(session: PlaySession, path: str) -> str:
     defaults = {name: p.default for name, p in spec.parameters.items()}
     given.update({k: v for k, v in session.sim.parameters.items() if v != defaults[k]})
     expect = {"screen": session.screen, **session.world}
-    lines = ["# Saved by kmsflow play. Replay it with: kmsflow simulate " + os.path.basename(path),
-             f"name: {_flow(session.name)}"]
-    if os.path.realpath(spec.path) != os.path.realpath(default_spec_path()):
-        folder = os.path.dirname(os.path.abspath(path))
-        lines.append(f"spec: {_flow(os.path.relpath(os.path.abspath(spec.path), folder))}")
-    lines.append(f"given: {_flow(given)}")
-    lines.append("steps:")
-    lines += [f"  - {_flow(step)}" for step in _compressed_steps(session.steps)]
-    lines.append(f"expect: {_flow(expect)}")
-    return "\n".join(lines) + "\n"
+    # The default spec needs no `spec:` line: the file then replays on whichever copy of kmsflow runs it.
+    default = os.path.realpath(spec.path) == os.path.realpath(default_spec_path())
+    return scenario_text(session.name, given, _compressed_steps(session.steps), expect,
+                         None if default else spec_reference(spec.path, path),
+                         "Saved by kmsflow play. Replay it with: kmsflow simulate " + os.path.basename(path))
 
 
 # -- drawing as text ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Scenario files: load and validate them against a spec, run them, report what differed.
+"""Scenario files: load and validate them against a spec, run them, report what differed, write them.
 
 Format (tests and acceptance checks depend on it)::
 
@@ -18,26 +18,27 @@ not the default one.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable
 
 from ..errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
-from ..rules import load_rules
-from .simulate import Simulator, TraceStep
-from .world import make_world
 from ..spec.yamlsafe import LDict, LList, load_yaml_file
+from .given import constraint_problems, validate_world_values
+from .simulate import Simulator, TraceStep
 
 __all__ = ["Step", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "scenario_spec_path",
-           "validate_world_values"]
+           "scenario_text", "spec_reference"]
 
 
 @dataclass
 class Step:
     event: str
-    loc: Loc
+    loc: Loc = Loc("<unsaved>")  # where a loaded step stands; a step about to be written has no place yet
     repeat: int = 1
     refused: bool = False
     expect: dict[str, Any] = field(default_factory=dict)
@@ -91,62 +92,6 @@ def scenario_spec_path(path: str) -> str | None:
         raise ScenarioError(Problem(data.loc_of("spec"), "error", f"spec: no spec file {named!r} "
                                     f"(looked for {resolved}, relative to the scenario)", "file"))
     return resolved
-
-
-def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: set[str],
-                          locs: Any = None) -> list[Problem]:
-    """Problems with ``values`` (names in ``allow`` plus world variables); used for given and expect."""
-    problems: list[Problem] = []
-    loc_of = (lambda k: values.loc_of(k)) if isinstance(values, LDict) else (lambda k: locs or Loc("<given>"))
-    known = set(spec.variables) | allow
-    for name, value in values.items():
-        loc = loc_of(name)
-        if name not in known:
-            problems.append(Problem(loc, "error", f"{what}: unknown name {name!r}{did_you_mean(name, known)}; "
-                                    f"expected one of: {', '.join(sorted(known))}", "unknown-variable"))
-            continue
-        if isinstance(value, (list, dict)):
-            problems.append(Problem(loc, "error", f"{what}: {name} must be a single value, found a "
-                                    f"{'list' if isinstance(value, list) else 'mapping'}", "bad-value"))
-            continue
-        if name == "screen":
-            if not isinstance(value, str) or value not in spec.screens:
-                problems.append(Problem(loc, "error", f"{what}: unknown screen {value!r}"
-                                        f"{did_you_mean(str(value), spec.screens)}", "unknown-screen"))
-            elif spec.screens[value].is_system and what == "given":
-                problems.append(Problem(loc, "error", f"{what}: {value!r} is a system screen; the app never rests "
-                                        "there", "bad-value"))
-            continue
-        if name == "note":
-            if value is not None and value not in spec.note_kinds:
-                problems.append(Problem(loc, "error", f"{what}: note must be one of {', '.join(spec.note_kinds)} "
-                                        f"or null, found {value!r}{did_you_mean(str(value), spec.note_kinds)}", "bad-value"))
-            continue
-        if name in spec.parameters:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                problems.append(Problem(loc, "error", f"{what}: parameter {name!r} must be a whole number of at "
-                                        f"least 1, found {value!r}", "bad-value"))
-            continue
-        variable = spec.variables[name]
-        if variable.type == "enum":
-            if value not in variable.values:
-                problems.append(Problem(loc, "error", f"{what}: {name} must be one of {', '.join(variable.values)}, "
-                                        f"found {value!r}{did_you_mean(str(value), variable.values)}", "bad-value"))
-        elif not isinstance(value, int) or isinstance(value, bool):
-            problems.append(Problem(loc, "error", f"{what}: {name} must be a whole number, found {value!r}",
-                                    "bad-value"))
-        elif (variable.min is not None and value < variable.min) or (variable.max is not None and value > variable.max):
-            bounds = f"{variable.min if variable.min is not None else '-inf'}..{variable.max if variable.max is not None else 'inf'}"
-            problems.append(Problem(loc, "error", f"{what}: {name} must be in {bounds}, found {value}", "bad-value"))
-    return problems
-
-
-def _check_constraints(spec: Spec, given: dict[str, Any], loc: Loc) -> list[Problem]:
-    world_values = {k: v for k, v in given.items() if k != "screen"}
-    world = make_world(spec, world_values)
-    guards = load_rules(spec.rules).guards
-    return [Problem(loc, "error", f"given: this world cannot occur: {spec.guards[name].doc} ({name})", "bad-value")
-            for name in spec.constraints if not guards[name](world)]
 
 
 _STEP_KEYS = ("event", "repeat", "refused", "expect")
@@ -234,7 +179,7 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
     else:
         problems += validate_world_values(spec, expect, "expect", {"screen", "note"})
     if not problems:
-        problems += _check_constraints(spec, dict(given), data.loc_of("given"))
+        problems += constraint_problems(spec, dict(given), data.loc_of("given"))
     if problems:
         raise ScenarioError(sorted(problems))
     spec_path = data.get("spec")
@@ -248,32 +193,102 @@ def _differences(expect: dict[str, Any], screen: str, world: dict[str, Any]) -> 
 
 
 def run_scenario(scenario: Scenario, spec: Spec) -> ScenarioResult:
-    """Play a scenario; the first failing step ends it (later steps would only repeat the error)."""
+    """Play a scenario; the first failing step ends it (later steps would only repeat the error).
+
+    A failed expectation or a step that is (or is not) refused is a failure of
+    the scenario, in the result. The spec getting stuck is not: no scenario can
+    fix that, so it raises FlowRuntimeError, placed at the spec file and naming
+    the scenario step that got there.
+    """
     sim = Simulator(spec, scenario.given)
     given = dict(sim.given)
     failures: list[str] = []
-    try:
-        for index, step in enumerate(scenario.steps, start=1):
-            label = f"step {index} ({step.event}{f' x{step.repeat}' if step.repeat > 1 else ''})"
-            for _ in range(step.repeat):
-                if step.refused:
-                    if sim.is_allowed(step.event):
-                        failures.append(f"{label}: expected to be refused on {sim.screen!r}, but it is allowed there")
-                        break
-                    sim.trace.append(TraceStep(step.event, sim.screen, sim.screen, False, number=len(sim.trace) + 1))
-                    continue
-                result = sim.fire(step.event)
-                if not result.accepted:
-                    allowed = ", ".join(sim.allowed_events()) or "nothing"
-                    failures.append(f"{label}: not allowed on screen {sim.screen!r}; allowed there: {allowed}")
-                    break
-            if failures:
-                break
-            failures += [f"{label}: {d}" for d in _differences(step.expect, sim.screen, sim.world)]
-            if failures:
-                break
-        if not failures:
-            failures += [f"at the end: {d}" for d in _differences(scenario.expect, sim.screen, sim.world)]
-    except FlowRuntimeError as exc:
-        failures.append(f"the spec failed while running: {exc}")
+    for index, step in enumerate(scenario.steps, start=1):
+        label = f"step {index} ({step.event}{f' x{step.repeat}' if step.repeat > 1 else ''})"
+        try:
+            failures += _run_step(sim, step, label)
+        except FlowRuntimeError as exc:
+            raise FlowRuntimeError(f"{exc} (in {scenario.path}, {label})", Loc(spec.path)) from exc
+        if failures:
+            break
+    if not failures:
+        failures += [f"at the end: {d}" for d in _differences(scenario.expect, sim.screen, sim.world)]
     return ScenarioResult(scenario, not failures, sim.trace, failures, given, sim.screen, sim.world)
+
+
+def _run_step(sim: Simulator, step: Step, label: str) -> list[str]:
+    """Fire one step (``repeat`` times); what went other than the step says."""
+    for _ in range(step.repeat):
+        if step.refused:
+            if sim.is_allowed(step.event):
+                return [f"{label}: expected to be refused on {sim.screen!r}, but it is allowed there"]
+            sim.fire(step.event)  # refused: it goes into the trace and changes nothing
+            continue
+        if not sim.fire(step.event).accepted:
+            allowed = ", ".join(sim.allowed_events()) or "nothing"
+            return [f"{label}: not allowed on screen {sim.screen!r}; allowed there: {allowed}"]
+    return [f"{label}: {d}" for d in _differences(step.expect, sim.screen, sim.world)]
+
+
+# -- writing ----------------------------------------------------------------------------
+# The one writer of scenario files (exported test paths, counterexamples, saved play
+# sessions): one line per value, flow style, so a diff of two files is a diff of steps.
+
+_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+#: Words a YAML reader might take for something other than a string.
+_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _flow_map(values: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in values.items()) + "}"
+
+
+def _step_text(step: Step) -> str:
+    """A bare event name when the step is just that, else ``{event: E, repeat: N, refused: true, expect: {...}}``."""
+    parts = [f"event: {step.event}"]
+    if step.repeat != 1:
+        parts.append(f"repeat: {step.repeat}")
+    if step.refused:
+        parts.append("refused: true")
+    if step.expect:
+        parts.append(f"expect: {_flow_map(step.expect)}")
+    return step.event if len(parts) == 1 else "{" + ", ".join(parts) + "}"
+
+
+def scenario_text(name: str, given: dict[str, Any], steps: Iterable[Step], expect: dict[str, Any],
+                  spec_ref: str | None = None, comment: str = "") -> str:
+    """A scenario file that :func:`load_scenario` reads back into the same name, given, steps and expect.
+
+    ``spec_ref`` is the ``spec:`` line (see :func:`spec_reference`); ``comment``
+    becomes ``#`` lines at the top.
+    """
+    lines = [f"# {line}" for line in comment.splitlines()]
+    lines.append(f"name: {_scalar(name)}")
+    if spec_ref:
+        lines.append(f"spec: {_scalar(spec_ref)}")
+    lines += [f"given: {_flow_map(given)}", "steps:"]
+    lines += [f"  - {_step_text(step)}" for step in steps]
+    lines.append(f"expect: {_flow_map(expect)}")
+    return "\n".join(lines) + "\n"
+
+
+def spec_reference(spec_path: str, scenario_file: str) -> str:
+    """The ``spec:`` a scenario written to ``scenario_file`` gives to name ``spec_path`` (relative, with ``/``).
+
+    The inverse of :func:`scenario_spec_path`, so the file replays from anywhere.
+    """
+    folder = os.path.dirname(os.path.abspath(scenario_file))
+    return os.path.relpath(os.path.abspath(spec_path), folder).replace(os.sep, "/")

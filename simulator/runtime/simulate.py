@@ -8,17 +8,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, NamedTuple, Protocol
 
-from .machine import Flow, StepResult
+from ..errors import FlowRuntimeError, Loc, Problem, UsageError
 from ..spec.model import Spec
+from .given import constraint_problems, validate_world_values
+from .hooks import simulator_hooks
+from .machine import Flow, StepResult
 from .world import World, make_world
 
-__all__ = ["Simulator", "TraceStep", "OBSERVERS"]
-
-#: Objects told about every run (``trace_started(sim)``, ``step_fired(sim, step)``), e.g. the pytest
-#: plugin's spec-coverage recorder. Empty unless someone registers: then firing costs nothing extra.
-OBSERVERS: list = []
+__all__ = ["Simulator", "TraceStep", "Observer"]
 
 
 @dataclass
@@ -28,15 +27,40 @@ class TraceStep(StepResult):
     number: int = 0
 
 
+class Observer(Protocol):
+    """What a simulator tells its observers (e.g. the pytest plugin's spec-coverage recorder)."""
+
+    def trace_started(self, sim: "Simulator") -> None:
+        """The run starts on ``sim.screen`` with ``sim.world``."""
+
+    def step_fired(self, sim: "Simulator", step: TraceStep) -> None:
+        """``step`` (accepted or refused) was added to ``sim.trace``."""
+
+
+class _Undo(NamedTuple):
+    """How to step back over one action: where the run was, and how long its trace was, before it."""
+
+    screen: str
+    world: tuple
+    trace_length: int
+
+
 class Simulator:
     """Runs a spec from a given world: fire events, read the screen and world, undo.
 
     ``given`` may set world variables, parameters, ``note`` and ``screen``
-    (names and values already validated by the caller, e.g. scenario loading).
+    (default: the spec's home screen); a name or value the spec does not
+    allow raises UsageError. ``observers`` are told of the run (see
+    :class:`Observer`); so are those that the hooks of
+    :mod:`simulator.runtime.hooks` add.
     """
 
-    def __init__(self, spec: Spec, given: dict[str, Any] | None = None):
+    def __init__(self, spec: Spec, given: dict[str, Any] | None = None, observers: Iterable[Observer] = ()):
         given = dict(given or {})
+        problems = validate_world_values(spec, given, "given", {"screen", "note"} | set(spec.parameters),
+                                         Loc("Simulator given"))
+        if problems:
+            raise UsageError(problems)
         self.spec = spec
         start_screen = given.pop("screen", spec.home_screen)
         self._world: World = make_world(spec, given)
@@ -45,9 +69,16 @@ class Simulator:
         changed = {k: v for k, v in self.parameters.items() if v != spec.parameters[k].default}
         self.given = {"screen": start_screen, **self.world, **changed}
         self.trace: list[TraceStep] = []
-        self._undo: list[tuple[str, tuple]] = []
-        for observer in OBSERVERS:
+        self._undo: list[_Undo] = []
+        self.observers: list[Observer] = list(observers)
+        for hook in simulator_hooks():
+            hook(self)
+        for observer in self.observers:
             observer.trace_started(self)
+
+    def add_observer(self, observer: Observer) -> None:
+        """Tell ``observer`` of the steps fired from now on (a hook adds it before the run starts)."""
+        self.observers.append(observer)
 
     # -- reading -------------------------------------------------------------------
     @property
@@ -75,20 +106,42 @@ class Simulator:
 
     # -- acting --------------------------------------------------------------------
     def fire(self, event: str) -> TraceStep:
-        """Send ``event``; a refused event is recorded in the trace but changes nothing."""
-        self._undo.append((self.screen, self._world.snapshot()))
-        result: StepResult = self.flow.fire(event)
-        if not result.accepted:
-            self._undo.pop()
+        """Send ``event``; a refused event is recorded in the trace but changes nothing (and is not undone).
+
+        Raises FlowRuntimeError, changing nothing, when the spec leaves the app stuck.
+        """
+        undo = self._save_for_undo()
+        try:
+            result: StepResult = self.flow.fire(event)
+        except FlowRuntimeError:
+            # The spec got stuck part-way: put the run back as it was, so the error is all that happened.
+            self._world.restore(undo.world)
+            self.flow.set_screen(undo.screen)
+            raise
+        if result.accepted:
+            self._undo.append(undo)
         step = TraceStep(**vars(result), number=len(self.trace) + 1)
         self.trace.append(step)
-        for observer in OBSERVERS:
+        for observer in self.observers:
             observer.step_fired(self, step)
         return step
 
     def set_world(self, **values: Any) -> None:
-        """Change world variables directly (the interactive session's controls); undoable."""
-        self._undo.append((self.screen, self._world.snapshot()))
+        """Change world variables or parameters directly (the interactive controls, a test's set-up).
+
+        Raises UsageError, changing nothing, for a name that is not a world
+        variable or parameter, a value outside its type or range, or a world
+        the spec's constraints rule out. A world change is undoable like an
+        event (:meth:`undo` steps back over exactly it), but it is not an
+        event, so the trace does not list it.
+        """
+        where = Loc("set_world")
+        problems = validate_world_values(self.spec, values, "set_world", set(self.spec.parameters), where)
+        if not problems:
+            problems = constraint_problems(self.spec, {**self.world, **self.parameters, **values}, where, "set_world")
+        if problems:
+            raise UsageError(problems)
+        self._undo.append(self._save_for_undo())
         for name, value in values.items():
             setattr(self._world, name, value)
 
@@ -96,11 +149,17 @@ class Simulator:
         return bool(self._undo)
 
     def undo(self) -> None:
-        """Step back over the last accepted event or world change."""
-        screen, snapshot = self._undo.pop()
+        """Step back over the last accepted event or world change; the refused events after it go too.
+
+        Raises UsageError when there is nothing to undo (see :meth:`can_undo`).
+        """
+        if not self._undo:
+            raise UsageError(Problem(Loc("undo"), "error", "nothing to undo: this is where the run started",
+                                     "nothing-to-undo"))
+        screen, snapshot, trace_length = self._undo.pop()
         self._world.restore(snapshot)
         self.flow.set_screen(screen)
-        while self.trace and not self.trace[-1].accepted:
-            self.trace.pop()
-        if self.trace:
-            self.trace.pop()
+        del self.trace[trace_length:]
+
+    def _save_for_undo(self) -> _Undo:
+        return _Undo(self.screen, self._world.snapshot(), len(self.trace))

@@ -5,24 +5,33 @@ Two shapes:
 - the figures ``kmsflow explore`` prints: fractions 0..1 per criterion (each
   suite over what exists; article steps and assumptions through the
   ``transitions`` suite);
-- the counts file shared with the diagrams (``kmsflow-coverage/1``): how often
-  traces passed through each screen and transition, every one listed, keys
-  sorted::
+- the coverage record (``kmsflow-coverage/1``): how often traces passed
+  through each screen and transition, every one of the spec listed (0 when
+  never passed). The pytest plugin writes it, ``kmsflow diagram --coverage``
+  reads, merges and writes it; this module is the one place that writes and
+  reads the file, with every key sorted::
 
-    {"format": "kmsflow-coverage/1", "spec": "kms9_subscription", "traces": 22,
-     "screens": {"access_point": 5, ...}, "transitions": {"access_point.press_ok": 5, ...}}
+    {"format": "kmsflow-coverage/1", "screens": {"access_point": 5, ...}, "spec": "kms9_subscription",
+     "traces": 22, "transitions": {"access_point.press_ok": 5, ...}}
+
+Transitions are keyed by their spec id (``Transition.id``), the same id a
+trace's ``taken`` lists.
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Iterable
 
+from ..errors import Loc, Problem, ScenarioError
+from ..runtime.scenario import ScenarioResult
+from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from .suites import Suite
 
-__all__ = ["CoverageCounts", "coverage_figures", "coverage_json", "suite_counts", "format_coverage_summary"]
+__all__ = ["COVERAGE_FORMAT", "CoverageCounts", "coverage_figures", "coverage_json", "coverage_of_results",
+           "empty_coverage", "merge_coverage", "read_coverage_file", "suite_counts", "format_coverage_summary"]
 
-FORMAT = "kmsflow-coverage/1"
+COVERAGE_FORMAT = "kmsflow-coverage/1"
 
 
 class CoverageCounts:
@@ -50,17 +59,91 @@ class CoverageCounts:
                 self.screens[dest] += 1
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "spec": self.spec.name, "traces": self.traces,
+        """The coverage record (a fresh dict: changing it leaves these counts as they are)."""
+        return {"format": COVERAGE_FORMAT, "spec": self.spec.name, "traces": self.traces,
                 "screens": dict(sorted(self.screens.items())),
                 "transitions": dict(sorted(self.transitions.items()))}
 
     def text(self) -> str:
-        return json.dumps(self.to_json(), indent=2) + "\n"
+        """The coverage file's text (see :func:`coverage_json`)."""
+        return coverage_json(self.to_json())
 
 
-def coverage_json(counts: CoverageCounts) -> str:
-    """The shared coverage file's text (deterministic: sorted keys, every element present)."""
-    return counts.text()
+def coverage_json(record: dict[str, Any]) -> str:
+    """A coverage record as the file's text: deterministic JSON (every key sorted, one trailing newline)."""
+    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def empty_coverage(spec: Spec) -> dict[str, Any]:
+    """A coverage record of ``spec`` with no traces: every screen and transition at 0."""
+    return CoverageCounts(spec).to_json()
+
+
+def coverage_of_results(spec: Spec, results: Iterable[ScenarioResult]) -> dict[str, Any]:
+    """The coverage record of scenario runs (each run's start screen counts once)."""
+    counts = CoverageCounts(spec)
+    for result in results:
+        counts.start_trace(result.given["screen"])
+        for step in result.trace:
+            counts.add_taken(step.taken)
+    return counts.to_json()
+
+
+def merge_coverage(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The sum of coverage records of one spec (same keys)."""
+    records = list(records)
+    merged = {**records[0], "screens": dict(records[0]["screens"]), "transitions": dict(records[0]["transitions"])}
+    for record in records[1:]:
+        merged["traces"] += record["traces"]
+        for section in ("screens", "transitions"):
+            for key, count in record[section].items():
+                merged[section][key] += count
+    return merged
+
+
+def read_coverage_file(path: str, spec: Spec) -> dict[str, Any]:
+    """Read a coverage file of ``spec`` into a record; raises ScenarioError naming what is wrong.
+
+    Missing screens or transitions count 0; unknown ones, a wrong format or
+    spec name, and counts that are not whole numbers >= 0 are errors.
+    """
+    def fail(message: str, code: str = "bad-coverage") -> ScenarioError:
+        return ScenarioError(Problem(Loc(path), "error", message, code))
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise fail("no such file", "file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(f"cannot read: {exc}", "file") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(Problem(Loc(path, exc.lineno, exc.colno), "error", f"not JSON: {exc.msg}",
+                                    "bad-coverage")) from None
+    except RecursionError:
+        raise fail("JSON nested too deeply to be a coverage record") from None
+    if not isinstance(data, dict) or data.get("format") != COVERAGE_FORMAT:
+        raise fail(f"expected a JSON object with \"format\": \"{COVERAGE_FORMAT}\"")
+    if data.get("spec") != spec.name:
+        raise fail(f"coverage of spec {data.get('spec')!r}, but the diagrams are of spec {spec.name!r}")
+    traces = data.get("traces")
+    if not isinstance(traces, int) or isinstance(traces, bool) or traces < 0:
+        raise fail("\"traces\" must be a whole number >= 0")
+    coverage = empty_coverage(spec)
+    coverage["traces"] = traces
+    for section in ("screens", "transitions"):
+        counts = data.get(section)
+        if not isinstance(counts, dict):
+            raise fail(f"\"{section}\" must be an object of name -> count")
+        known = coverage[section]
+        for key, count in counts.items():
+            if key not in known:
+                what = "screen" if section == "screens" else "transition"
+                raise fail(f"unknown {what} {key!r}{did_you_mean(key, known)}")
+            if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                raise fail(f"{section}: count of {key!r} must be a whole number >= 0, found {count!r}")
+            known[key] = count
+    return coverage
 
 
 def suite_counts(spec: Spec, suite: Suite) -> CoverageCounts:

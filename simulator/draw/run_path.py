@@ -1,0 +1,79 @@
+"""The path a run took, as a diagram draws it (the ``--highlight`` overlay, the live diagram of ``play``).
+
+A path is the transitions a run took, in order, each with the state it left
+(a transition may have several sources); it is read from the trace's
+``taken`` ids (user and environment events, the app's system steps and the
+account signals). The other overlay, coverage counts, is a
+``kmsflow-coverage/1`` record (:mod:`simulator.walk.coverage`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from ..runtime.scenario import ScenarioResult
+from ..runtime.simulate import TraceStep
+from ..spec.model import Spec
+from .views import ANY_STATE
+
+__all__ = ["PathStep", "Path", "path_of_result", "path_of_trace"]
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """The n-th transition a run took (1-based), from which drawn state to which."""
+
+    number: int
+    transition_id: str
+    region: str
+    source: str  # the state it left, or "*" for a transition that applies in every state
+    dest: str
+
+    @property
+    def key(self) -> str:
+        """The id of the drawn arrow (see :class:`simulator.draw.views.ViewEdge`)."""
+        return f"{self.transition_id}@{self.source}"
+
+
+@dataclass(frozen=True)
+class Path:
+    """A run to draw: its steps, where it started and where it ended (screen and account state)."""
+
+    name: str
+    steps: tuple[PathStep, ...]
+    start_screen: str
+    final_screen: str
+    start_account: str | None
+    final_account: str | None
+    visited: frozenset[str]  # screen names and account states passed through (start included)
+    passed: bool
+
+
+def path_of_result(spec: Spec, result: ScenarioResult) -> Path:
+    """The path a scenario run took, rebuilt from its trace's ``taken`` transition ids."""
+    return path_of_trace(spec, result.scenario.name, result.given, result.trace, result.passed)
+
+
+def path_of_trace(spec: Spec, name: str, given: dict[str, Any], trace: Iterable[TraceStep],
+                  passed: bool = True) -> Path:
+    """The path of any run (a scenario, an interactive session) from its given world and its trace."""
+    screen = given["screen"]
+    variable = spec.account.variable if spec.account else None
+    account = str(given[variable]) if variable and variable in given else None
+    start_screen, start_account = screen, account
+    visited = {screen} | ({account} if account else set())
+    steps: list[PathStep] = []
+    for trace_step in trace:
+        for transition_id in trace_step.taken:
+            t = spec.transition(transition_id)
+            current = screen if t.region == "screens" else account
+            source = ANY_STATE if t.sources == (ANY_STATE,) else current
+            dest = current if t.dest is None else t.dest
+            steps.append(PathStep(len(steps) + 1, t.id, t.region, source, ANY_STATE if source == ANY_STATE and
+                                  t.dest is None else dest))
+            if t.region == "screens":
+                screen = dest
+            else:
+                account = dest
+            visited.add(dest)
+    return Path(name, tuple(steps), start_screen, screen, start_account, account, frozenset(visited), passed)
