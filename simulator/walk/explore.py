@@ -488,8 +488,9 @@ class _Walker:
             self._run_system_steps(run)
             values = self._read_values(world)
             counters = tuple(self._counter_growth(c) for c in self._read_counters(world))
+            if counters:
+                hash(values)  # a counter copied into a kept variable refuses to be hashed: find it here
             target = Configuration(self.screen, values, ())
-            hash(target)  # a counter copied into a kept variable refuses to be hashed: find it here
         except (CounterMisuse, AttributeError) as exc:
             raise self._effect_error(exc, run["taken"]) from None
         step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
