@@ -23,26 +23,18 @@ A ``views:`` that is only a list is the ``diagrams`` list. A spec without
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
 
 from ..errors import Loc, Problem, SpecError
-from ..spec.load import did_you_mean
 from ..spec.model import Spec, Transition
-from ..spec.yamlsafe import LDict, LList
+from ..spec.resolve import resolve_views
+from ..spec.sections import OVERVIEW
 
 __all__ = ["View", "ViewSet", "ViewEdge", "OVERVIEW", "ANY_STATE", "read_views", "load_views", "view_edges",
            "guard_phrase"]
 
-#: The name of the view that shows the whole spec; it always exists.
-OVERVIEW = "overview"
 #: The drawn source of a transition that applies in every state (``source: "*"``).
 ANY_STATE = "*"
-
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_VIEW_KEYS = ("name", "title", "doc", "screens", "account", "events", "start", "end")
-_SECTION_KEYS = ("guard_labels", "diagrams")
 
 
 @dataclass(frozen=True)
@@ -116,49 +108,20 @@ def _default_overview(spec: Spec, title: str = "", doc: str = "", loc: Loc | Non
 
 
 def read_views(spec: Spec) -> tuple[ViewSet, list[Problem]]:
-    """Parse ``spec.extra['views']``; return the views and every problem found (errors only)."""
-    problems: list[Problem] = []
+    """The views ``spec`` declares and every problem of its ``views:`` section (errors only).
 
-    def error(loc: Loc, message: str, code: str) -> None:
-        problems.append(Problem(loc, "error", message, code))
-
-    raw = spec.extra.get("views")
-    diagrams: Any = None
-    guard_labels: dict[str, tuple[str, str]] = {}
-    if isinstance(raw, LDict):
-        for key in raw:
-            if key not in _SECTION_KEYS:
-                error(raw.loc_of(key), f"views: unknown key {key!r}{did_you_mean(key, _SECTION_KEYS)}; expected "
-                      f"{' and '.join(_SECTION_KEYS)}", "unknown-key")
-        diagrams = raw.get("diagrams")
-        labels = raw.get("guard_labels")
-        if labels is not None:
-            guard_labels = _read_guard_labels(spec, labels, raw.loc_of("guard_labels"), error)
-        if diagrams is not None and not isinstance(diagrams, LList):
-            error(raw.loc_of("diagrams"), "views: diagrams: expected a list of views", "type")
-            diagrams = None
-    elif isinstance(raw, LList):
-        diagrams = raw
-    elif raw is not None:
-        error(_section_loc(spec), "views: expected a mapping (guard_labels, diagrams) or a list of views", "type")
-
+    A view with a problem is left out; the overview is always there.
+    """
+    resolved, guard_labels, problems = resolve_views(spec)
     views: list[View] = []
     overview: View | None = None
-    seen: dict[str, Loc] = {}
-    for index, item in enumerate(diagrams or []):
-        loc = diagrams.loc_of(index)
-        view = _read_view(spec, item, loc, error)
-        if view is None:
-            continue
-        if view.name in seen:
-            error(view.loc, f"views: duplicate view name {view.name!r} (first at line {seen[view.name].line})",
-                  "duplicate-name")
-            continue
-        seen[view.name] = view.loc
-        if view.is_overview:
-            overview = view
+    for item in resolved:
+        decl = item.decl
+        if decl.is_overview:
+            overview = _default_overview(spec, decl.title, decl.doc, decl.loc)
         else:
-            views.append(view)
+            views.append(View(decl.name, decl.title, decl.doc, item.screens, item.account_states, item.events,
+                              item.start, item.ends, decl.loc))
     overview = overview or _default_overview(spec)
     return ViewSet((overview, *views), guard_labels), problems
 
@@ -188,124 +151,3 @@ def view_edges(spec: Spec, view: View) -> list[ViewEdge]:
             if dest == ANY_STATE or dest in shown:
                 edges.append(ViewEdge(t, source, dest))
     return edges
-
-
-# -- reading one view ---------------------------------------------------------------
-
-def _section_loc(spec: Spec) -> Loc:
-    raw = spec.extra.get("views")
-    return getattr(raw, "loc", Loc(spec.path))
-
-
-def _read_guard_labels(spec: Spec, data: Any, loc: Loc, error) -> dict[str, tuple[str, str]]:
-    out: dict[str, tuple[str, str]] = {}
-    if not isinstance(data, LDict):
-        error(loc, "views: guard_labels: expected a mapping guard -> [as a condition, as an 'unless']", "type")
-        return out
-    for name, value in data.items():
-        where = data.loc_of(name)
-        if name not in spec.guards:
-            error(where, f"views: guard_labels: unknown guard {name!r}{did_you_mean(name, spec.guards)}",
-                  "unknown-guard")
-            continue
-        if isinstance(value, str) and value.strip():
-            out[name] = (value, "")
-        elif (isinstance(value, LList) and len(value) == 2
-              and all(isinstance(v, str) and v.strip() for v in value)):
-            out[name] = (value[0], value[1])
-        else:
-            error(where, f"views: guard_labels: {name!r}: expected a short phrase, or a list of two phrases "
-                  "[as a condition, as an 'unless']", "type")
-    return out
-
-
-def _names(value: Any, loc: Loc, what: str, known: dict | list, kind: str, error) -> tuple[str, ...] | None:
-    """A list of known names, or ``all``; None when the value is unusable (reported)."""
-    if value == "all":
-        return tuple(known)
-    if isinstance(value, str):
-        value_list = [value]
-        locs = [loc]
-    elif isinstance(value, LList):
-        value_list = list(value)
-        locs = [value.loc_of(i) for i in range(len(value))]
-    else:
-        error(loc, f"{what}: expected 'all' or a list of {kind} names", "type")
-        return None
-    chosen: set[str] = set()
-    ok = True
-    for name, where in zip(value_list, locs):
-        if not isinstance(name, str) or name not in known:
-            error(where, f"{what}: unknown {kind} {name!r}{did_you_mean(str(name), known)}",
-                  "unknown-screen" if kind == "screen" else f"unknown-{kind.split()[-1]}")
-            ok = False
-        elif name in chosen:
-            error(where, f"{what}: {kind} {name!r} is listed twice", "duplicate-name")
-        else:
-            chosen.add(name)
-    # Spec order, not list order: the drawing must not change when a view lists names differently.
-    return tuple(name for name in known if name in chosen) if ok else None
-
-
-def _read_view(spec: Spec, item: Any, loc: Loc, error) -> View | None:
-    if not isinstance(item, LDict):
-        error(loc, "views: each view is a mapping with name, title, screens, ...", "type")
-        return None
-    for key in item:
-        if key not in _VIEW_KEYS:
-            error(item.loc_of(key), f"view: unknown key {key!r}{did_you_mean(key, _VIEW_KEYS)}; expected one of: "
-                  f"{', '.join(_VIEW_KEYS)}", "unknown-key")
-    name = item.get("name")
-    if not isinstance(name, str) or not _NAME.match(name):
-        error(item.loc_of("name") if "name" in item else item.loc,
-              "view: 'name' must be a lower-case name of letters, digits, '_' or '-' (it names the files)",
-              "missing-key" if name is None else "bad-value")
-        return None
-    what = f"view {name!r}"
-    title = item.get("title")
-    if not isinstance(title, str) or not title.strip():
-        if not (name == OVERVIEW and title is None):
-            error(item.loc_of("title") if "title" in item else item.loc, f"{what}: 'title' must be text",
-                  "missing-key" if title is None else "type")
-            return None
-    doc = item.get("doc", "")
-    if not isinstance(doc, str):
-        error(item.loc_of("doc"), f"{what}: 'doc' must be text", "type")
-        return None
-    if name == OVERVIEW:
-        extra = [k for k in item if k not in ("name", "title", "doc")]
-        if extra:
-            error(item.loc_of(extra[0]), f"view 'overview' always shows the whole spec: it takes only title and "
-                  f"doc, not {extra[0]!r}", "bad-value")
-            return None
-        return _default_overview(spec, title or "", doc, item.loc)
-    account_states = list(spec.account.states) if spec.account else []
-    screens = _names(item.get("screens", LList()), item.loc_of("screens"), f"{what}: screens", list(spec.screens),
-                     "screen", error)
-    states = _names(item.get("account", LList()), item.loc_of("account"), f"{what}: account", account_states,
-                    "account state", error)
-    events = None
-    if "events" in item:
-        events = _names(item["events"], item.loc_of("events"), f"{what}: events", list(spec.events), "event", error)
-        if events is None:
-            return None
-    if screens is None or states is None:
-        return None
-    if not screens and not states:
-        error(item.loc, f"{what}: shows nothing; list screens and/or account states", "empty-view")
-        return None
-    shown = set(screens) | set(states)
-    start = item.get("start")
-    if start is not None and (not isinstance(start, str) or start not in shown):
-        error(item.loc_of("start"), f"{what}: start {start!r} is not one of the view's screens or account states"
-              f"{did_you_mean(str(start), shown)}", "bad-value")
-        return None
-    ends_raw = item.get("end")
-    ends: tuple[str, ...] = ()
-    if ends_raw is not None:
-        end_list = [ends_raw] if isinstance(ends_raw, str) else list(ends_raw) if isinstance(ends_raw, LList) else None
-        if end_list is None or any(not isinstance(e, str) or e not in shown for e in end_list):
-            error(item.loc_of("end"), f"{what}: end must name screens or account states of the view", "bad-value")
-            return None
-        ends = tuple(dict.fromkeys(end_list))
-    return View(name, title, doc, screens, states, events, start, ends, item.loc)

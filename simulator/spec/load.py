@@ -4,17 +4,20 @@ Each section is read with a small declarative field table, so an unknown key,
 a missing key or a value of the wrong type is reported at its own line, with a
 did-you-mean for near misses. Every problem in the file is collected before
 anything is raised, so one run of ``kmsflow check`` shows them all.
-Cross-references (unknown screen, guard, ...) are :mod:`simulator.check`'s job.
+Cross-references (unknown screen, guard, ...) are :mod:`simulator.spec.check`'s job.
+The ``views``, ``domain`` and ``properties`` sections are read by
+:mod:`simulator.spec.sections`, whose problems stay with the section.
 """
 from __future__ import annotations
 
-import difflib
 import os
 from typing import Any, Callable
 
-from ..errors import KmsflowError, Loc, Problem, SpecError
+from ..errors import KmsflowError, Loc, SpecError
 from .model import (EVENT_KINDS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
                     Transition, Variable)
+from .reader import Reader, did_you_mean, key_locs
+from .sections import read_domain, read_properties, read_views
 from .yamlsafe import LDict, LList, load_yaml_file
 
 __all__ = ["load_spec", "default_spec_path", "did_you_mean", "SCREEN_KINDS"]
@@ -43,126 +46,6 @@ def default_spec_path() -> str:
     return beside_package if os.path.exists(beside_package) else relative
 
 
-def did_you_mean(name: str, known: list[str] | set[str] | dict) -> str:
-    """`` (did you mean 'x'?)`` for the closest known name, or an empty string."""
-    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {bool: "a boolean", int: "a whole number", float: "a number", str: "text",
-            LDict: "a mapping", LList: "a list"}.get(type(value), type(value).__name__)
-
-
-class _Reader:
-    """Collects problems while reading one file."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.problems: list[Problem] = []
-
-    def error(self, loc: Loc, message: str, code: str) -> None:
-        self.problems.append(Problem(loc, "error", message, code))
-
-    # -- typed access -----------------------------------------------------
-    def is_type(self, value: Any, types: tuple, loc: Loc, what: str) -> bool:
-        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-        if not ok:
-            wanted = " or ".join(_type_name(t()) for t in types)  # an empty instance names its type
-            self.error(loc, f"{what}: expected {wanted}, found {_type_name(value)}", "type")
-        return ok
-
-    def mapping(self, value: Any, loc: Loc, what: str) -> LDict | None:
-        return value if self.is_type(value, (LDict,), loc, what) else None
-
-    def fields(self, data: LDict, what: str, required: dict[str, tuple], optional: dict[str, tuple]) -> dict:
-        """Check keys and value types of ``data``; return the values that passed."""
-        out: dict[str, Any] = {}
-        known = {**required, **optional}
-        for key in data:
-            if key not in known:
-                self.error(data.loc_of(key), f"{what}: unknown key {key!r}{did_you_mean(key, known)}; "
-                           f"expected one of: {', '.join(known)}", "unknown-key")
-        for key, types in known.items():
-            if key not in data:
-                if key in required:
-                    self.error(data.loc, f"{what}: missing key {key!r}", "missing-key")
-                continue
-            if types and not self.is_type(data[key], types, data.loc_of(key), f"{what}: {key!r}"):
-                continue
-            out[key] = data[key]
-        return out
-
-    def names(self, value: Any, loc: Loc, what: str) -> tuple[str, ...]:
-        """A name or a list of names, as ``transitions`` accepts for conditions, source, ..."""
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (value,)
-        if isinstance(value, LList):
-            out = []
-            for index, item in enumerate(value):
-                if self.is_type(item, _STR, value.loc_of(index), what):
-                    out.append(item)
-            return tuple(out)
-        self.error(loc, f"{what}: expected a name or a list of names, found {_type_name(value)}", "type")
-        return ()
-
-    def named_list(self, data: Any, loc: Loc, what: str, build: Callable[[LDict, Loc], Any],
-                   key: str = "id") -> dict:
-        """A list of mappings each with a unique ``key``; duplicates reported at the second one."""
-        out: dict[str, Any] = {}
-        if data is None or not self.is_type(data, (LList,), loc, what):
-            return out
-        for index, item in enumerate(data):
-            item_loc = data.loc_of(index)
-            if not self.mapping(item, item_loc, f"{what} entry"):
-                continue
-            name = item.get(key)
-            if not isinstance(name, str) or not name:
-                if key in item:
-                    self.error(item.loc_of(key), f"{what} entry: {key!r} must be a non-empty name", "type")
-                else:
-                    self.error(item.loc, f"{what} entry: missing key {key!r}", "missing-key")
-                continue
-            if name in out:
-                self.error(item.loc_of(key), f"{what}: duplicate name {name!r} "
-                           f"(first at line {_first_line(out[name])})", "duplicate-name")
-                continue
-            built = build(item, item.loc_of(key))
-            if built is not None:
-                out[name] = built
-        return out
-
-    def named_map(self, data: Any, loc: Loc, what: str, build: Callable[[str, Any, Loc], Any]) -> dict:
-        """A mapping of name -> definition (duplicate keys are caught by the YAML layer)."""
-        out: dict[str, Any] = {}
-        if data is None or not self.mapping(data, loc, what):
-            return out
-        for name, value in data.items():
-            built = build(name, value, data.loc_of(name))
-            if built is not None:
-                out[name] = built
-        return out
-
-
-def _key_locs(data: LDict) -> dict[str, Loc]:
-    """Where each key stands, and for list values where each item stands (as ``key#i``)."""
-    locs = dict(data.key_locs)
-    for key, value in data.items():
-        if isinstance(value, LList):
-            locs.update({f"{key}#{i}": value.loc_of(i) for i in range(len(value))})
-        elif value is not None and key in data.key_locs:
-            locs[f"{key}#0"] = data.key_locs[key]
-    return locs
-
-
-def _first_line(obj: Any) -> int:
-    return obj.loc.line if hasattr(obj, "loc") else 0
-
-
 # -- sections ---------------------------------------------------------------------
 
 _TOP_REQUIRED = {"spec": _STR, "title": _STR, "rules": _STR, "world": (LDict,), "events": (LDict,),
@@ -170,9 +53,11 @@ _TOP_REQUIRED = {"spec": _STR, "title": _STR, "rules": _STR, "world": (LDict,), 
 _TOP_OPTIONAL = {"source": (LDict,), "parameters": (LDict,), "constraints": (), "kb_steps": (LList,),
                  "assumptions": (LList,), "guards": (LDict,), "effects": (LDict,), "account": (LDict,),
                  "home": _STR, "views": (), "properties": (), "domain": (), "description": _STR}
+# The three sections the later stages build on take any value here: their own
+# tables (simulator.spec.sections) say what is wrong inside them, without stopping the load.
 
 
-def _read_parameter(r: _Reader, name: str, value: Any, loc: Loc) -> Parameter | None:
+def _read_parameter(r: Reader, name: str, value: Any, loc: Loc) -> Parameter | None:
     if not r.mapping(value, loc, f"parameter {name!r}"):
         return None
     f = r.fields(value, f"parameter {name!r}", {"default": _INT}, {"doc": _STR})
@@ -181,7 +66,7 @@ def _read_parameter(r: _Reader, name: str, value: Any, loc: Loc) -> Parameter | 
     return Parameter(name, f["default"], f.get("doc", ""), loc)
 
 
-def _read_variable(r: _Reader, name: str, value: Any, loc: Loc) -> Variable | None:
+def _read_variable(r: Reader, name: str, value: Any, loc: Loc) -> Variable | None:
     what = f"world variable {name!r}"
     if not r.mapping(value, loc, what):
         return None
@@ -210,7 +95,7 @@ def _read_variable(r: _Reader, name: str, value: Any, loc: Loc) -> Variable | No
     return None
 
 
-def _read_named(r: _Reader, what: str) -> Callable[[str, Any, Loc], Named | None]:
+def _read_named(r: Reader, what: str) -> Callable[[str, Any, Loc], Named | None]:
     def build(name: str, value: Any, loc: Loc) -> Named | None:
         if r.is_type(value, _STR, loc, f"{what} {name!r}: the sentence that defines it"):
             return Named(name, value, loc)
@@ -218,7 +103,7 @@ def _read_named(r: _Reader, what: str) -> Callable[[str, Any, Loc], Named | None
     return build
 
 
-def _read_event(r: _Reader, name: str, value: Any, loc: Loc) -> Event | None:
+def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
     what = f"event {name!r}"
     if not r.mapping(value, loc, what):
         return None
@@ -232,7 +117,7 @@ def _read_event(r: _Reader, name: str, value: Any, loc: Loc) -> Event | None:
     return Event(name, f["kind"], f.get("label", name.replace("_", " ")), f.get("doc", ""), loc)
 
 
-def _read_screen(r: _Reader, data: LDict, loc: Loc) -> Screen | None:
+def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
     name = data["name"]
     what = f"screen {name!r}"
     f = r.fields(data, what, {"name": _STR, "kind": _STR},
@@ -252,7 +137,7 @@ def _read_screen(r: _Reader, data: LDict, loc: Loc) -> Screen | None:
                     parent=f.get("parent"), text=f.get("text", ""),
                     items=r.names(f.get("items"), data.loc_of("items"), f"{what}: items"),
                     softkeys=tuple(softkeys) if softkeys else ("", ""), note=f.get("note"), doc=f.get("doc", ""),
-                    initial=bool(f.get("initial")), key_locs=_key_locs(data))
+                    initial=bool(f.get("initial")), key_locs=key_locs(data))
     return screen
 
 
@@ -262,7 +147,7 @@ _TRANSITION_KEYS = {"trigger": _STR, "source": (str, LList), "dest": (str, type(
                     "assumption": (str, LList), "doc": _STR, "id": _STR}
 
 
-def _read_transitions(r: _Reader, data: Any, loc: Loc, region: str, what: str) -> list[Transition]:
+def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) -> list[Transition]:
     out: list[Transition] = []
     if not r.is_type(data, (LList,), loc, what):
         return out
@@ -298,13 +183,13 @@ def _read_transitions(r: _Reader, data: Any, loc: Loc, region: str, what: str) -
             id=transition_id, region=region, trigger=f["trigger"], sources=sources, dest=f.get("dest"),
             loc=item_loc, conditions=get("conditions"), unless=get("unless"), before=get("before"),
             after=get("after"), send=get("send"), kb=get("kb"), assumptions=get("assumption"),
-            doc=f.get("doc", ""), key_locs=_key_locs(item))
+            doc=f.get("doc", ""), key_locs=key_locs(item))
         seen_ids[transition_id] = transition
         out.append(transition)
     return out
 
 
-def _read_account(r: _Reader, data: LDict) -> Region | None:
+def _read_account(r: Reader, data: LDict) -> Region | None:
     f = r.fields(data, "account", {"variable": _STR, "states": (LDict,), "transitions": (LList,)}, {"doc": _STR})
     if len(f) < 3:
         return None
@@ -328,24 +213,24 @@ def load_spec(path: str | None = None) -> Spec:
         data = load_yaml_file(path)
     except KmsflowError as exc:
         raise SpecError(exc.problems) from None
-    r = _Reader(path)
+    r = Reader(path)
     if not r.mapping(data, getattr(data, "loc", Loc(path, 1, 1)), "spec file"):
         raise SpecError(r.problems)
     top = r.fields(data, "spec", _TOP_REQUIRED, _TOP_OPTIONAL)
     loc = data.loc_of
     parameters = r.named_map(top.get("parameters"), loc("parameters"), "parameters",
-                             lambda n, v, l: _read_parameter(r, n, v, l))
-    variables = r.named_map(top.get("world"), loc("world"), "world", lambda n, v, l: _read_variable(r, n, v, l))
+                             lambda n, v, at: _read_parameter(r, n, v, at))
+    variables = r.named_map(top.get("world"), loc("world"), "world", lambda n, v, at: _read_variable(r, n, v, at))
     for name in variables:
         if name in parameters:
             r.error(variables[name].loc, f"world variable {name!r} has the name of a parameter", "duplicate-name")
-    kb_steps = r.named_list(top.get("kb_steps"), loc("kb_steps"), "kb_steps", lambda d, l: _read_kb_step(r, d, l))
+    kb_steps = r.named_list(top.get("kb_steps"), loc("kb_steps"), "kb_steps", lambda d, at: _read_kb_step(r, d, at))
     assumptions = r.named_list(top.get("assumptions"), loc("assumptions"), "assumptions",
-                               lambda d, l: _read_assumption(r, d, l))
+                               lambda d, at: _read_assumption(r, d, at))
     guards = r.named_map(top.get("guards"), loc("guards"), "guards", _read_named(r, "guard"))
     effects = r.named_map(top.get("effects"), loc("effects"), "effects", _read_named(r, "effect"))
-    events = r.named_map(top.get("events"), loc("events"), "events", lambda n, v, l: _read_event(r, n, v, l))
-    screens = r.named_list(top.get("screens"), loc("screens"), "screens", lambda d, l: _read_screen(r, d, l),
+    events = r.named_map(top.get("events"), loc("events"), "events", lambda n, v, at: _read_event(r, n, v, at))
+    screens = r.named_list(top.get("screens"), loc("screens"), "screens", lambda d, at: _read_screen(r, d, at),
                            key="name")
     initial = [s.name for s in screens.values() if s.initial]
     if len(initial) != 1 and "screens" in top:
@@ -355,26 +240,33 @@ def load_spec(path: str | None = None) -> Spec:
                    if "transitions" in top else [])
     account = _read_account(r, top["account"]) if "account" in top else None
     constraints = r.names(top.get("constraints"), loc("constraints"), "constraints")
+    # Where the flow comes from, shown as "key: value" lines: plain text or numbers, nothing nested.
+    source = r.named_map(top.get("source"), loc("source"), "source",
+                         lambda n, v, at: str(v) if r.is_type(v, (str, int, float), at, f"source {n!r}") else None)
     if r.problems:
         raise SpecError(sorted(r.problems))
     home = top.get("home", initial[0])
     return Spec(
         name=top["spec"], title=top["title"], path=path, rules=top["rules"],
-        source={k: str(v) for k, v in (top.get("source") or {}).items()},
+        source=source,
         parameters=parameters, variables=variables, constraints=constraints, kb_steps=kb_steps,
         assumptions=assumptions, guards=guards, effects=effects, events=events, screens=screens,
         initial_screen=initial[0], home_screen=home, transitions=transitions, account=account,
-        extra={k: top[k] for k in ("views", "properties", "domain", "description") if k in top},
-        key_locs=_key_locs(data),
+        views=read_views(path, data.get("views"), loc("views")) if data.get("views") is not None else None,
+        domain=read_domain(path, data.get("domain"), loc("domain")) if data.get("domain") is not None else None,
+        properties=(read_properties(path, data.get("properties"), loc("properties"))
+                    if data.get("properties") is not None else None),
+        description=top.get("description", ""),
+        key_locs=key_locs(data),
     )
 
 
-def _read_kb_step(r: _Reader, data: LDict, loc: Loc) -> KbStep:
+def _read_kb_step(r: Reader, data: LDict, loc: Loc) -> KbStep:
     f = r.fields(data, f"kb step {data['id']!r}", {"id": _STR, "section": _STR, "text": _STR}, {})
     return KbStep(data["id"], f.get("section", ""), f.get("text", ""), loc)
 
 
-def _read_assumption(r: _Reader, data: LDict, loc: Loc) -> Assumption:
+def _read_assumption(r: Reader, data: LDict, loc: Loc) -> Assumption:
     f = r.fields(data, f"assumption {data['id']!r}",
                  {"id": _STR, "title": _STR, "decision": _STR, "alternative": _STR, "why": _STR}, {})
     return Assumption(data["id"], f.get("title", ""), f.get("decision", ""), f.get("alternative", ""),

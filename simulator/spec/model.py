@@ -6,12 +6,15 @@ written (``loc``), so every later check can point back at a line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..errors import Loc
+from ..errors import Loc, Problem
 
 __all__ = [
     "EVENT_KINDS", "Parameter", "Variable", "KbStep", "Assumption", "Named", "Event",
-    "Screen", "Transition", "Region", "Spec",
+    "Screen", "Transition", "Region", "NameRef", "NameChoice", "GuardLabel", "ViewDecl", "ViewsDecl",
+    "ValueExpr", "DomainValues", "DomainBound", "DomainDecl", "HistoryStep", "FlowDecl", "CheckDecl",
+    "PropertyDecl", "PropertiesDecl", "Spec",
 ]
 
 #: user: a key the user presses; environment: the world changes (allowed on any
@@ -154,6 +157,161 @@ class Region:
     loc: Loc
 
 
+# -- the sections later stages build on: views, domain, properties -------------------
+#
+# The loader checks their shape (keys, types) and keeps what it found wrong in the
+# section's ``problems`` instead of raising: a bad diagram or walk setting must not
+# stop the simulator. Names they use are resolved against the rest of the spec by
+# :mod:`simulator.spec.resolve`, which also reports unknown ones.
+
+
+@dataclass(frozen=True)
+class NameRef:
+    """A name a section writes (a screen, an event, a variable, ...) and where."""
+
+    name: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class NameChoice:
+    """The screens, account states or events a view picks: listed names, or ``all``."""
+
+    names: tuple[NameRef, ...]
+    loc: Loc
+    every: bool = False
+
+
+@dataclass(frozen=True)
+class GuardLabel:
+    """How a guard reads on an arrow: as a condition, and as an ``unless`` ('' = "not" + the first)."""
+
+    guard: str
+    when: str
+    unless: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class ViewDecl:
+    """One diagram of the ``views:`` section, as written (names not yet resolved)."""
+
+    name: str
+    title: str  # '' only for the overview, which has a default
+    doc: str
+    loc: Loc
+    screens: NameChoice
+    account: NameChoice
+    events: NameChoice | None  # None: every event
+    start: NameRef | None = None
+    end: tuple[NameRef, ...] = ()
+    end_loc: Loc | None = None
+
+    @property
+    def is_overview(self) -> bool:
+        return self.name == "overview"
+
+
+@dataclass(frozen=True)
+class ViewsDecl:
+    guard_labels: tuple[GuardLabel, ...]
+    diagrams: tuple[ViewDecl, ...]
+    loc: Loc
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValueExpr:
+    """A value the walk uses: a whole number, an enum value or an expression over parameters (``2 * price``)."""
+
+    text: int | str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class DomainValues:
+    variable: str
+    values: tuple[ValueExpr, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class DomainBound:
+    variable: str
+    value: ValueExpr
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class DomainDecl:
+    """The ``domain:`` section: start values, bounds and counters of the exhaustive walk."""
+
+    initial: tuple[DomainValues, ...]
+    bounds: tuple[DomainBound, ...]
+    counters: tuple[NameRef, ...]
+    loc: Loc
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """A flag of a remembered flow: set when one of ``events`` fires on one of ``screens``."""
+
+    flag: str
+    screens: tuple[str, ...]
+    events: tuple[str, ...]
+    loc: Loc
+    screen_loc: Loc
+    event_loc: Loc
+
+
+@dataclass(frozen=True)
+class FlowDecl:
+    """A flow whose steps a configuration remembers while it stays on the flow's screens."""
+
+    name: str
+    screens: tuple[NameRef, ...]
+    steps: tuple[HistoryStep, ...]
+    loc: Loc
+
+    @property
+    def flags(self) -> tuple[str, ...]:
+        return tuple(step.flag for step in self.steps)
+
+
+@dataclass(frozen=True)
+class CheckDecl:
+    """One check of a property: a kind the walk knows and its parameters, as plain data."""
+
+    kind: str
+    params: dict[str, Any]
+    loc: Loc
+    key_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
+
+    def loc_of(self, key: str) -> Loc:
+        return self.key_locs.get(key, self.loc)
+
+
+@dataclass(frozen=True)
+class PropertyDecl:
+    name: str
+    text: str
+    checks: tuple[CheckDecl, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class PropertiesDecl:
+    """The ``properties:`` section: what the account is, remembered flows, the promises to check."""
+
+    account: tuple[NameRef, ...]
+    charge_counter: NameRef | None
+    history: tuple[FlowDecl, ...]
+    must_hold: tuple[PropertyDecl, ...]
+    loc: Loc
+    problems: tuple[Problem, ...] = ()
+
+
 @dataclass
 class Spec:
     name: str
@@ -174,7 +332,10 @@ class Spec:
     home_screen: str
     transitions: list[Transition]
     account: Region | None
-    extra: dict = field(default_factory=dict)  # sections later stages read (views, properties, domain)
+    views: ViewsDecl | None = None
+    domain: DomainDecl | None = None
+    properties: PropertiesDecl | None = None
+    description: str = ""
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
 
     def loc_of(self, key: str) -> Loc:

@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import KmsflowError, Loc, Problem
 
-__all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file"]
+__all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file", "plain_data"]
 
 #: Upper bound on converted nodes, so alias bombs ("billion laughs") stop early.
 MAX_NODES = 2_000_000
@@ -94,7 +94,8 @@ class _Converter:
                                        "yaml-size"))
         if id(node) in active:
             raise KmsflowError(Problem(_loc(self.path, node.start_mark), "error",
-                                       "an alias refers to the collection it stands in (recursive data)", "yaml-recursive"))
+                                       "an alias refers to the collection it stands in (recursive data)",
+                                       "yaml-recursive"))
         loc = _loc(self.path, node.start_mark)
         if isinstance(node, yaml.ScalarNode):
             if node.tag not in _SCALAR_TAGS:
@@ -127,8 +128,8 @@ class _Converter:
                 key = str(key)
                 if key in out:
                     first = out.key_locs[key]
-                    self.problems.append(Problem(key_loc, "error", f"duplicate key {key!r} (first at line {first.line})",
-                                                 "duplicate-key"))
+                    message = f"duplicate key {key!r} (first at line {first.line})"
+                    self.problems.append(Problem(key_loc, "error", message, "duplicate-key"))
                     continue
                 out.key_locs[key] = key_loc
                 out[key] = self.convert(value_node, inner)
@@ -178,3 +179,12 @@ def load_yaml_file(path: str) -> Any:
     except OSError as exc:
         raise KmsflowError(Problem(Loc(path), "error", f"cannot read: {exc.strerror}", "file")) from None
     return load_yaml_text(text, path)
+
+
+def plain_data(value: Any) -> Any:
+    """``value`` with every LDict and LList turned into a plain dict and list (what a JSON tool expects)."""
+    if isinstance(value, dict):
+        return {key: plain_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_data(item) for item in value]
+    return value

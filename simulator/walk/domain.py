@@ -19,17 +19,17 @@ largest start value plus 10). The CLI overrides both (``--domain balance=0,3``,
 """
 from __future__ import annotations
 
-import ast
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Loc, Problem, SpecError, UsageError
+from ..spec.expr import evaluate_value
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
+from ..spec.resolve import default_parameters, resolve_domain, value_problem
 from ..rules import load_rules
 from ..runtime.world import make_world
-from ..spec.yamlsafe import LDict, LList
 
 __all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_worlds",
            "evaluate_value"]
@@ -50,55 +50,6 @@ class Domain:
         return tuple(name for name in spec.variables if name not in self.counters)
 
 
-def evaluate_value(text: Any, parameters: dict[str, int]) -> Any:
-    """An int, a string (enum value), or a small arithmetic expression over parameters.
-
-    Raises ValueError naming what is wrong.
-    """
-    if isinstance(text, bool):
-        raise ValueError(f"{text!r} is not a value")
-    if isinstance(text, int):
-        return text
-    if not isinstance(text, str):
-        raise ValueError(f"expected a number, a name or an expression, found {text!r}")
-    try:
-        tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
-        raise ValueError(f"cannot read {text!r}") from None
-    if isinstance(tree, ast.Name) and tree.id not in parameters:
-        return tree.id  # an enum value such as `active`
-    return _evaluate(tree, parameters, text)
-
-
-def _evaluate(node: ast.AST, parameters: dict[str, int], text: str) -> int:
-    # Only what a domain needs: whole numbers, parameter names, + - * and unary minus.
-    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
-    if isinstance(node, ast.Name):
-        if node.id not in parameters:
-            raise ValueError(f"unknown parameter {node.id!r} in {text!r}{did_you_mean(node.id, parameters)}")
-        return parameters[node.id]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_evaluate(node.operand, parameters, text)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
-        left, right = _evaluate(node.left, parameters, text), _evaluate(node.right, parameters, text)
-        return left + right if isinstance(node.op, ast.Add) else left - right if isinstance(node.op, ast.Sub) \
-            else left * right
-    raise ValueError(f"cannot read {text!r}: only whole numbers, parameter names, +, - and * are allowed")
-
-
-def _check_value(spec: Spec, name: str, value: Any) -> str | None:
-    variable = spec.variables[name]
-    if variable.type == "enum":
-        if value not in variable.values:
-            return f"{name} must be one of {', '.join(variable.values)}, found {value!r}"
-    elif not isinstance(value, int):
-        return f"{name} must be a whole number, found {value!r}"
-    elif (variable.min is not None and value < variable.min) or (variable.max is not None and value > variable.max):
-        return f"{name} = {value} is outside the variable's range {variable.min}..{variable.max}"
-    return None
-
-
 def _default_domain(spec: Spec, parameters: dict[str, int]) -> Domain:
     initial: dict[str, tuple] = {}
     bounds: dict[str, int] = {}
@@ -116,85 +67,20 @@ def _default_domain(spec: Spec, parameters: dict[str, int]) -> Domain:
     return Domain(initial, bounds, (), False, parameters)
 
 
-
 def parse_domain(spec: Spec, parameters: dict[str, int] | None = None) -> Domain:
     """The spec's declared domain (or the default one); SpecError with every problem of the section."""
-    parameters = {**{n: p.default for n, p in spec.parameters.items()}, **(parameters or {})}
-    raw = spec.extra.get("domain")
+    parameters = {**default_parameters(spec), **(parameters or {})}
     default = _default_domain(spec, parameters)
-    if raw is None:
+    if spec.domain is None:
         return default
-    problems: list[Problem] = []
-    where = getattr(raw, "loc", Loc(spec.path))
-
-    def error(loc: Loc, message: str) -> None:
-        problems.append(Problem(loc, "error", f"domain: {message}", "bad-domain"))
-
-    if not isinstance(raw, LDict):
-        raise SpecError(Problem(where, "error", "domain: expected a mapping with initial, bounds, counters",
-                                "bad-domain"))
-    for key in raw:
-        if key not in ("initial", "bounds", "counters"):
-            error(raw.loc_of(key), f"unknown key {key!r}{did_you_mean(key, ['initial', 'bounds', 'counters'])}")
-    initial = dict(default.initial)
-    raw_initial = raw.get("initial", LDict())
-    if not isinstance(raw_initial, LDict):
-        error(raw.loc_of("initial"), "initial: expected a mapping of variable -> list of values")
-        raw_initial = LDict()
-    for name, values in raw_initial.items():
-        loc = raw_initial.loc_of(name)
-        if name not in spec.variables:
-            error(loc, f"unknown world variable {name!r}{did_you_mean(name, spec.variables)}")
-            continue
-        if not isinstance(values, LList) or not values:
-            error(loc, f"{name}: expected a non-empty list of values")
-            continue
-        evaluated = []
-        for index, text in enumerate(values):
-            try:
-                value = evaluate_value(text, parameters)
-            except ValueError as exc:
-                error(values.loc_of(index), f"{name}: {exc}")
-                continue
-            message = _check_value(spec, name, value)
-            if message:
-                error(values.loc_of(index), message)
-            evaluated.append(value)
-        initial[name] = tuple(dict.fromkeys(evaluated))
-    bounds = dict(default.bounds)
-    raw_bounds = raw.get("bounds", LDict())
-    if not isinstance(raw_bounds, LDict):
-        error(raw.loc_of("bounds"), "bounds: expected a mapping of variable -> largest value")
-        raw_bounds = LDict()
-    for name, text in raw_bounds.items():
-        loc = raw_bounds.loc_of(name)
-        if name not in spec.variables or spec.variables[name].type != "int":
-            ints = [n for n, v in spec.variables.items() if v.type == "int"]
-            error(loc, f"bounds: {name!r} is not a whole-number world variable{did_you_mean(name, ints)}")
-            continue
-        try:
-            value = evaluate_value(text, parameters)
-        except ValueError as exc:
-            error(loc, f"bounds: {name}: {exc}")
-            continue
-        if not isinstance(value, int):
-            error(loc, f"bounds: {name}: expected a number, found {value!r}")
-            continue
-        bounds[name] = value
-    counters = raw.get("counters", LList())
-    if not isinstance(counters, LList) or not all(isinstance(c, str) for c in counters):
-        error(raw.loc_of("counters"), "counters: expected a list of world variable names")
-        counters = LList()
-    for index, name in enumerate(counters):
-        if name not in spec.variables or spec.variables[name].type != "int":
-            error(counters.loc_of(index), f"counters: {name!r} is not a whole-number world variable"
-                  f"{did_you_mean(name, spec.variables)}")
+    declared, problems = resolve_domain(spec, parameters)
     if problems:
-        raise SpecError(problems)
-    # A counter is not kept, so a bound on it means nothing.
-    for name in counters:
-        bounds.pop(name, None)
-    return Domain(initial, bounds, tuple(counters), True, parameters)
+        raise SpecError(sorted(problems))
+    # The section replaces the default for the variables it names; the others keep theirs.
+    bounds = {**default.bounds, **declared.bounds}
+    for name in declared.counters:
+        bounds.pop(name, None)  # a counter is not kept, so a bound on it means nothing
+    return Domain({**default.initial, **declared.initial}, bounds, declared.counters, True, parameters)
 
 
 def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: list[str] = ()) -> Domain:
@@ -217,7 +103,7 @@ def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: 
                 value = evaluate_value(int(part) if part.lstrip("-").isdigit() else part, domain.parameters)
             except ValueError as exc:
                 raise UsageError(Problem(where, "error", f"--domain {item!r}: {exc}", "bad-usage")) from None
-            message = _check_value(spec, name, value)
+            message = value_problem(spec, name, value)
             if message:
                 raise UsageError(Problem(where, "error", f"--domain {item!r}: {message}", "bad-usage"))
             parsed.append(value)

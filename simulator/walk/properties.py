@@ -29,24 +29,15 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from ..errors import Loc, Problem, SpecError
+from ..errors import SpecError
 from .explore import Configuration, FlowHistory, ProductGraph, paused_gc
-from ..spec.load import did_you_mean
-from ..spec.model import Spec
+from ..spec.model import PropertyDecl, Spec
+from ..spec.resolve import properties_problems
 from ..rules import load_rules
 from ..runtime.world import make_world
-from ..spec.yamlsafe import LDict, LList
 
 __all__ = ["PropertyDecl", "PropertySet", "Violation", "PropertyResult", "parse_properties",
            "check_properties", "CHECK_KINDS", "dead_end_nodes"]
-
-
-@dataclass
-class PropertyDecl:
-    name: str
-    text: str
-    checks: list[dict[str, Any]]
-    loc: Loc
 
 
 @dataclass
@@ -80,23 +71,7 @@ class PropertyResult:
     first: Violation | None = None  # one reached by a shortest path
 
 
-# -- parsing -------------------------------------------------------------------------
-
-_PARAMS: dict[str, dict[str, str]] = {
-    # kind: {parameter: what it names}
-    "steps_before_charge": {"flow": "flow", "steps": "flow steps"},
-    "steps_before_events": {"flow": "flow", "steps": "flow steps", "events": "events"},
-    "charge_requires": {"by": "user|environment|any", "guards": "guards", "within": "variable ranges"},
-    "never_below": {"values": "variable minimums"},
-    "notes_keep_account": {"flow": "flow", "notes": "note kinds"},
-    "events_keep_account": {"events": "events"},
-    "note_sets": {"note": "note kind", "keeps": "variables", "sets": "variable values"},
-    "charge_buys_period": {"days": "variable", "period": "parameter", "slack": "number"},
-    "home_reachable": {},
-    "deterministic": {},
-    "constraints_hold": {"guards": "guards"},
-}
-
+# -- building from the spec's section -------------------------------------------------
 
 def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -104,147 +79,20 @@ def _as_list(value: Any) -> list:
 
 def parse_properties(spec: Spec) -> PropertySet:
     """The spec's properties section (an empty set when it has none); SpecError with every problem."""
-    raw = spec.extra.get("properties")
-    if raw is None:
+    decl = spec.properties
+    if decl is None:
         return PropertySet()
-    problems: list[Problem] = []
-
-    def error(loc: Loc, message: str) -> None:
-        problems.append(Problem(loc, "error", f"properties: {message}", "bad-property"))
-
-    if not isinstance(raw, LDict):
-        raise SpecError(Problem(getattr(raw, "loc", Loc(spec.path)), "error",
-                                "properties: expected a mapping with account, charge_counter, history, must_hold",
-                                "bad-property"))
-    known_keys = ("account", "charge_counter", "history", "must_hold")
-    for key in raw:
-        if key not in known_keys:
-            error(raw.loc_of(key), f"unknown key {key!r}{did_you_mean(key, known_keys)}")
-    account = raw.get("account", LList())
-    if not isinstance(account, LList):
-        error(raw.loc_of("account"), "account: expected a list of world variables")
-        account = LList()
-    for index, name in enumerate(account):
-        if name not in spec.variables:
-            error(account.loc_of(index), f"account: unknown world variable {name!r}"
-                  f"{did_you_mean(str(name), spec.variables)}")
-    counter = raw.get("charge_counter")
-    if counter is not None and (counter not in spec.variables or spec.variables[counter].type != "int"):
-        error(raw.loc_of("charge_counter"), f"charge_counter: {counter!r} is not a whole-number world variable"
-              f"{did_you_mean(str(counter), spec.variables)}")
-    flows = []
-    history = raw.get("history", LDict())
-    if not isinstance(history, LDict):
-        error(raw.loc_of("history"), "history: expected a mapping of flow name -> screens and steps")
-        history = LDict()
-    for flow_name, body in history.items():
-        loc = history.loc_of(flow_name)
-        if not isinstance(body, LDict) or not isinstance(body.get("screens"), LList) \
-                or not isinstance(body.get("steps"), LDict):
-            error(loc, f"history: {flow_name}: expected screens (a list) and steps (flag -> screen and event)")
-            continue
-        for index, screen in enumerate(body["screens"]):
-            if screen not in spec.screens:
-                error(body["screens"].loc_of(index), f"history: {flow_name}: unknown screen {screen!r}"
-                      f"{did_you_mean(str(screen), spec.screens)}")
-        steps = []
-        for flag, step in body["steps"].items():
-            step_loc = body["steps"].loc_of(flag)
-            if not isinstance(step, LDict) or "screen" not in step or "event" not in step:
-                error(step_loc, f"history: {flow_name}: step {flag!r}: expected {{screen: ..., event: ...}}")
-                continue
-            pairs = set()
-            for screen in _as_list(step["screen"]):
-                if screen not in spec.screens:
-                    error(step.loc_of("screen"), f"history: {flow_name}: unknown screen {screen!r}"
-                          f"{did_you_mean(str(screen), spec.screens)}")
-                for event in _as_list(step["event"]):
-                    if event not in spec.events:
-                        error(step.loc_of("event"), f"history: {flow_name}: unknown event {event!r}"
-                              f"{did_you_mean(str(event), spec.events)}")
-                    pairs.add((screen, event))
-            steps.append((flag, frozenset(pairs)))
-        flows.append(FlowHistory(flow_name, frozenset(body["screens"]), tuple(steps), tuple(account)))
-    flow_by_name = {flow.name: flow for flow in flows}
-    declared = []
-    must_hold = raw.get("must_hold", LList())
-    if not isinstance(must_hold, LList):
-        error(raw.loc_of("must_hold"), "must_hold: expected a list of properties (name, text, check)")
-        must_hold = LList()
-    seen_names = set()
-    for index, item in enumerate(must_hold):
-        loc = must_hold.loc_of(index)
-        if not isinstance(item, LDict) or not isinstance(item.get("name"), str) \
-                or not isinstance(item.get("text"), str) or "check" not in item:
-            error(loc, "must_hold: each property needs a name, its sentence (text) and a check")
-            continue
-        if item["name"] in seen_names:
-            error(loc, f"must_hold: property {item['name']!r} is declared twice")
-        seen_names.add(item["name"])
-        checks = []
-        for check in _as_list(item["check"]):
-            problems_before = len(problems)
-            _validate_check(spec, check, item.loc_of("check"), flow_by_name, counter, error)
-            if len(problems) == problems_before:
-                checks.append(dict(check))
-        declared.append(PropertyDecl(item["name"], item["text"], checks, loc))
+    problems = properties_problems(spec)
     if problems:
-        raise SpecError(problems)
-    return PropertySet(tuple(account), counter, tuple(flows), declared)
-
-
-def _validate_check(spec: Spec, check: Any, loc: Loc, flows: dict[str, FlowHistory], counter: str | None,
-                    error: Callable[[Loc, str], None]) -> None:
-    if not isinstance(check, LDict) or check.get("kind") not in _PARAMS:
-        kind = check.get("kind") if isinstance(check, LDict) else None
-        error(getattr(check, "loc", loc), f"check: kind must be one of {', '.join(_PARAMS)}, found {kind!r}"
-              f"{did_you_mean(str(kind), _PARAMS) if kind else ''}")
-        return
-    kind = check["kind"]
-    where = check.loc
-    for key in check:
-        if key != "kind" and key not in _PARAMS[kind]:
-            error(check.loc_of(key), f"check {kind}: unknown parameter {key!r}; it takes "
-                  f"{', '.join(_PARAMS[kind]) or 'none'}")
-    if "charge" in kind and counter is None:
-        error(where, f"check {kind}: needs the section's charge_counter")
-    flow = flows.get(check.get("flow")) if "flow" in _PARAMS[kind] else None
-    if "flow" in _PARAMS[kind] and flow is None:
-        error(check.loc_of("flow"), f"check {kind}: unknown flow {check.get('flow')!r}; declared under history: "
-              f"{', '.join(flows) or 'none'}")
-    for step in _as_list(check.get("steps", [])):
-        if flow is not None and step not in flow.flags:
-            error(check.loc_of("steps"), f"check {kind}: flow {flow.name} has no step {step!r}"
-                  f"{did_you_mean(str(step), flow.flags)}")
-    for event in _as_list(check.get("events", [])):
-        if event not in spec.events:
-            error(check.loc_of("events"), f"check {kind}: unknown event {event!r}{did_you_mean(str(event), spec.events)}")
-    for guard in _as_list(check.get("guards", [])):
-        if guard not in spec.guards:
-            error(check.loc_of("guards"), f"check {kind}: unknown guard {guard!r}{did_you_mean(str(guard), spec.guards)}")
-    if kind == "charge_requires" and check.get("by", "any") not in ("user", "environment", "any"):
-        error(check.loc_of("by"), f"check {kind}: by must be user, environment or any")
-    within = check.get("within", {})
-    if not isinstance(within, dict) or not all(
-            isinstance(r, list) and len(r) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in r)
-            for r in within.values()):
-        error(check.loc_of("within"), f"check {kind}: within maps variables to [lowest, highest] whole numbers")
-    elif any(name not in spec.variables for name in within):
-        error(check.loc_of("within"), f"check {kind}: within names an unknown world variable")
-    for note in _as_list(check.get("notes", [])) + ([check["note"]] if "note" in check else []):
-        if note not in spec.note_kinds:
-            error(where, f"check {kind}: unknown note kind {note!r}{did_you_mean(str(note), spec.note_kinds)}")
-    names = list(check.get("keeps", [])) + list(check.get("sets", {}) or {}) + list(check.get("values", {}) or {}) \
-        + ([check["days"]] if "days" in check else [])
-    for name in names:
-        if name not in spec.variables:
-            error(where, f"check {kind}: unknown world variable {name!r}{did_you_mean(str(name), spec.variables)}")
-    if "period" in check and check["period"] not in spec.parameters:
-        error(check.loc_of("period"), f"check {kind}: unknown parameter {check['period']!r}"
-              f"{did_you_mean(str(check['period']), spec.parameters)}")
-    if kind == "charge_buys_period" and ("days" not in check or "period" not in check):
-        error(where, f"check {kind}: needs days (a variable) and period (a parameter)")
-
+        raise SpecError(sorted(problems))
+    account = tuple(ref.name for ref in decl.account)
+    flows = tuple(
+        FlowHistory(flow.name, frozenset(ref.name for ref in flow.screens),
+                    tuple((step.flag, frozenset((s, e) for s in step.screens for e in step.events))
+                          for step in flow.steps), account)
+        for flow in decl.history)
+    counter = decl.charge_counter.name if decl.charge_counter else None
+    return PropertySet(account, counter, flows, list(decl.must_hold))
 
 
 # -- checking ------------------------------------------------------------------------
@@ -517,8 +365,7 @@ def _check_all(graph: ProductGraph, props: PropertySet) -> list[PropertyResult]:
         count = 0
         best: Violation | None = None
         for check in decl.checks:
-            params = {k: v for k, v in check.items() if k != "kind"}
-            for violation in CHECK_KINDS[check["kind"]](ctx, params):
+            for violation in CHECK_KINDS[check.kind](ctx, check.params):
                 count += 1
                 key = (graph.depth[violation.node] + violation.length, violation.node,
                        -1 if violation.event is None else violation.event)

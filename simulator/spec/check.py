@@ -1,0 +1,264 @@
+"""Structural checks of a loaded spec that need nothing but the spec: names, references, graph shape.
+
+Each check is a small named function that yields problems; :data:`SPEC_CHECKS`
+lists them. What needs the rule book (does it exist, does it implement every
+guard and effect) is checked one layer up, in :mod:`simulator.rules.check`, and
+:func:`simulator.check.check_spec` runs both. Guards are not evaluated here (that
+needs worlds: see the exhaustive walk); the screen graph is taken with every
+guard assumed passable.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, Iterator
+
+import networkx as nx
+
+from ..errors import Loc, Problem
+from .model import Spec, Transition
+from .reader import did_you_mean
+from .resolve import properties_problems, resolve_domain, resolve_views
+
+__all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "screen_graph",
+           "RESERVED_NAMES", "check_names", "check_account", "check_transitions", "check_duplicates",
+           "check_graph", "check_traceability", "check_unused", "check_views", "check_domain",
+           "check_properties"]
+
+#: Names a world variable or parameter cannot take: scenarios use them for other things.
+RESERVED_NAMES = {"screen", "note", "history"}
+
+
+def _error(loc: Loc, message: str, code: str) -> Problem:
+    return Problem(loc, "error", message, code)
+
+
+def _warning(loc: Loc, message: str, code: str) -> Problem:
+    return Problem(loc, "warning", message, code)
+
+
+def _names_with_locs(t: Transition, key: str, values: tuple[str, ...]) -> Iterator[tuple[str, Loc]]:
+    for index, value in enumerate(values):
+        yield value, t.key_locs.get(f"{key}#{index}", t.loc_of(key))
+
+
+def check_names(spec: Spec) -> Iterator[Problem]:
+    """Names must not clash with what scenarios or ``transitions`` use; parents and constraints must exist."""
+    for name, variable in {**spec.variables, **spec.parameters}.items():
+        if name in RESERVED_NAMES:
+            yield _error(variable.loc, f"{name!r} is reserved (scenarios use it); choose another name",
+                         "reserved-name")
+    for name, event in spec.events.items():
+        if name in ("trigger", "state", "may_trigger") or name.startswith(("may_", "is_", "to_")):
+            yield _error(event.loc, f"event name {name!r} clashes with the names transitions gives models",
+                         "reserved-name")
+    for name, screen in spec.screens.items():
+        if screen.parent is not None and screen.parent not in spec.screens:
+            yield _error(screen.loc_of("parent"), f"screen {name!r}: unknown parent screen {screen.parent!r}"
+                         f"{did_you_mean(screen.parent, spec.screens)}", "unknown-screen")
+    for name, screen in spec.screens.items():
+        seen, parent = [name], screen.parent
+        while parent in spec.screens and parent not in seen:
+            seen.append(parent)
+            parent = spec.screens[parent].parent
+        if parent == name:
+            yield _error(screen.loc_of("parent"), f"screen {name!r}: its parents lead back to it "
+                         f"({' > '.join(seen + [name])}); menus must nest like a tree", "parent-cycle")
+    for index, name in enumerate(spec.constraints):
+        if name not in spec.guards:
+            yield _error(spec.key_locs.get(f"constraints#{index}", spec.loc_of("constraints")),
+                         f"constraints: unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
+
+
+def check_account(spec: Spec) -> Iterator[Problem]:
+    region = spec.account
+    if region is None:
+        for name in spec.events_of_kind("environment", "signal"):
+            yield _error(spec.events[name].loc, f"event {name!r} needs an account region to handle it",
+                         "unhandled-event")
+        return
+    variable = spec.variables.get(region.variable)
+    if variable is None:
+        yield _error(region.loc, f"account: unknown world variable {region.variable!r}"
+                     f"{did_you_mean(region.variable, spec.variables)}", "unknown-variable")
+    elif variable.type != "enum" or set(variable.values) != set(region.states):
+        yield _error(region.loc, f"account: states {sorted(region.states)} must be exactly the values of "
+                     f"world variable {region.variable!r} {sorted(variable.values)}", "account-mismatch")
+    handled = {t.trigger for t in region.transitions}
+    for name in spec.events_of_kind("environment", "signal"):
+        if name not in handled:
+            yield _error(spec.events[name].loc, f"{spec.events[name].kind} event {name!r} has no account "
+                         "transition", "unhandled-event")
+
+
+def check_transitions(spec: Spec) -> Iterator[Problem]:
+    """Every name a transition uses is declared, of the right kind, in the right place."""
+    account_states = spec.account.states if spec.account else {}
+    for t in spec.all_transitions():
+        states = spec.screens if t.region == "screens" else account_states
+        what = "screen" if t.region == "screens" else "account state"
+        for name, loc in _names_with_locs(t, "source", t.sources):
+            if name != "*" and name not in states:
+                yield _error(loc, f"unknown {what} {name!r}{did_you_mean(name, states)}",
+                             "unknown-screen" if t.region == "screens" else "unknown-state")
+        if t.dest is not None and t.dest not in states:
+            yield _error(t.loc_of("dest"), f"unknown {what} {t.dest!r}{did_you_mean(t.dest, states)}",
+                         "unknown-screen" if t.region == "screens" else "unknown-state")
+        event = spec.events.get(t.trigger)
+        if event is None:
+            yield _error(t.loc_of("trigger"), f"unknown event {t.trigger!r}{did_you_mean(t.trigger, spec.events)}",
+                         "unknown-event")
+        else:
+            allowed = ("user", "system") if t.region == "screens" else ("environment", "signal")
+            if event.kind not in allowed:
+                yield _error(t.loc_of("trigger"), f"{event.kind} event {t.trigger!r} cannot drive the {t.region} "
+                             f"region (it takes {' and '.join(allowed)} events)", "wrong-region")
+            elif t.region == "screens":
+                for name in t.sources:
+                    screen = spec.screens.get(name)
+                    if screen is not None and screen.is_system != (event.kind == "system"):
+                        yield _error(t.loc_of("trigger"), f"{event.kind} event {t.trigger!r} on "
+                                     f"{'system' if screen.is_system else 'resting'} screen {name!r}: "
+                                     "system screens take only system events, and only they do", "system-mismatch")
+        for key, values in (("conditions", t.conditions), ("unless", t.unless)):
+            for name, loc in _names_with_locs(t, key, values):
+                if name not in spec.guards:
+                    yield _error(loc, f"unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
+        for key, values in (("before", t.before), ("after", t.after)):
+            for name, loc in _names_with_locs(t, key, values):
+                if name not in spec.effects:
+                    yield _error(loc, f"unknown effect {name!r}{did_you_mean(name, spec.effects)}", "unknown-effect")
+        signals = spec.events_of_kind("signal")
+        for name, loc in _names_with_locs(t, "send", t.send):
+            if name not in signals:
+                yield _error(loc, f"unknown signal {name!r}{did_you_mean(name, signals)}", "unknown-signal")
+        for name, loc in _names_with_locs(t, "kb", t.kb):
+            if name not in spec.kb_steps:
+                yield _error(loc, f"unknown article step {name!r}{did_you_mean(name, spec.kb_steps)}",
+                             "unknown-kb-step")
+        for name, loc in _names_with_locs(t, "assumption", t.assumptions):
+            if name not in spec.assumptions:
+                yield _error(loc, f"unknown assumption {name!r}{did_you_mean(name, spec.assumptions)}",
+                             "unknown-assumption")
+        if not t.kb and not t.assumptions:
+            yield _error(t.loc, f"transition {t.id}: say which article step it implements (kb) or which "
+                         "assumption adds it (assumption)", "no-source-ref")
+
+
+def check_duplicates(spec: Spec) -> Iterator[Problem]:
+    """Two transitions of one event from one state with the very same guards: the second never fires."""
+    seen: dict[tuple, Transition] = {}
+    for t in spec.all_transitions():
+        for source in t.sources:
+            key = (t.region, source, t.trigger, frozenset(t.conditions), frozenset(t.unless))
+            if key in seen and seen[key] is not t:
+                yield _error(t.loc, f"transition {t.id} repeats {seen[key].id} (line {seen[key].loc.line}): same "
+                             f"state {source!r}, event {t.trigger!r} and guards", "duplicate-transition")
+            seen.setdefault(key, t)
+
+
+def screen_graph(spec: Spec) -> nx.MultiDiGraph:
+    """Screens and screen transitions, every guard taken as passable; edge key = transition id."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(spec.screens)
+    for t in spec.transitions:
+        sources = list(spec.screens) if t.sources == ("*",) else t.sources
+        for source in sources:
+            dest = source if t.dest is None else t.dest
+            if source in spec.screens and dest in spec.screens:
+                graph.add_edge(source, dest, key=t.id)
+    return graph
+
+
+def check_graph(spec: Spec) -> Iterator[Problem]:
+    graph = screen_graph(spec)
+    reachable = nx.descendants(graph, spec.initial_screen) | {spec.initial_screen}
+    for name, screen in spec.screens.items():
+        if name not in reachable:
+            yield _error(screen.loc, f"screen {name!r} cannot be reached from the initial screen "
+                         f"{spec.initial_screen!r}", "unreachable-screen")
+        if graph.out_degree(name) == 0:
+            yield _error(screen.loc, f"screen {name!r} has no way out (no transition leaves it)", "no-way-out")
+    if spec.home_screen not in spec.screens:
+        yield _error(spec.loc_of("home"), f"home: unknown screen {spec.home_screen!r}"
+                     f"{did_you_mean(spec.home_screen, spec.screens)}", "unknown-screen")
+        return
+    if spec.screens[spec.home_screen].is_system:
+        yield _error(spec.loc_of("home"), f"home: {spec.home_screen!r} is a system screen; the app never rests "
+                     "there", "bad-value")
+    # System steps run to completion inside one event: a loop among system screens never ends.
+    system = graph.subgraph([n for n, screen in spec.screens.items() if screen.is_system])
+    for cycle in sorted(sorted(c) for c in nx.simple_cycles(system)):
+        screen = spec.screens[cycle[0]]
+        what = (f"system screen {cycle[0]!r} can step into itself" if len(cycle) == 1
+                else f"system screens {', '.join(map(repr, cycle))} can step into each other")
+        yield _warning(screen.loc, f"{what}: unless a guard stops it, the app never returns to the user "
+                       "(the simulator stops such a loop after 100 steps)", "system-loop")
+    can_go_home = nx.ancestors(graph, spec.home_screen) | {spec.home_screen}
+    for name, screen in spec.screens.items():
+        if name in reachable and graph.out_degree(name) and name not in can_go_home:
+            yield _error(screen.loc, f"screen {name!r}: {spec.home_screen!r} cannot be reached from it", "dead-end")
+
+
+def _trace(spec: Spec, names: dict, refs_of: Callable[[Transition], tuple[str, ...]]) -> list[tuple[str, list[str]]]:
+    using = defaultdict(list)
+    for t in spec.all_transitions():
+        for ref in refs_of(t):
+            using[ref].append(t.id)
+    return [(name, using[name]) for name in names]
+
+
+def kb_trace(spec: Spec) -> list[tuple[str, list[str]]]:
+    """Each article step (in article order) with the ids of the transitions that implement it."""
+    return _trace(spec, spec.kb_steps, lambda t: t.kb)
+
+
+def assumption_trace(spec: Spec) -> list[tuple[str, list[str]]]:
+    """Each assumption with the ids of the transitions it adds or shapes."""
+    return _trace(spec, spec.assumptions, lambda t: t.assumptions)
+
+
+def check_traceability(spec: Spec) -> Iterator[Problem]:
+    for step, ids in kb_trace(spec):
+        if not ids:
+            yield _error(spec.kb_steps[step].loc, f"article step {step!r} is implemented by no transition",
+                         "kb-step-unimplemented")
+    for assumption, ids in assumption_trace(spec):
+        if not ids:
+            yield _error(spec.assumptions[assumption].loc, f"assumption {assumption!r} is used by no transition",
+                         "unused-assumption")
+
+
+def check_unused(spec: Spec) -> Iterator[Problem]:
+    used_guards = {g for t in spec.all_transitions() for g in t.guards} | set(spec.constraints)
+    used_effects = {e for t in spec.all_transitions() for e in t.effects}
+    used_events = {t.trigger for t in spec.all_transitions()} | {s for t in spec.all_transitions() for s in t.send}
+    for name, item in spec.guards.items():
+        if name not in used_guards:
+            yield _warning(item.loc, f"guard {name!r} is declared but never used", "unused-guard")
+    for name, item in spec.effects.items():
+        if name not in used_effects:
+            yield _warning(item.loc, f"effect {name!r} is declared but never used", "unused-effect")
+    for name, event in spec.events.items():
+        if name not in used_events:
+            yield _warning(event.loc, f"event {name!r} is declared but never used", "unused-event")
+
+
+def check_views(spec: Spec) -> Iterator[Problem]:
+    """The ``views:`` section names only known screens, account states, events and guards."""
+    yield from resolve_views(spec)[2]
+
+
+def check_domain(spec: Spec) -> Iterator[Problem]:
+    """The ``domain:`` section the exhaustive walk starts from, evaluated with the default parameters."""
+    yield from resolve_domain(spec)[1]
+
+
+def check_properties(spec: Spec) -> Iterator[Problem]:
+    """The ``properties:`` section the exhaustive walk checks."""
+    yield from properties_problems(spec)
+
+
+SPEC_CHECKS = (check_names, check_account, check_transitions, check_duplicates, check_graph, check_traceability,
+               check_unused, check_views)
+#: The sections only the exhaustive walk reads; see simulator.check for when they are reported.
+WALK_SECTION_CHECKS = (check_domain, check_properties)

@@ -1,0 +1,191 @@
+"""The one reader every part of a spec file goes through: key tables, types, names.
+
+A mapping is described by a :class:`Table` (its keys, the type each takes, which
+are required, how an unknown key is reported); :meth:`Reader.read` checks a mapping
+against it and hands back the values that passed. The top-level keys, the world,
+the screens and transitions (:mod:`simulator.spec.load`) and the ``views``,
+``domain`` and ``properties`` sections (:mod:`simulator.spec.sections`) are all
+read this way, so a wrong type or a misspelt key reads the same everywhere.
+
+Sections whose problems carry a fixed prefix and code (``domain: ...
+[bad-domain]``) get a reader made with that prefix and code; every problem it
+records follows them.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..errors import Loc, Problem
+from .yamlsafe import LDict, LList
+
+__all__ = ["Reader", "Table", "Field", "did_you_mean", "type_name", "key_locs"]
+
+STR = (str,)
+INT = (int,)
+
+
+def did_you_mean(name: str, known: list[str] | set[str] | dict | tuple) -> str:
+    """`` (did you mean 'x'?)`` for the closest known name, or an empty string."""
+    close = difflib.get_close_matches(str(name), sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def type_name(value: Any) -> str:
+    """How a problem names the type of a value the file holds."""
+    if value is None:
+        return "nothing"
+    return {bool: "a boolean", int: "a whole number", float: "a number", str: "text",
+            LDict: "a mapping", LList: "a list"}.get(type(value), type(value).__name__)
+
+
+def key_locs(data: LDict) -> dict[str, Loc]:
+    """Where each key stands, and for list values where each item stands (as ``key#i``)."""
+    locs = dict(data.key_locs)
+    for key, value in data.items():
+        if isinstance(value, LList):
+            locs.update({f"{key}#{i}": value.loc_of(i) for i in range(len(value))})
+        elif value is not None and key in data.key_locs:
+            locs[f"{key}#0"] = data.key_locs[key]
+    return locs
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: the types its value may have (empty: any) and the message when it has another.
+
+    ``wrong`` is said after the reader's prefix; empty means the generic
+    ``<what>: '<key>': expected <types>, found <type>``.
+    """
+
+    types: tuple = ()
+    wrong: str = ""
+    required: bool = False
+
+
+#: The unknown-key message of the top-level sections; tables may say it otherwise.
+UNKNOWN_KEY = "{what}: unknown key {key!r}{suggestion}; expected one of: {known}"
+
+
+@dataclass(frozen=True)
+class Table:
+    """The keys a mapping may have. ``unknown`` may use {what}, {key}, {suggestion}, {known}, {known_and}."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+    unknown: str = UNKNOWN_KEY
+    suggest: bool = True  # say "did you mean" for a near miss
+
+    @classmethod
+    def of(cls, required: dict[str, tuple], optional: dict[str, tuple], **kwargs: Any) -> "Table":
+        return cls({**{k: Field(t, required=True) for k, t in required.items()},
+                    **{k: Field(t) for k, t in optional.items()}}, **kwargs)
+
+
+class Reader:
+    """Collects the problems found while reading one file (or one section of it)."""
+
+    def __init__(self, path: str, prefix: str = "", code: str | None = None):
+        self.path = path
+        self.prefix = prefix  # said before every message, e.g. "domain: "
+        self.code = code  # when set, every problem has this code
+        self.problems: list[Problem] = []
+
+    def error(self, loc: Loc, message: str, code: str) -> None:
+        self.problems.append(Problem(loc, "error", self.prefix + message, self.code or code))
+
+    # -- typed access -----------------------------------------------------
+    def is_type(self, value: Any, types: tuple, loc: Loc, what: str, wrong: str = "") -> bool:
+        # bool is a subclass of int in Python, but `true` is not a number in a spec.
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        if not ok:
+            if wrong:
+                self.error(loc, wrong, "type")
+            else:
+                wanted = " or ".join(type_name(t()) for t in types)  # an empty instance names its type
+                self.error(loc, f"{what}: expected {wanted}, found {type_name(value)}", "type")
+        return ok
+
+    def mapping(self, value: Any, loc: Loc, what: str) -> LDict | None:
+        return value if self.is_type(value, (LDict,), loc, what) else None
+
+    def read(self, data: LDict, what: str, table: Table) -> dict[str, Any]:
+        """Check the keys and value types of ``data`` against ``table``; return the values that passed."""
+        out: dict[str, Any] = {}
+        known = table.fields
+        for key in data:
+            if key not in known:
+                suggestion = did_you_mean(key, known) if table.suggest else ""
+                self.error(data.loc_of(key), table.unknown.format(
+                    what=what, key=key, suggestion=suggestion, known=", ".join(known),
+                    known_and=" and ".join(known)), "unknown-key")
+        for key, spec in known.items():
+            if key not in data:
+                if spec.required:
+                    self.error(data.loc, f"{what}: missing key {key!r}", "missing-key")
+                continue
+            if spec.types and not self.is_type(data[key], spec.types, data.loc_of(key), f"{what}: {key!r}",
+                                               spec.wrong):
+                continue
+            out[key] = data[key]
+        return out
+
+    def fields(self, data: LDict, what: str, required: dict[str, tuple], optional: dict[str, tuple]) -> dict:
+        """:meth:`read` with a table of required and optional keys and their types."""
+        return self.read(data, what, Table.of(required, optional))
+
+    def names(self, value: Any, loc: Loc, what: str) -> tuple[str, ...]:
+        """A name or a list of names, as ``transitions`` accepts for conditions, source, ..."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if isinstance(value, LList):
+            out = []
+            for index, item in enumerate(value):
+                if self.is_type(item, STR, value.loc_of(index), what):
+                    out.append(item)
+            return tuple(out)
+        self.error(loc, f"{what}: expected a name or a list of names, found {type_name(value)}", "type")
+        return ()
+
+    def named_list(self, data: Any, loc: Loc, what: str, build: Callable[[LDict, Loc], Any],
+                   key: str = "id") -> dict:
+        """A list of mappings each with a unique ``key``; duplicates reported at the second one."""
+        out: dict[str, Any] = {}
+        if data is None or not self.is_type(data, (LList,), loc, what):
+            return out
+        for index, item in enumerate(data):
+            item_loc = data.loc_of(index)
+            if not self.mapping(item, item_loc, f"{what} entry"):
+                continue
+            name = item.get(key)
+            if not isinstance(name, str) or not name:
+                if key in item:
+                    self.error(item.loc_of(key), f"{what} entry: {key!r} must be a non-empty name", "type")
+                else:
+                    self.error(item.loc, f"{what} entry: missing key {key!r}", "missing-key")
+                continue
+            if name in out:
+                self.error(item.loc_of(key), f"{what}: duplicate name {name!r} "
+                           f"(first at line {_first_line(out[name])})", "duplicate-name")
+                continue
+            built = build(item, item.loc_of(key))
+            if built is not None:
+                out[name] = built
+        return out
+
+    def named_map(self, data: Any, loc: Loc, what: str, build: Callable[[str, Any, Loc], Any]) -> dict:
+        """A mapping of name -> definition (duplicate keys are caught by the YAML layer)."""
+        out: dict[str, Any] = {}
+        if data is None or not self.mapping(data, loc, what):
+            return out
+        for name, value in data.items():
+            built = build(name, value, data.loc_of(name))
+            if built is not None:
+                out[name] = built
+        return out
+
+
+def _first_line(obj: Any) -> int:
+    return obj.loc.line if hasattr(obj, "loc") else 0

@@ -1,0 +1,266 @@
+"""The typed sections (views, domain, properties) checked against the rest of the spec.
+
+:mod:`simulator.spec.sections` read their shape; here every name they use is looked
+up (a screen, an account state, an event, a guard, a world variable, a flow step)
+and domain values are evaluated over the parameters. Each function returns what
+it resolved *and* every problem of the section, the loader's included, so the
+checker and the stages that build on a section (diagrams, the walk) say the same
+thing about it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import Problem
+from .expr import evaluate_value
+from .model import CheckDecl, FlowDecl, NameChoice, Spec, ViewDecl
+from .reader import Reader, did_you_mean
+
+__all__ = ["ResolvedView", "resolve_views", "DeclaredDomain", "resolve_domain", "value_problem",
+           "properties_problems", "default_parameters"]
+
+
+def default_parameters(spec: Spec) -> dict[str, int]:
+    return {name: p.default for name, p in spec.parameters.items()}
+
+
+# -- views ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ResolvedView:
+    """A view whose names all exist: what it shows, in spec order (the drawing must not depend on list order)."""
+
+    decl: ViewDecl
+    screens: tuple[str, ...]
+    account_states: tuple[str, ...]
+    events: tuple[str, ...] | None  # None: every event
+    start: str | None
+    ends: tuple[str, ...]
+
+
+def resolve_views(spec: Spec) -> tuple[list[ResolvedView], dict[str, tuple[str, str]], list[Problem]]:
+    """The usable views (spec order), the guard labels, and every problem of the ``views:`` section."""
+    decl = spec.views
+    if decl is None:
+        return [], {}, []
+    r = Reader(spec.path)
+    labels: dict[str, tuple[str, str]] = {}
+    for label in decl.guard_labels:
+        if label.guard not in spec.guards:
+            r.error(label.loc, f"views: guard_labels: unknown guard {label.guard!r}"
+                    f"{did_you_mean(label.guard, spec.guards)}", "unknown-guard")
+        else:
+            labels[label.guard] = (label.when, label.unless)
+    views: list[ResolvedView] = []
+    first_at: dict[str, Any] = {}
+    for view in decl.diagrams:
+        resolved = _resolve_view(spec, view, r)
+        if resolved is None:
+            continue
+        if view.name in first_at:
+            r.error(view.loc, f"views: duplicate view name {view.name!r} (first at line {first_at[view.name].line})",
+                    "duplicate-name")
+            continue
+        first_at[view.name] = view.loc
+        views.append(resolved)
+    return views, labels, [*decl.problems, *r.problems]
+
+
+def _resolve_view(spec: Spec, view: ViewDecl, r: Reader) -> ResolvedView | None:
+    states = list(spec.account.states) if spec.account else []
+    if view.is_overview:
+        return ResolvedView(view, tuple(spec.screens), tuple(states), None, spec.initial_screen, ())
+    what = f"view {view.name!r}"
+    screens = _pick(r, view.screens, f"{what}: screens", list(spec.screens), "screen")
+    account = _pick(r, view.account, f"{what}: account", states, "account state")
+    events = None
+    if view.events is not None:
+        events = _pick(r, view.events, f"{what}: events", list(spec.events), "event")
+        if events is None:
+            return None
+    if screens is None or account is None:
+        return None
+    if not screens and not account:
+        r.error(view.loc, f"{what}: shows nothing; list screens and/or account states", "empty-view")
+        return None
+    shown = set(screens) | set(account)
+    if view.start is not None and view.start.name not in shown:
+        r.error(view.start.loc, f"{what}: start {view.start.name!r} is not one of the view's screens or account "
+                f"states{did_you_mean(view.start.name, shown)}", "bad-value")
+        return None
+    if any(end.name not in shown for end in view.end):
+        r.error(view.end_loc or view.loc, f"{what}: end must name screens or account states of the view", "bad-value")
+        return None
+    return ResolvedView(view, screens, account, events, view.start.name if view.start else None,
+                        tuple(dict.fromkeys(end.name for end in view.end)))
+
+
+def _pick(r: Reader, choice: NameChoice, what: str, known: list[str], kind: str) -> tuple[str, ...] | None:
+    """The chosen names in spec order; None when one is unknown (reported)."""
+    if choice.every:
+        return tuple(known)
+    chosen: set[str] = set()
+    ok = True
+    for ref in choice.names:
+        if ref.name not in known:
+            r.error(ref.loc, f"{what}: unknown {kind} {ref.name!r}{did_you_mean(ref.name, known)}",
+                    "unknown-screen" if kind == "screen" else f"unknown-{kind.split()[-1]}")
+            ok = False
+        elif ref.name in chosen:
+            r.error(ref.loc, f"{what}: {kind} {ref.name!r} is listed twice", "duplicate-name")
+        else:
+            chosen.add(ref.name)
+    return tuple(name for name in known if name in chosen) if ok else None
+
+
+# -- domain --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeclaredDomain:
+    """What the ``domain:`` section sets, evaluated: only the variables it names."""
+
+    initial: dict[str, tuple]
+    bounds: dict[str, int]
+    counters: tuple[str, ...]
+
+
+def value_problem(spec: Spec, name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be a value of world variable ``name``, or None."""
+    variable = spec.variables[name]
+    if variable.type == "enum":
+        if value not in variable.values:
+            return f"{name} must be one of {', '.join(variable.values)}, found {value!r}"
+    elif not isinstance(value, int):
+        return f"{name} must be a whole number, found {value!r}"
+    elif (variable.min is not None and value < variable.min) or (variable.max is not None and value > variable.max):
+        return f"{name} = {value} is outside the variable's range {variable.min}..{variable.max}"
+    return None
+
+
+def resolve_domain(spec: Spec, parameters: dict[str, int] | None = None) -> tuple[DeclaredDomain, list[Problem]]:
+    """The ``domain:`` section evaluated with ``parameters`` (the defaults when None), and its problems."""
+    parameters = default_parameters(spec) if parameters is None else parameters
+    decl = spec.domain
+    if decl is None:
+        return DeclaredDomain({}, {}, ()), []
+    r = Reader(spec.path, "domain: ", "bad-domain")
+    initial: dict[str, tuple] = {}
+    for entry in decl.initial:
+        name = entry.variable
+        if name not in spec.variables:
+            r.error(entry.loc, f"unknown world variable {name!r}{did_you_mean(name, spec.variables)}", "")
+            continue
+        evaluated = []
+        for expr in entry.values:
+            try:
+                value = evaluate_value(expr.text, parameters)
+            except ValueError as exc:
+                r.error(expr.loc, f"{name}: {exc}", "")
+                continue
+            message = value_problem(spec, name, value)
+            if message:
+                r.error(expr.loc, message, "")
+            evaluated.append(value)
+        initial[name] = tuple(dict.fromkeys(evaluated))
+    ints = [n for n, v in spec.variables.items() if v.type == "int"]
+    bounds: dict[str, int] = {}
+    for bound in decl.bounds:
+        name = bound.variable
+        if name not in ints:
+            r.error(bound.loc, f"bounds: {name!r} is not a whole-number world variable{did_you_mean(name, ints)}", "")
+            continue
+        try:
+            value = evaluate_value(bound.value.text, parameters)
+        except ValueError as exc:
+            r.error(bound.loc, f"bounds: {name}: {exc}", "")
+            continue
+        if not isinstance(value, int):
+            r.error(bound.loc, f"bounds: {name}: expected a number, found {value!r}", "")
+            continue
+        bounds[name] = value
+    for ref in decl.counters:
+        if ref.name not in ints:
+            r.error(ref.loc, f"counters: {ref.name!r} is not a whole-number world variable"
+                    f"{did_you_mean(ref.name, spec.variables)}", "")
+    counters = tuple(ref.name for ref in decl.counters)
+    return DeclaredDomain(initial, bounds, counters), [*decl.problems, *r.problems]
+
+
+# -- properties ----------------------------------------------------------------------
+
+def properties_problems(spec: Spec) -> list[Problem]:
+    """Every problem of the ``properties:`` section: the loader's, then each name it uses that is unknown."""
+    decl = spec.properties
+    if decl is None:
+        return []
+    r = Reader(spec.path, "properties: ", "bad-property")
+    for ref in decl.account:
+        if ref.name not in spec.variables:
+            r.error(ref.loc, f"account: unknown world variable {ref.name!r}{did_you_mean(ref.name, spec.variables)}",
+                    "")
+    counter = decl.charge_counter
+    if counter is not None and (counter.name not in spec.variables or spec.variables[counter.name].type != "int"):
+        r.error(counter.loc, f"charge_counter: {counter.name!r} is not a whole-number world variable"
+                f"{did_you_mean(counter.name, spec.variables)}", "")
+    for flow in decl.history:
+        _check_flow(spec, flow, r)
+    # A flow remembers one flag per step, and "account_changed" too when the section says
+    # what the account is (the walk sets it when a user step changes the account).
+    extra = ("account_changed",) if decl.account else ()
+    flags = {flow.name: flow.flags + extra for flow in decl.history}
+    for prop in decl.must_hold:
+        for check in prop.checks:
+            _check_check(spec, check, flags, counter is not None, r)
+    return [*decl.problems, *r.problems]
+
+
+def _check_flow(spec: Spec, flow: FlowDecl, r: Reader) -> None:
+    for ref in flow.screens:
+        if ref.name not in spec.screens:
+            r.error(ref.loc, f"history: {flow.name}: unknown screen {ref.name!r}{did_you_mean(ref.name, spec.screens)}",
+                    "")
+    for step in flow.steps:
+        for screen in step.screens:
+            if screen not in spec.screens:
+                r.error(step.screen_loc, f"history: {flow.name}: unknown screen {screen!r}"
+                        f"{did_you_mean(screen, spec.screens)}", "")
+            # Said once per screen of the step, as the step's pairs are made.
+            for event in step.events:
+                if event not in spec.events:
+                    r.error(step.event_loc, f"history: {flow.name}: unknown event {event!r}"
+                            f"{did_you_mean(event, spec.events)}", "")
+
+
+def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]], has_counter: bool,
+                 r: Reader) -> None:
+    kind, params = check.kind, check.params
+    what = f"check {kind}"
+    if "charge" in kind and not has_counter:
+        r.error(check.loc, f"{what}: needs the section's charge_counter", "")
+    flags = flows.get(params["flow"]) if "flow" in params else None
+    if "flow" in params and flags is None:
+        r.error(check.loc_of("flow"), f"{what}: unknown flow {params['flow']!r}; declared under history: "
+                f"{', '.join(flows) or 'none'}", "")
+    for step in params.get("steps", ()):
+        if flags is not None and step not in flags:
+            r.error(check.loc_of("steps"), f"{what}: flow {params['flow']} has no step {step!r}"
+                    f"{did_you_mean(step, flags)}", "")
+    for key, known, kind_name in (("events", spec.events, "event"), ("guards", spec.guards, "guard")):
+        for name in params.get(key, ()):
+            if name not in known:
+                r.error(check.loc_of(key), f"{what}: unknown {kind_name} {name!r}{did_you_mean(name, known)}", "")
+    if any(name not in spec.variables for name in params.get("within", {})):
+        r.error(check.loc_of("within"), f"{what}: within names an unknown world variable", "")
+    for note in (*params.get("notes", ()), *((params["note"],) if "note" in params else ())):
+        if note not in spec.note_kinds:
+            r.error(check.loc, f"{what}: unknown note kind {note!r}{did_you_mean(note, spec.note_kinds)}", "")
+    variables = [*params.get("keeps", ()), *params.get("sets", {}), *params.get("values", {}),
+                 *((params["days"],) if "days" in params else ())]
+    for name in variables:
+        if name not in spec.variables:
+            r.error(check.loc, f"{what}: unknown world variable {name!r}{did_you_mean(name, spec.variables)}", "")
+    if "period" in params and params["period"] not in spec.parameters:
+        r.error(check.loc_of("period"), f"{what}: unknown parameter {params['period']!r}"
+                f"{did_you_mean(params['period'], spec.parameters)}", "")
+

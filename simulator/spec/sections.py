@@ -1,0 +1,414 @@
+"""Reading the ``views``, ``domain`` and ``properties`` sections into typed declarations.
+
+Each section is described by tables (:class:`~simulator.spec.reader.Table`) and
+read by the same :class:`~simulator.spec.reader.Reader` as the rest of the file.
+What is checked here is the *shape*: keys, types, required parts. Whether a name
+exists (a screen, an event, a world variable) is decided later against the whole
+spec by :mod:`simulator.spec.resolve`.
+
+A section's problems are kept in its declaration rather than raised: a spec with
+a broken diagram or walk setting still loads, simulates and is reported whole by
+``kmsflow check``; the stage that needs the section refuses it then.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import Loc
+from .model import (CheckDecl, DomainBound, DomainDecl, DomainValues, FlowDecl, GuardLabel, HistoryStep,
+                    NameChoice, NameRef, PropertiesDecl, PropertyDecl, ValueExpr, ViewDecl, ViewsDecl)
+from .reader import Field, Reader, Table, did_you_mean, type_name
+from .yamlsafe import LDict, LList
+
+__all__ = ["read_views", "read_domain", "read_properties", "OVERVIEW", "VIEW_NAME", "CHECK_PARAMS",
+           "PARAM_KINDS", "BY_VALUES", "literal_problem"]
+
+#: The name of the view that shows the whole spec.
+OVERVIEW = "overview"
+#: A view's name names its files: lower case, digits, '_' and '-'.
+VIEW_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def literal_problem(value: Any) -> str | None:
+    """Why ``value`` cannot stand for a walk value (a number, an enum value, an expression), or None."""
+    if isinstance(value, bool):
+        return f"{value!r} is not a value"
+    if not isinstance(value, (int, str)):
+        return f"expected a number, a name or an expression, found {value!r}"
+    return None
+
+
+def _names(r: Reader, value: Any, loc: Loc, bad: str) -> tuple[NameRef, ...] | None:
+    """A name or a list of names, each with where it stands; None (and ``bad`` said) for anything else."""
+    if isinstance(value, str):
+        return (NameRef(value, loc),)
+    if isinstance(value, LList) and all(isinstance(item, str) for item in value):
+        return tuple(NameRef(item, value.loc_of(i)) for i, item in enumerate(value))
+    r.error(loc, bad, "type")
+    return None
+
+
+# -- views ---------------------------------------------------------------------------
+
+_NULL = type(None)
+_VIEWS = Table({
+    "guard_labels": Field((LDict, _NULL), "views: guard_labels: expected a mapping guard -> "
+                                          "[as a condition, as an 'unless']"),
+    "diagrams": Field((LList, _NULL), "views: diagrams: expected a list of views"),
+}, unknown="views: unknown key {key!r}{suggestion}; expected {known_and}")
+_VIEW = Table({key: Field() for key in ("name", "title", "doc", "screens", "account", "events", "start", "end")},
+              unknown="view: unknown key {key!r}{suggestion}; expected one of: {known}")
+_STATE_CODES = {"screen": "unknown-screen", "account state": "unknown-state", "event": "unknown-event"}
+
+
+def read_views(path: str, data: Any, loc: Loc) -> ViewsDecl:
+    """The ``views:`` section: a mapping (guard_labels, diagrams) or just the list of diagrams."""
+    r = Reader(path)
+    where = getattr(data, "loc", loc)
+    labels: list[GuardLabel] = []
+    diagrams: Any = None
+    if isinstance(data, LDict):
+        f = r.read(data, "views", _VIEWS)
+        if f.get("guard_labels") is not None:
+            labels = _read_guard_labels(r, f["guard_labels"])
+        diagrams = f.get("diagrams")
+    elif isinstance(data, LList):
+        diagrams = data
+    else:
+        r.error(where, "views: expected a mapping (guard_labels, diagrams) or a list of views", "type")
+    views = [_read_view(r, item, diagrams.loc_of(index)) for index, item in enumerate(diagrams or ())]
+    return ViewsDecl(tuple(labels), tuple(v for v in views if v is not None), where, tuple(r.problems))
+
+
+def _read_guard_labels(r: Reader, data: LDict) -> list[GuardLabel]:
+    out = []
+    for name, value in data.items():
+        where = data.loc_of(name)
+        if isinstance(value, str) and value.strip():
+            out.append(GuardLabel(name, value, "", where))
+        elif (isinstance(value, LList) and len(value) == 2
+              and all(isinstance(v, str) and v.strip() for v in value)):
+            out.append(GuardLabel(name, value[0], value[1], where))
+        else:
+            r.error(where, f"views: guard_labels: {name!r}: expected a short phrase, or a list of two phrases "
+                    "[as a condition, as an 'unless']", "type")
+    return out
+
+
+def _read_view(r: Reader, item: Any, loc: Loc) -> ViewDecl | None:
+    """One view, or None when it is unusable (the reason is recorded)."""
+    if not isinstance(item, LDict):
+        r.error(loc, "views: each view is a mapping with name, title, screens, ...", "type")
+        return None
+    r.read(item, "view", _VIEW)
+    name = item.get("name")
+    if not isinstance(name, str) or not VIEW_NAME.match(name):
+        r.error(item.loc_of("name") if "name" in item else item.loc,
+                "view: 'name' must be a lower-case name of letters, digits, '_' or '-' (it names the files)",
+                "missing-key" if name is None else "bad-value")
+        return None
+    what = f"view {name!r}"
+    title = item.get("title")
+    if not isinstance(title, str) or not title.strip():
+        if not (name == OVERVIEW and title is None):  # the overview has a default title
+            r.error(item.loc_of("title") if "title" in item else item.loc, f"{what}: 'title' must be text",
+                    "missing-key" if title is None else "type")
+            return None
+    doc = item.get("doc", "")
+    if not isinstance(doc, str):
+        r.error(item.loc_of("doc"), f"{what}: 'doc' must be text", "type")
+        return None
+    nothing = NameChoice((), item.loc)
+    if name == OVERVIEW:
+        extra = [k for k in item if k not in ("name", "title", "doc")]
+        if extra:
+            r.error(item.loc_of(extra[0]), f"view 'overview' always shows the whole spec: it takes only title and "
+                    f"doc, not {extra[0]!r}", "bad-value")
+            return None
+        return ViewDecl(name, title or "", doc, item.loc, nothing, nothing, None)
+    screens = _read_choice(r, item, "screens", what, "screen")
+    account = _read_choice(r, item, "account", what, "account state")
+    events = _read_choice(r, item, "events", what, "event") if "events" in item else None
+    if screens is None or account is None or ("events" in item and events is None):
+        return None
+    start = item.get("start")
+    if start is not None and not isinstance(start, str):
+        r.error(item.loc_of("start"), f"{what}: start {start!r} is not one of the view's screens or account states",
+                "bad-value")
+        return None
+    end: tuple[NameRef, ...] = ()
+    if item.get("end") is not None:
+        end_refs = _names(r, item["end"], item.loc_of("end"), f"{what}: end must name screens or account states "
+                          "of the view")
+        if end_refs is None:
+            return None
+        end = end_refs
+    return ViewDecl(name, title, doc, item.loc, screens, account, events,
+                    NameRef(start, item.loc_of("start")) if start is not None else None, end, item.loc_of("end"))
+
+
+def _read_choice(r: Reader, item: LDict, key: str, what: str, kind: str) -> NameChoice | None:
+    """``all``, one name, or a list of names; None (recorded) for anything else."""
+    if key not in item:
+        return NameChoice((), item.loc)
+    value, loc = item[key], item.loc_of(key)
+    if value == "all":
+        return NameChoice((), loc, every=True)
+    if isinstance(value, str):
+        return NameChoice((NameRef(value, loc),), loc)
+    if not isinstance(value, LList):
+        r.error(loc, f"{what}: {key}: expected 'all' or a list of {kind} names", "type")
+        return None
+    refs, ok = [], True
+    for index, name in enumerate(value):
+        if isinstance(name, str):
+            refs.append(NameRef(name, value.loc_of(index)))
+        else:  # said as the resolver says an unknown name, so one mistake reads one way
+            r.error(value.loc_of(index), f"{what}: {key}: unknown {kind} {name!r}", _STATE_CODES[kind])
+            ok = False
+    return NameChoice(tuple(refs), loc) if ok else None
+
+
+# -- domain --------------------------------------------------------------------------
+
+_DOMAIN = Table({
+    "initial": Field((LDict,), "initial: expected a mapping of variable -> list of values"),
+    "bounds": Field((LDict,), "bounds: expected a mapping of variable -> largest value"),
+    "counters": Field((LList,), "counters: expected a list of world variable names"),
+}, unknown="unknown key {key!r}{suggestion}")
+
+
+def read_domain(path: str, data: Any, loc: Loc) -> DomainDecl:
+    """The ``domain:`` section: start values and bounds (expressions kept as written) and counters."""
+    r = Reader(path, "domain: ", "bad-domain")
+    where = getattr(data, "loc", loc)
+    if not isinstance(data, LDict):
+        r.error(where, "expected a mapping with initial, bounds, counters", "type")
+        return DomainDecl((), (), (), where, tuple(r.problems))
+    f = r.read(data, "domain", _DOMAIN)
+    initial = []
+    for name, values in f.get("initial", {}).items():
+        if not isinstance(values, LList) or not values:
+            r.error(f["initial"].loc_of(name), f"{name}: expected a non-empty list of values", "type")
+            continue
+        exprs = []
+        for index, text in enumerate(values):
+            problem = literal_problem(text)
+            if problem:
+                r.error(values.loc_of(index), f"{name}: {problem}", "type")
+            else:
+                exprs.append(ValueExpr(text, values.loc_of(index)))
+        initial.append(DomainValues(name, tuple(exprs), f["initial"].loc_of(name)))
+    bounds = []
+    for name, text in f.get("bounds", {}).items():
+        where_bound = f["bounds"].loc_of(name)
+        problem = literal_problem(text)
+        if problem:
+            r.error(where_bound, f"bounds: {name}: {problem}", "type")
+        else:
+            bounds.append(DomainBound(name, ValueExpr(text, where_bound), where_bound))
+    counters = f.get("counters", LList())
+    if not all(isinstance(c, str) for c in counters):
+        r.error(data.loc_of("counters"), "counters: expected a list of world variable names", "type")
+        counters = LList()
+    return DomainDecl(tuple(initial), tuple(bounds),
+                      tuple(NameRef(c, counters.loc_of(i)) for i, c in enumerate(counters)), where, tuple(r.problems))
+
+
+# -- properties ----------------------------------------------------------------------
+
+#: What each kind of check takes: (required parameters, optional parameters). The
+#: kinds themselves, what they check, live with the walk (simulator.walk.properties).
+CHECK_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "steps_before_charge": (("flow", "steps"), ()),
+    "steps_before_events": (("flow", "steps", "events"), ()),
+    "charge_requires": ((), ("by", "guards", "within")),
+    "never_below": (("values",), ()),
+    "notes_keep_account": (("flow", "notes"), ()),
+    "events_keep_account": (("events",), ()),
+    "note_sets": (("note",), ("keeps", "sets")),
+    "charge_buys_period": (("days", "period"), ("slack",)),
+    "home_reachable": ((), ()),
+    "deterministic": ((), ()),
+    "constraints_hold": (("guards",), ()),
+}
+
+#: How each check parameter is written, and what it names (said when it is missing).
+#: name: one name; names: a name or a list; ranges: variable -> [lowest, highest];
+#: minimums: variable -> whole number; values: variable -> value; choice: one of BY_VALUES.
+PARAM_KINDS: dict[str, tuple[str, str]] = {
+    "flow": ("name", "a flow"),
+    "steps": ("names", "flow steps"),
+    "events": ("names", "events"),
+    "guards": ("names", "guards"),
+    "notes": ("names", "note kinds"),
+    "note": ("name", "a note kind"),
+    "keeps": ("names", "variables"),
+    "sets": ("values", "variable values"),
+    "values": ("minimums", "variable minimums"),
+    "within": ("ranges", "variable ranges"),
+    "by": ("choice", "who charges"),
+    "days": ("name", "a variable"),
+    "period": ("name", "a parameter"),
+    "slack": ("int", "a number"),
+}
+BY_VALUES = ("user", "environment", "any")
+
+_PROPERTIES = Table({
+    "account": Field((LList,), "account: expected a list of world variables"),
+    "charge_counter": Field(),
+    "history": Field((LDict,), "history: expected a mapping of flow name -> screens and steps"),
+    "must_hold": Field((LList,), "must_hold: expected a list of properties (name, text, check)"),
+}, unknown="unknown key {key!r}{suggestion}")
+_FLOW = Table({"screens": Field(), "steps": Field()}, unknown="{what}: unknown key {key!r}{suggestion}")
+_STEP = Table({"screen": Field(), "event": Field()}, unknown="{what}: unknown key {key!r}{suggestion}")
+_PROPERTY = Table({"name": Field(), "text": Field(), "check": Field()},
+                  unknown="{what}: unknown key {key!r}{suggestion}")
+
+
+def read_properties(path: str, data: Any, loc: Loc) -> PropertiesDecl:
+    """The ``properties:`` section: the account, remembered flows and the properties with their checks."""
+    r = Reader(path, "properties: ", "bad-property")
+    where = getattr(data, "loc", loc)
+    if not isinstance(data, LDict):
+        r.error(where, "expected a mapping with account, charge_counter, history, must_hold", "type")
+        return PropertiesDecl((), None, (), (), where, tuple(r.problems))
+    f = r.read(data, "properties", _PROPERTIES)
+    account = []
+    for index, name in enumerate(f.get("account", ())):
+        if isinstance(name, str):
+            account.append(NameRef(name, f["account"].loc_of(index)))
+        else:
+            r.error(f["account"].loc_of(index), f"account: unknown world variable {name!r}", "type")
+    counter = None
+    if data.get("charge_counter") is not None:
+        if isinstance(data["charge_counter"], str):
+            counter = NameRef(data["charge_counter"], data.loc_of("charge_counter"))
+        else:
+            r.error(data.loc_of("charge_counter"), f"charge_counter: {data['charge_counter']!r} is not a "
+                    "whole-number world variable", "type")
+    flows = [_read_flow(r, name, body, f["history"].loc_of(name)) for name, body in f.get("history", {}).items()]
+    must_hold: list[PropertyDecl] = []
+    for index, item in enumerate(f.get("must_hold", ())):
+        decl = _read_property(r, item, f["must_hold"].loc_of(index), must_hold)
+        if decl is not None:
+            must_hold.append(decl)
+    return PropertiesDecl(tuple(account), counter, tuple(flow for flow in flows if flow is not None),
+                          tuple(must_hold), where, tuple(r.problems))
+
+
+def _read_flow(r: Reader, name: str, body: Any, loc: Loc) -> FlowDecl | None:
+    if not isinstance(body, LDict) or not isinstance(body.get("screens"), LList) \
+            or not isinstance(body.get("steps"), LDict):
+        r.error(loc, f"history: {name}: expected screens (a list) and steps (flag -> screen and event)", "type")
+        return None
+    r.read(body, f"history: {name}", _FLOW)
+    screens = []
+    for index, screen in enumerate(body["screens"]):
+        if isinstance(screen, str):
+            screens.append(NameRef(screen, body["screens"].loc_of(index)))
+        else:
+            r.error(body["screens"].loc_of(index), f"history: {name}: unknown screen {screen!r}", "type")
+    steps = []
+    for flag, step in body["steps"].items():
+        step_loc = body["steps"].loc_of(flag)
+        if not isinstance(step, LDict) or "screen" not in step or "event" not in step:
+            r.error(step_loc, f"history: {name}: step {flag!r}: expected {{screen: ..., event: ...}}", "type")
+            continue
+        r.read(step, f"history: {name}: step {flag!r}", _STEP)
+        on = _names(r, step["screen"], step.loc_of("screen"),
+                    f"history: {name}: step {flag!r}: screen: expected a screen name or a list of them")
+        by = _names(r, step["event"], step.loc_of("event"),
+                    f"history: {name}: step {flag!r}: event: expected an event name or a list of them")
+        if on is not None and by is not None:
+            steps.append(HistoryStep(flag, tuple(s.name for s in on), tuple(e.name for e in by), step_loc,
+                                     step.loc_of("screen"), step.loc_of("event")))
+    return FlowDecl(name, tuple(screens), tuple(steps), loc)
+
+
+def _read_property(r: Reader, item: Any, loc: Loc, before: list[PropertyDecl]) -> PropertyDecl | None:
+    if not isinstance(item, LDict) or not isinstance(item.get("name"), str) \
+            or not isinstance(item.get("text"), str) or "check" not in item:
+        r.error(loc, "must_hold: each property needs a name, its sentence (text) and a check", "type")
+        return None
+    name = item["name"]
+    r.read(item, f"must_hold: {name}", _PROPERTY)
+    if any(decl.name == name for decl in before):
+        # Reported, yet kept: its checks are still read, so one run shows their problems too.
+        r.error(loc, f"must_hold: property {name!r} is declared twice", "duplicate-name")
+    raw_checks = item["check"] if isinstance(item["check"], LList) else [item["check"]]
+    checks = [_read_check(r, check, item.loc_of("check")) for check in raw_checks]
+    return PropertyDecl(name, item["text"], tuple(c for c in checks if c is not None), loc)
+
+
+def _read_check(r: Reader, check: Any, loc: Loc) -> CheckDecl | None:
+    kind = check.get("kind") if isinstance(check, LDict) else None
+    if not isinstance(kind, str) or kind not in CHECK_PARAMS:
+        r.error(getattr(check, "loc", loc), f"check: kind must be one of {', '.join(CHECK_PARAMS)}, found {kind!r}"
+                f"{did_you_mean(str(kind), CHECK_PARAMS) if kind else ''}", "bad-value")
+        return None
+    required, optional = CHECK_PARAMS[kind]
+    takes = ", ".join(required + optional) or "none"
+    table = Table({"kind": Field(), **{p: Field() for p in required + optional}},
+                  unknown=f"check {kind}: unknown parameter {{key!r}}; it takes {takes}", suggest=False)
+    r.read(check, f"check {kind}", table)
+    if any(p not in check for p in required):
+        r.error(check.loc, f"check {kind}: needs " + _and(f"{p} ({PARAM_KINDS[p][1]})" for p in required),
+                "missing-key")
+    params = {}
+    for key in required + optional:
+        if key in check:
+            value = _read_param(r, kind, key, check[key], check.loc_of(key))
+            if value is not None:
+                params[key] = value
+    # Kept even when a parameter is wrong (the section's problems say so), so the
+    # names in its other parameters are still looked up and reported in the same run.
+    return CheckDecl(kind, params, check.loc, dict(check.key_locs))
+
+
+def _and(parts: Any) -> str:
+    parts = list(parts)
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _read_param(r: Reader, kind: str, key: str, value: Any, loc: Loc) -> Any:
+    """A check parameter as plain data (names as tuples), or None when its shape is wrong (recorded)."""
+    how = PARAM_KINDS[key][0]
+    what = f"check {kind}"
+    if how == "name" and isinstance(value, str):
+        return value
+    if how == "names":
+        names = _names(r, value, loc, f"{what}: {key}: expected a name or a list of names, found "
+                       f"{type_name(value)}")
+        return None if names is None else tuple(n.name for n in names)
+    if how == "choice":
+        if value in BY_VALUES:
+            return value
+        r.error(loc, f"{what}: by must be user, environment or any", "bad-value")
+        return None
+    if how == "ranges":
+        if isinstance(value, LDict) and all(isinstance(v, LList) and len(v) == 2 and all(map(_whole, v))
+                                            for v in value.values()):
+            return {name: (low, high) for name, (low, high) in value.items()}
+        r.error(loc, f"{what}: within maps variables to [lowest, highest] whole numbers", "type")
+        return None
+    if how == "minimums":
+        if isinstance(value, LDict) and all(map(_whole, value.values())):
+            return dict(value)
+        r.error(loc, f"{what}: {key} maps variables to whole numbers", "type")
+        return None
+    if how == "values":
+        if isinstance(value, LDict) and all(isinstance(v, (int, str)) and not isinstance(v, bool)
+                                            for v in value.values()):
+            return dict(value)
+        r.error(loc, f"{what}: {key} maps variables to values", "type")
+        return None
+    if how == "int" and _whole(value):
+        return value
+    r.error(loc, f"{what}: {key}: expected {PARAM_KINDS[key][1]}, found {type_name(value)}", "type")
+    return None
