@@ -14,7 +14,7 @@ import pkgutil
 import re
 from typing import Callable
 
-__all__ = ["RuleBook", "load_rules", "available_rule_books", "register_rule_book"]
+__all__ = ["RuleBook", "load_rules", "available_rule_books", "register_rule_book", "is_rule_book_name"]
 
 Guard = Callable[[object], bool]
 Effect = Callable[[object], None]
@@ -48,8 +48,17 @@ def register_rule_book(book: RuleBook) -> None:
     _REGISTERED[book.name] = book
 
 
+#: Modules of this package that are tools, not rule books (a spec cannot name them).
+_NOT_BOOKS = frozenset({"check"})
+
+
+def is_rule_book_name(name: str) -> bool:
+    """Whether a module of this package can be a rule book: not private, not one of the package's tools."""
+    return not name.startswith("_") and name not in _NOT_BOOKS
+
+
 def available_rule_books() -> list[str]:
-    return sorted({m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")} | set(_REGISTERED))
+    return sorted({m.name for m in pkgutil.iter_modules(__path__) if is_rule_book_name(m.name)} | set(_REGISTERED))
 
 
 def load_rules(name: str) -> RuleBook:
