@@ -171,7 +171,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         stem = os.path.splitext(os.path.basename(args.highlight))[0]
         request = DiagramRequest(chosen, formats, path=path_of_result(spec, results[0]), path_name=stem)
     elif args.coverage:
-        coverage = merge_coverage(records + ([coverage_of_results(spec, results)] if results else []))
+        coverage = merge_coverage(spec, records + ([coverage_of_results(spec, results)] if results else []))
         names = [os.path.basename(p) for p in args.coverage]
         sources = ", ".join(names) if len(names) <= 3 else f"{len(names)} files ({names[0]}, ...)"
         request = DiagramRequest(chosen, formats, coverage=coverage, coverage_sources=sources)

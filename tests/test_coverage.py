@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import json
 
-from simulator import Simulator
-from simulator.walk.coverage import CoverageCounts, coverage_figures, suite_counts
+import pytest
+
+from simulator import Simulator, UsageError
+from simulator.walk.coverage import (CoverageCounts, coverage_figures, empty_coverage, merge_coverage,
+                                     read_coverage_file, suite_counts)
 from simulator.walk.explore import explore_spec
 from simulator.walk.suites import generate_suite
 
@@ -31,3 +34,17 @@ def test_coverage_of_the_transitions_suite_reaches_every_transition(kms_spec):
     figures = coverage_figures(kms_spec, suites)
     assert figures == {"screens": 1.0, "transitions": 1.0, "transition_pairs": 1.0, "guard_outcomes": 1.0,
                        "kb_steps": 1.0, "assumptions": 1.0}
+
+
+def test_coverage_merge_sums_records_of_one_spec_and_refuses_others(kms_spec, tmp_path):
+    counts = CoverageCounts(kms_spec)
+    counts.start_trace("main_menu")
+    file = tmp_path / "c.json"
+    file.write_text(counts.text())
+    once = read_coverage_file(str(file), kms_spec)
+    assert merge_coverage(kms_spec, []) == empty_coverage(kms_spec)
+    twice = merge_coverage(kms_spec, [once, once])
+    assert twice["traces"] == 2 and twice["screens"]["main_menu"] == 2
+    other = dict(once, spec="trial_to_purchase")
+    with pytest.raises(UsageError, match="cannot be added"):
+        merge_coverage(kms_spec, [other])

@@ -82,7 +82,8 @@ def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True) ->
     ``diagrams``: the folder holding the generated diagrams, as a link from where the
     document is written (e.g. ``../diagrams``); None leaves the diagrams out. ``walk``:
     run the exhaustive walk and say which of the spec's properties hold.
-    Raises SpecError for a bad views or properties section.
+    Raises SpecError for a bad views or properties section, and FlowRuntimeError
+    when the walk finds the spec stuck (no document is better than one without its guarantees).
     """
     out: list[str] = [f"# Review: {spec.title}", ""]
     out.append("_Generated from the spec by `kmsflow review`; do not edit by hand — change the spec._")

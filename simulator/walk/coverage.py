@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from ..errors import Loc, Problem, ScenarioError
+from ..errors import Loc, Problem, ScenarioError, UsageError
 from ..runtime.scenario import ScenarioResult
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
@@ -89,11 +89,21 @@ def coverage_of_results(spec: Spec, results: Iterable[ScenarioResult]) -> dict[s
     return counts.to_json()
 
 
-def merge_coverage(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """The sum of coverage records of one spec (same keys)."""
-    records = list(records)
-    merged = {**records[0], "screens": dict(records[0]["screens"]), "transitions": dict(records[0]["transitions"])}
-    for record in records[1:]:
+def merge_coverage(spec: Spec, records: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The sum of coverage records of ``spec`` (none: a record with no traces).
+
+    Raises UsageError for a record of another spec or one naming a screen or
+    transition ``spec`` does not have (records read by :func:`read_coverage_file`
+    or made by :func:`coverage_of_results` never do).
+    """
+    merged = empty_coverage(spec)
+    for record in records:
+        unknown = [key for section in ("screens", "transitions") for key in record[section]
+                   if key not in merged[section]]
+        if record.get("spec") != spec.name or unknown:
+            raise UsageError(Problem(Loc("merge_coverage"), "error", f"a coverage record of spec "
+                                     f"{record.get('spec')!r} cannot be added to one of {spec.name!r}"
+                                     + (f" (unknown: {', '.join(unknown[:3])})" if unknown else ""), "bad-coverage"))
         merged["traces"] += record["traces"]
         for section in ("screens", "transitions"):
             for key, count in record[section].items():
