@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import Loc, Problem, UsageError
 from ..spec.model import Spec
 
 __all__ = ["World", "make_world"]
@@ -69,14 +70,17 @@ def make_world(spec: Spec, overrides: dict[str, Any] | None = None) -> World:
     """A world at the spec's initial values and parameter defaults, with ``overrides`` applied.
 
     ``overrides`` may name world variables, parameters and ``note``; the caller
-    (scenario loading, the CLI) has already checked names and types.
+    (scenario loading, the CLI) has already checked types. Raises UsageError
+    for a name the spec does not have.
     """
     overrides = dict(overrides or {})
     note = overrides.pop("note", None)
     variables = {name: overrides.pop(name, var.initial) for name, var in spec.variables.items()}
     parameters = {name: overrides.pop(name, p.default) for name, p in spec.parameters.items()}
     if overrides:
-        raise KeyError(", ".join(sorted(overrides)))
+        known = ", ".join(sorted({*spec.variables, *spec.parameters, "note"}))
+        raise UsageError(Problem(Loc(spec.path), "error", f"unknown world names {', '.join(sorted(overrides))}; "
+                                 f"known: {known}", "unknown-name"))
     world = World(variables, parameters)
     world.note = note
     return world
