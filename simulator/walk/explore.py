@@ -46,8 +46,9 @@ from ..runtime.machine import Flow
 from ..runtime.world import make_world
 from ..spec.model import Spec
 from .domain import Domain, domain_of, initial_worlds
+from .history import FlowHistory, declared_flows
 
-__all__ = ["Configuration", "FlowHistory", "Step", "ProductGraph", "explore_spec", "Progress", "paused_gc",
+__all__ = ["Configuration", "Step", "ProductGraph", "explore_spec", "Progress", "paused_gc",
            "CounterMisuse"]
 
 
@@ -77,28 +78,6 @@ class Configuration(NamedTuple):
     screen: str
     world: tuple
     history: tuple = ()
-
-
-@dataclass(frozen=True)
-class FlowHistory:
-    """A flow whose steps a configuration remembers while it stays on the flow's screens.
-
-    ``steps`` maps a flag name to the (screen, event) pairs that set it;
-    ``account`` names the variables whose change by a user step sets the
-    ``account_changed`` flag (empty: not tracked).
-    """
-
-    name: str
-    screens: frozenset
-    steps: tuple  # ((flag, frozenset((screen, event), ...)), ...)
-    account: tuple = ()
-
-    @property
-    def flags(self) -> tuple[str, ...]:
-        return tuple(flag for flag, _ in self.steps) + (("account_changed",) if self.account else ())
-
-    def bit(self, flag: str) -> int:
-        return 1 << self.flags.index(flag)
 
 
 @dataclass(frozen=True)
@@ -591,8 +570,7 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
     started = time.perf_counter()
     domain = domain or domain_of(spec)
     if flows is None:
-        from .properties import parse_properties
-        flows = parse_properties(spec).flows
+        flows = declared_flows(spec)
     walker = _Walker(spec, domain, tuple(flows))
     user_events = tuple(spec.events_of_kind("user"))
     environment_events = tuple(spec.events_of_kind("environment"))

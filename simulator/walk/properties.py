@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from ..errors import SpecError
-from .explore import Configuration, FlowHistory, ProductGraph, paused_gc
+from .explore import Configuration, ProductGraph, paused_gc
+from .history import FlowHistory, declared_flows
 from ..spec.model import PropertyDecl, Spec
 from ..spec.resolve import properties_problems
 from ..rules import load_rules
@@ -86,11 +87,7 @@ def parse_properties(spec: Spec) -> PropertySet:
     if problems:
         raise SpecError(sorted(problems))
     account = tuple(ref.name for ref in decl.account)
-    flows = tuple(
-        FlowHistory(flow.name, frozenset(ref.name for ref in flow.screens),
-                    tuple((step.flag, frozenset((s, e) for s in step.screens for e in step.events))
-                          for step in flow.steps), account)
-        for flow in decl.history)
+    flows = declared_flows(spec)
     counter = decl.charge_counter.name if decl.charge_counter else None
     return PropertySet(account, counter, flows, list(decl.must_hold))
 
