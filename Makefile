@@ -64,7 +64,7 @@ review: setup
 	$(KMSFLOW) review $(SPEC) --diagrams diagrams -o spec/kms9_subscription.review.md
 play: setup
 	$(KMSFLOW) play $(SPEC)
-# The committed diagrams/ must equal what the spec produces (tests/test_diagram_files.py checks .dot/.mmd).
+# The committed diagrams/ must equal what the spec produces (tests/test_diagram_cli.py checks .dot/.mmd).
 # Drawn into a fresh folder first: a view removed from the spec leaves no stale files,
 # and a spec that fails to draw leaves diagrams/ as it was.
 diagrams: setup
