@@ -76,7 +76,7 @@ def main() -> int:
     print("Rendering the KMS spec's views (median of", args.repeat, "runs, milliseconds)")
     print(f"{'view':<16}" + "".join(f"{fmt:>10}" for fmt in FORMATS))
     for view in views.views:
-        cells = [_median_ms(lambda: _render(spec, views, view, fmt), args.repeat) for fmt in FORMATS]
+        cells = [_median_ms(lambda view=view, fmt=fmt: _render(spec, views, view, fmt), args.repeat) for fmt in FORMATS]
         print(f"{view.name:<16}" + "".join(f"{ms:10.1f}" for ms in cells))
     print()
     print(f"Synthetic specs (seed 1): engine rule: dot up to {DOT_NODE_LIMIT} nodes, sfdp above "

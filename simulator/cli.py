@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Callable
 
 from .check import check_spec, load_checked_spec
-from .draw.diagrams import FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views, write_files
+from .draw.diagrams import (FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views,
+                            write_files)
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
 from .spec.load import default_spec_path, load_spec
 from .output import write_atomic

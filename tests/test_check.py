@@ -42,7 +42,7 @@ def test_check_reports_the_expected_line_and_code(fixture, capsys):
     assert "Traceback" not in output.out + output.err
     reported = output.out + output.err
     assert f"{fixture}:{line}:" in reported and f"[{code}]" in reported, reported
-    assert any(l.startswith(f"{fixture}:{line}:") and l.endswith(f"[{code}]") for l in reported.splitlines())
+    assert any(row.startswith(f"{fixture}:{line}:") and row.endswith(f"[{code}]") for row in reported.splitlines())
 
 
 def test_check_suggests_the_closest_name():

@@ -85,7 +85,8 @@ def test_diagram_highlight_marks_exactly_the_steps_taken(capsys, tmp_path, kms_s
     marked = {n[7:] for n, a in dot.nodes.items() if n.startswith("screen:") and a.get("class") in ("visited", "final")}
     assert screens <= marked  # system screens passed inside a step are marked too
     finals = [n for n, a in dot.nodes.items() if a.get("class") == "final"]
-    assert f"screen:{result.final_screen}" in finals and dot.nodes[f"screen:{result.final_screen}"]["peripheries"] == "2"
+    final = f"screen:{result.final_screen}"
+    assert final in finals and dot.nodes[final]["peripheries"] == "2"
     assert f"account:{result.final_world['subscription']}" in finals
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from simulator import UsageError, load_checked_spec, load_scenario, run_scenario
-from simulator.play.session import PlaySession, format_allowed, format_recent_steps, format_session, parse_given, run_lines, scenario_yaml, session_from_scenario
+from simulator.play.session import (PlaySession, format_allowed, format_recent_steps, format_session, parse_given,
+                                    run_lines, scenario_yaml, session_from_scenario)
 from simulator.spec.synthetic import synthetic_spec
 
 from .conftest import SPEC_DIR
@@ -276,6 +277,7 @@ def test_session_a_stuck_spec_is_refused_and_changes_nothing():
     spec = load_checked_spec(str(Path(__file__).parent / "fixtures" / "stuck_payment.yaml"))
     session = PlaySession(spec)
     reply = session.handle("open_offer")
-    assert reply.refused and "the spec got stuck" in reply.message and "stuck on system screen 'paying'" in reply.message
+    assert reply.refused and "the spec got stuck" in reply.message
+    assert "stuck on system screen 'paying'" in reply.message
     assert session.screen == "home" and session.steps == [] and session.sim.trace == []
     assert session.handle("undo").refused  # nothing happened, so nothing to undo

@@ -67,7 +67,8 @@ def test_scenario_unexpected_refusal_names_step_screen_and_allowed_events(tmp_pa
         """)
     assert main(["simulate", path]) == 1
     out = capsys.readouterr().out
-    assert "step 2 (press_yes): not allowed on screen 'additional_menu'; allowed there: select_license, press_back" in out
+    assert ("step 2 (press_yes): not allowed on screen 'additional_menu'; allowed there: select_license, press_back"
+            in out)
 
 
 def test_scenario_refused_step_that_is_allowed_fails(tmp_path, capsys):

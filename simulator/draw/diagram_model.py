@@ -242,7 +242,8 @@ def build_diagram(spec: Spec, views: ViewSet, view: View) -> Diagram:
     for name in view.ends:
         source = _state_id(spec, name)
         end_id = f"end:{name}"
-        nodes.append(Node(end_id, "end", name, "end", (), "end", cluster_of.get(source), f"The flow is over at {name}."))
+        nodes.append(Node(end_id, "end", name, "end", (), "end", cluster_of.get(source),
+                          f"The flow is over at {name}."))
         edges.append(Edge(f"edge:{name}@end", source, end_id, tooltip=f"the flow is over at {name}"))
     edges = _layout_hints(nodes, edges)
     subtitle = view.doc or (f"{spec.title}" if not view.is_overview else "")

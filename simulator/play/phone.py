@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from ..spec.model import Spec
 
-__all__ = ["Action", "PhoneView", "PhoneLine", "SOFTKEY_KEYS", "PHONE_WIDTH", "BODY_LINES", "phone_view", "softkey_event",
-           "render_phone", "phone_text"]
+__all__ = ["Action", "PhoneView", "PhoneLine", "SOFTKEY_KEYS", "PHONE_WIDTH", "BODY_LINES", "phone_view",
+           "softkey_event", "render_phone", "phone_text"]
 
 #: The keys that press the left and right softkeys (shown beside their labels on the softkey bar).
 SOFTKEY_KEYS = ("[", "]")

@@ -340,7 +340,9 @@ def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
         loc = Loc(f"--given {pair}")
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
-            problems.append(Problem(loc, "error", "expected KEY=VALUE, e.g. --given balance=2 (a SPEC goes before --given)", "bad-value"))
+            problems.append(Problem(loc, "error",
+                                    "expected KEY=VALUE, e.g. --given balance=2 (a SPEC goes before --given)",
+                                    "bad-value"))
             continue
         value = _parse_value(raw.strip())
         found = validate_world_values(spec, {key.strip(): value}, "given", allow, loc)

@@ -114,7 +114,8 @@ def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True) ->
                 out += [f"### {section.capitalize()}", ""]
             out.append(f"**{step_id}** — {step.text}")
             out.append("")
-            out += [f"- {describe_transition(spec, by_id[i])}" for i in ids] or ["- **Not implemented by any transition.**"]
+            out += [f"- {describe_transition(spec, by_id[i])}" for i in ids] or [
+                "- **Not implemented by any transition.**"]
             out.append("")
 
     if spec.assumptions:

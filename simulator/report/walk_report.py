@@ -86,7 +86,7 @@ def format_analysis(analysis: Analysis) -> str:
     for key, value in analysis.coverage.items():
         lines.append(f"  {key:<17} {100 * value:5.1f}%")
     lines.append("")
-    for criterion, suite in analysis.suites.items():
+    for suite in analysis.suites.values():
         lines.append(format_suite_summary(suite))
     lines.append("")
     findings = analysis.findings

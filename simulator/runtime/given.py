@@ -61,7 +61,8 @@ def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: se
         if name == "note":
             if value is not None and value not in spec.note_kinds:
                 problems.append(Problem(loc, "error", f"{what}: note must be one of {', '.join(spec.note_kinds)} "
-                                        f"or null, found {value!r}{did_you_mean(str(value), spec.note_kinds)}", "bad-value"))
+                                        f"or null, found {value!r}{did_you_mean(str(value), spec.note_kinds)}",
+                                        "bad-value"))
             continue
         if name in spec.parameters:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -77,7 +78,9 @@ def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: se
             problems.append(Problem(loc, "error", f"{what}: {name} must be a whole number, found {value!r}",
                                     "bad-value"))
         elif (variable.min is not None and value < variable.min) or (variable.max is not None and value > variable.max):
-            bounds = f"{variable.min if variable.min is not None else '-inf'}..{variable.max if variable.max is not None else 'inf'}"
+            low = variable.min if variable.min is not None else "-inf"
+            high = variable.max if variable.max is not None else "inf"
+            bounds = f"{low}..{high}"
             problems.append(Problem(loc, "error", f"{what}: {name} must be in {bounds}, found {value}", "bad-value"))
     return problems
 

@@ -157,7 +157,8 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
             continue
         repeat = item_map.get("repeat", 1)
         if not isinstance(repeat, int) or isinstance(repeat, bool) or not 1 <= repeat <= 10_000:
-            error(loc, f"step {index + 1}: repeat must be a whole number from 1 to 10000, found {repeat!r}", "bad-value")
+            error(loc, f"step {index + 1}: repeat must be a whole number from 1 to 10000, found {repeat!r}",
+                  "bad-value")
             continue
         refused = item_map.get("refused", False)
         if not isinstance(refused, bool):
