@@ -6,7 +6,8 @@ import pytest
 from simulator import load_scenario, run_scenario
 from simulator.walk.explore import explore_spec
 from simulator.walk.export import write_scenario
-from simulator.walk.suites import CRITERIA, PathStep, TestPath, _drop_prefixes, generate_suite
+from simulator.walk.suites import CRITERIA, PathStep, TestPath, generate_suite
+from simulator.walk.suites.testpath import drop_prefixes
 from simulator.spec.synthetic import synthetic_spec
 
 
@@ -82,7 +83,7 @@ def test_paths_simple_cutoff_shortens_paths(kms_graph):
 def test_paths_prefixes_and_repeats_are_dropped():
     def path(events):
         return TestPath({"x": 1}, "home", [PathStep(e, "s", {"x": 1}) for e in events])
-    kept = _drop_prefixes([path(["a"]), path(["a", "b"]), path(["c"]), path(["a", "b"]), path(["a", "c"])])
+    kept = drop_prefixes([path(["a"]), path(["a", "b"]), path(["c"]), path(["a", "b"]), path(["a", "c"])])
     assert [[s.event for s in p.steps] for p in kept] == [["a", "b"], ["c"], ["a", "c"]]
 
 
