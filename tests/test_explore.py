@@ -105,3 +105,22 @@ def test_explore_progress_is_quiet_for_short_walks_and_shows_after_the_delay():
     loud("exploring: 5 configurations")
     loud.done()
     assert "exploring: 5 configurations" in out.getvalue()
+
+
+def test_explore_gives_the_garbage_collector_back_as_it_was(kms_spec):
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    # A cycle of the caller's, unreachable once made: the collector must still find it after a walk.
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    probe = weakref.ref(a)
+    del a, b
+    assert gc.isenabled()
+    explore_spec(kms_spec)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.collect()
+    assert probe() is None

@@ -41,7 +41,7 @@ import networkx as nx
 
 from ..errors import FlowRuntimeError, Problem, SpecError
 from ..rules import load_rules
-from ..runtime.compiled import MAX_SYSTEM_STEPS, CompiledFlow, GuardWrite, UnkeptRead, guard_view
+from ..runtime.compiled import CompiledFlow, GuardWrite, UnkeptRead, guard_view, run_system_steps
 from ..runtime.machine import Flow
 from ..runtime.world import make_world
 from ..spec.model import Spec
@@ -59,9 +59,14 @@ def paused_gc():
     They create millions of small tuples and lists and no reference cycles;
     each automatic collection would rescan all of them, which makes a
     10,000-screen walk grow faster than its size. Reference counting still
-    frees everything as usual. On the way out the collector is only
-    re-enabled (if it was): nothing of the caller's is frozen or collected
-    on its behalf.
+    frees everything as usual.
+
+    On the way out, what was built meanwhile would all sit in the youngest
+    generation and be rescanned by the next collections; instead it is aged
+    into the oldest one in one step (``freeze`` then ``unfreeze``, two list
+    splices). That is done only when the caller has frozen nothing itself, so
+    afterwards nothing is frozen and every object, the caller's included,
+    stays collectable.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -69,6 +74,9 @@ def paused_gc():
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -143,11 +151,13 @@ class CounterDelta:
         return f"<{self.name} +{self.delta}>"
 
 
-def _walk_world_class(kept: tuple[str, ...], parameters: tuple[str, ...], counters: tuple[str, ...]) -> type:
-    """The world the walk fires on: exactly its kept variables, parameters and counters, no note, no history.
+def _walk_world_class() -> type:
+    """The world the walk fires on: it holds exactly the kept variables, parameters and counters.
 
-    ``__slots__`` make reading or writing any other name (a typo, the note,
-    the history) an AttributeError instead of a silent new attribute.
+    Nothing else is ever set on it (no note, no history), so a rule that reads
+    anything else fails with AttributeError, which the walk reports instead of
+    walking on a value it does not keep. Its ``__dict__`` is loaded in one call
+    per step.
     """
     def record(self, kind, *detail):  # the walk keeps no history: it would grow forever
         pass
@@ -155,8 +165,7 @@ def _walk_world_class(kept: tuple[str, ...], parameters: tuple[str, ...], counte
     def show_note(self, kind):  # notes are screens: the configuration's screen already says which
         pass
 
-    return type("WalkWorld", (), {"__slots__": kept + parameters + counters, "record": record,
-                                  "show_note": show_note})
+    return type("WalkWorld", (), {"record": record, "show_note": show_note})
 
 
 class Progress:
@@ -304,11 +313,10 @@ class _Walker:
              domain.bounds.get(name, float("inf") if spec.variables[name].max is None else spec.variables[name].max))
             for position, name in enumerate(self.variables) if spec.variables[name].type == "int")
         parameters = tuple(domain.parameters)
-        self.world = _walk_world_class(self.variables, parameters, self.counters)()
-        for name, value in domain.parameters.items():
-            setattr(self.world, name, value)
+        self.world = _walk_world_class()()
+        self.world.__dict__.update(domain.parameters)
         self.guard_world = guard_view(self.variables + parameters)(self.world)
-        self.zero_counters = tuple(CounterDelta(name) for name in self.counters)
+        self.zero_counters = tuple((name, CounterDelta(name)) for name in self.counters)
         self.kinds = compiled.kinds
         self.outcome_names: list[tuple[str, str, bool]] = []
         self._outcome_ids: dict[tuple[str, str, bool], int] = {}
@@ -450,10 +458,10 @@ class _Walker:
         SpecError when a guard or an effect uses what a configuration does not keep.
         """
         world = self.world
-        for name, value in zip(self.variables, config.world):
-            setattr(world, name, value)
-        for counter in self.zero_counters:
-            setattr(world, counter.name, counter)
+        values_of = world.__dict__
+        values_of.update(zip(self.variables, config.world))
+        if self.zero_counters:
+            values_of.update(self.zero_counters)
         self.screen = config.screen
         run = {"taken": [], "outcomes": set(), "nondeterminism": [], "entered": []}
         try:
@@ -461,44 +469,35 @@ class _Walker:
                 accepted = self._dispatch("screens", config.screen, event, run)
             else:
                 accepted = self.account_variable is not None and self._dispatch(
-                    "account", getattr(world, self.account_variable), event, run)
+                    "account", values_of[self.account_variable], event, run)
             if not accepted:
                 return False, None, None, run["nondeterminism"], frozenset(run["outcomes"])
-            self._run_system_steps(run)
+            if self.screen in self.system_screens:
+                run_system_steps(self.compiled, lambda: self.screen,
+                                 lambda step: self._dispatch("screens", self.screen, step, run))
             values = self._read_values(world)
-            counters = tuple(self._counter_growth(c) for c in self._read_counters(world))
-            if counters:
+            if self.zero_counters:
+                counters = self._counter_growth(self._read_counters(world))
                 hash(values)  # a counter copied into a kept variable refuses to be hashed: find it here
-            target = Configuration(self.screen, values, ())
+            else:
+                counters = ()
         except (CounterMisuse, AttributeError) as exc:
             raise self._effect_error(exc, run["taken"]) from None
         step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
-        if self.flows:
-            target = Configuration(self.screen, values, self.next_history(config, event, self.screen, values,
-                                                                          counters))
+        target = Configuration(self.screen, values,
+                               self.next_history(config, event, self.screen, values, counters) if self.flows else ())
         for position, low, high in self.bounds:
             if not low <= values[position] <= high:
                 return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
         return True, target, step, run["nondeterminism"], step[2]
 
     @staticmethod
-    def _counter_growth(value) -> int:
-        if type(value) is not CounterDelta:
-            raise CounterMisuse(getattr(value, "name", "a counter"), f"was set to {value!r} instead of grown")
-        return value.delta
-
-    def _run_system_steps(self, run: dict) -> None:
-        # The same loop as runtime.compiled.run_system_steps, inlined: it runs once per edge of the walk.
-        for _ in range(MAX_SYSTEM_STEPS):
-            if self.screen not in self.system_screens:
-                return
-            for step in self.system_steps.get(self.screen, ()):
-                if self._dispatch("screens", self.screen, step, run):
-                    break
-            else:
-                raise FlowRuntimeError(f"the app is stuck on system screen {self.screen!r}: no system step is "
-                                       "enabled")
-        raise FlowRuntimeError(f"system steps loop for more than {MAX_SYSTEM_STEPS} steps (at {self.screen!r})")
+    def _counter_growth(values: tuple) -> tuple:
+        """Each counter's growth in the step; an effect that set a counter instead of growing it is refused."""
+        for value in values:
+            if type(value) is not CounterDelta:
+                raise CounterMisuse(getattr(value, "name", "a counter"), f"was set to {value!r} instead of grown")
+        return tuple(value.delta for value in values)
 
     def flags_during(self, flow_index: int, config: Configuration, event: str) -> int:
         """A flow's flags right after ``event``'s own step is counted, before the flow may close."""
