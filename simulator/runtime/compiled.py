@@ -32,8 +32,8 @@ from ..errors import FlowRuntimeError
 from ..rules import RuleBook
 from ..spec.model import Spec, Transition
 
-__all__ = ["CompiledTransition", "CompiledFlow", "UnkeptRead", "GuardWrite", "guard_view", "run_system_steps",
-           "MAX_SYSTEM_STEPS"]
+__all__ = ["CompiledTransition", "CompiledFlow", "UnkeptRead", "GuardWrite", "guard_view", "read_only_view",
+           "run_system_steps", "MAX_SYSTEM_STEPS"]
 
 #: A system screen that keeps stepping this long is a loop in the spec.
 MAX_SYSTEM_STEPS = 100
@@ -78,6 +78,32 @@ def guard_view(readable: tuple[str, ...]) -> Callable[[Any], Any]:
 
     namespace.update(__init__=__init__, __getattr__=__getattr__, __setattr__=__setattr__)
     return type("GuardView", (), namespace)
+
+
+class _ReadOnlyView:
+    """See :func:`read_only_view`."""
+
+    def __getattr__(self, name):  # only called for names the shared attributes do not have
+        raise UnkeptRead(name)
+
+    def __setattr__(self, name, value):
+        raise GuardWrite(name)
+
+    def __delattr__(self, name):
+        raise GuardWrite(name)
+
+
+def read_only_view(target: Any) -> Any:
+    """A read-only view of every attribute ``target`` holds, sharing its ``__dict__``.
+
+    Reads cost exactly what reads of ``target`` cost (the same dictionary);
+    a name ``target`` does not hold raises :class:`UnkeptRead`, any assignment
+    :class:`GuardWrite`. For an object that holds nothing but what guards may
+    read (the walk's world); :func:`guard_view` chooses names instead.
+    """
+    view = object.__new__(_ReadOnlyView)
+    object.__setattr__(view, "__dict__", target.__dict__)
+    return view
 
 
 @dataclass(frozen=True)

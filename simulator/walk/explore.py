@@ -41,7 +41,7 @@ import networkx as nx
 
 from ..errors import FlowRuntimeError, Problem, SpecError
 from ..rules import load_rules
-from ..runtime.compiled import CompiledFlow, GuardWrite, UnkeptRead, guard_view, run_system_steps
+from ..runtime.compiled import CompiledFlow, GuardWrite, UnkeptRead, read_only_view, run_system_steps
 from ..runtime.machine import Flow
 from ..runtime.world import make_world
 from ..spec.model import Spec
@@ -149,6 +149,9 @@ class CounterDelta:
 
     def __repr__(self) -> str:
         return f"<{self.name} +{self.delta}>"
+
+
+_DELTA = operator.attrgetter("delta")
 
 
 def _walk_world_class() -> type:
@@ -312,10 +315,12 @@ class _Walker:
             (position, -float("inf") if spec.variables[name].min is None else spec.variables[name].min,
              domain.bounds.get(name, float("inf") if spec.variables[name].max is None else spec.variables[name].max))
             for position, name in enumerate(self.variables) if spec.variables[name].type == "int")
-        parameters = tuple(domain.parameters)
         self.world = _walk_world_class()()
         self.world.__dict__.update(domain.parameters)
-        self.guard_world = guard_view(self.variables + parameters)(self.world)
+        # Guards read the world's own dictionary (as fast as reading the world) and cannot write to it;
+        # it holds only kept variables, parameters and counters, the last as CounterDelta, which
+        # refuses to be compared or tested, so a guard that reads a counter is caught too.
+        self.guard_world = read_only_view(self.world)
         self.zero_counters = tuple((name, CounterDelta(name)) for name in self.counters)
         self.kinds = compiled.kinds
         self.outcome_names: list[tuple[str, str, bool]] = []
@@ -386,7 +391,7 @@ class _Walker:
             for name, fn, negate, id_true, id_false in guards:
                 try:
                     value = bool(fn(view))
-                except (UnkeptRead, GuardWrite) as exc:
+                except (UnkeptRead, GuardWrite, CounterMisuse) as exc:
                     raise self._guard_error(name, exc) from None
                 outcomes.add(id_true if value else id_false)
                 if value == negate:
@@ -491,13 +496,13 @@ class _Walker:
                 return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
         return True, target, step, run["nondeterminism"], step[2]
 
-    @staticmethod
-    def _counter_growth(values: tuple) -> tuple:
+    def _counter_growth(self, values: tuple) -> tuple:
         """Each counter's growth in the step; an effect that set a counter instead of growing it is refused."""
-        for value in values:
-            if type(value) is not CounterDelta:
-                raise CounterMisuse(getattr(value, "name", "a counter"), f"was set to {value!r} instead of grown")
-        return tuple(value.delta for value in values)
+        try:
+            return tuple(map(_DELTA, values))
+        except AttributeError:
+            name, value = next((n, v) for n, v in zip(self.counters, values) if type(v) is not CounterDelta)
+            raise CounterMisuse(name, f"was set to {value!r} instead of grown") from None
 
     def flags_during(self, flow_index: int, config: Configuration, event: str) -> int:
         """A flow's flags right after ``event``'s own step is counted, before the flow may close."""
