@@ -58,7 +58,7 @@ _TOP_OPTIONAL = {"source": (LDict,), "parameters": (LDict,), "constraints": (), 
 
 
 def _read_parameter(r: Reader, name: str, value: Any, loc: Loc) -> Parameter | None:
-    if not r.mapping(value, loc, f"parameter {name!r}"):
+    if r.mapping(value, loc, f"parameter {name!r}") is None:
         return None
     f = r.fields(value, f"parameter {name!r}", {"default": _INT}, {"doc": _STR})
     if "default" not in f:
@@ -68,7 +68,7 @@ def _read_parameter(r: Reader, name: str, value: Any, loc: Loc) -> Parameter | N
 
 def _read_variable(r: Reader, name: str, value: Any, loc: Loc) -> Variable | None:
     what = f"world variable {name!r}"
-    if not r.mapping(value, loc, what):
+    if r.mapping(value, loc, what) is None:
         return None
     f = r.fields(value, what, {"type": _STR, "initial": (int, str)},
                  {"values": (LList,), "min": _INT, "max": _INT, "doc": _STR})
@@ -105,7 +105,7 @@ def _read_named(r: Reader, what: str) -> Callable[[str, Any, Loc], Named | None]
 
 def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
     what = f"event {name!r}"
-    if not r.mapping(value, loc, what):
+    if r.mapping(value, loc, what) is None:
         return None
     f = r.fields(value, what, {"kind": _STR}, {"label": _STR, "doc": _STR})
     if "kind" not in f:
@@ -155,7 +155,7 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) ->
     counts: dict[tuple[str, str], int] = {}
     for index, item in enumerate(data):
         item_loc = data.loc_of(index)
-        if not r.mapping(item, item_loc, f"{what} entry"):
+        if r.mapping(item, item_loc, f"{what} entry") is None:
             continue
         f = r.fields(item, f"transition at line {item_loc.line}",
                      {"trigger": _STR, "source": (str, LList)},
@@ -178,11 +178,12 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) ->
                     f"transition id {transition_id!r} is used twice (first at line {seen_ids[transition_id].loc.line})",
                     "duplicate-name")
             continue
-        get = lambda k: r.names(f.get(k), item.loc_of(k), k)  # noqa: E731 - a local shorthand
+        names = {k: r.names(f.get(k), item.loc_of(k), k)
+                 for k in ("conditions", "unless", "before", "after", "send", "kb", "assumption")}
         transition = Transition(
             id=transition_id, region=region, trigger=f["trigger"], sources=sources, dest=f.get("dest"),
-            loc=item_loc, conditions=get("conditions"), unless=get("unless"), before=get("before"),
-            after=get("after"), send=get("send"), kb=get("kb"), assumptions=get("assumption"),
+            loc=item_loc, conditions=names["conditions"], unless=names["unless"], before=names["before"],
+            after=names["after"], send=names["send"], kb=names["kb"], assumptions=names["assumption"],
             doc=f.get("doc", ""), key_locs=key_locs(item))
         seen_ids[transition_id] = transition
         out.append(transition)
@@ -214,7 +215,7 @@ def load_spec(path: str | None = None) -> Spec:
     except KmsflowError as exc:
         raise SpecError(exc.problems) from None
     r = Reader(path)
-    if not r.mapping(data, getattr(data, "loc", Loc(path, 1, 1)), "spec file"):
+    if r.mapping(data, getattr(data, "loc", Loc(path, 1, 1)), "spec file") is None:
         raise SpecError(r.problems)
     top = r.fields(data, "spec", _TOP_REQUIRED, _TOP_OPTIONAL)
     loc = data.loc_of

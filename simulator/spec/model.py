@@ -332,9 +332,10 @@ class Spec:
     home_screen: str
     transitions: list[Transition]
     account: Region | None
-    views: ViewsDecl | None = None
-    domain: DomainDecl | None = None
-    properties: PropertiesDecl | None = None
+    # None: the spec has no such section (or leaves it empty); each stage then uses its default.
+    views: ViewsDecl | None = None  # the diagrams (simulator.draw)
+    domain: DomainDecl | None = None  # where the exhaustive walk starts and stops (simulator.walk)
+    properties: PropertiesDecl | None = None  # what the walk proves (simulator.walk)
     description: str = ""
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
 

@@ -107,6 +107,7 @@ class Reader:
         return ok
 
     def mapping(self, value: Any, loc: Loc, what: str) -> LDict | None:
+        """``value`` if it is a mapping, else None (reported). Test the result with ``is None``: ``{}`` is false."""
         return value if self.is_type(value, (LDict,), loc, what) else None
 
     def read(self, data: LDict, what: str, table: Table) -> dict[str, Any]:
@@ -157,7 +158,7 @@ class Reader:
             return out
         for index, item in enumerate(data):
             item_loc = data.loc_of(index)
-            if not self.mapping(item, item_loc, f"{what} entry"):
+            if self.mapping(item, item_loc, f"{what} entry") is None:
                 continue
             name = item.get(key)
             if not isinstance(name, str) or not name:
@@ -178,7 +179,7 @@ class Reader:
     def named_map(self, data: Any, loc: Loc, what: str, build: Callable[[str, Any, Loc], Any]) -> dict:
         """A mapping of name -> definition (duplicate keys are caught by the YAML layer)."""
         out: dict[str, Any] = {}
-        if data is None or not self.mapping(data, loc, what):
+        if data is None or self.mapping(data, loc, what) is None:
             return out
         for name, value in data.items():
             built = build(name, value, data.loc_of(name))
