@@ -188,7 +188,7 @@ def _needs_text(flow: FlowHistory, needed: int, have: int) -> str:
 def _check_steps_before_charge(ctx: _Context, params: dict) -> Iterator[Violation]:
     flow = ctx.graph.flows[ctx.flow_index[params["flow"]]]
     needed = sum(flow.bit(flag) for flag in _as_list(params["steps"]))
-    for node, event, target, step in _charging_edges(ctx):
+    for node, event, target, _step in _charging_edges(ctx):
         if ctx.kinds[event] != "user":
             continue
         have = ctx.flags_during(params["flow"], node, event)
@@ -215,7 +215,7 @@ def _check_charge_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
     guards = [(name, ctx.rules.guards[name]) for name in _as_list(params.get("guards", []))]
     # Literal ranges, so the property does not lean only on the guards it is meant to check.
     ranges = [(ctx.position[name], name, low, high) for name, (low, high) in (params.get("within") or {}).items()]
-    for node, event, target, step in _charging_edges(ctx):
+    for node, event, target, _step in _charging_edges(ctx):
         if by != "any" and ctx.kinds[event] != by:
             continue
         values = ctx.graph.nodes[node].world
@@ -235,7 +235,7 @@ def _check_never_below(ctx: _Context, params: dict) -> Iterator[Violation]:
         for position, name, minimum in limits:
             if config.world[position] < minimum:
                 yield Violation(node, message=f"{name} = {config.world[position]} is below {minimum}")
-    for node, event, target, step in ctx.graph.cut:
+    for node, event, target, _step in ctx.graph.cut:
         for position, name, minimum in limits:
             if target.world[position] < minimum:
                 yield Violation(node, event, target, f"{name} = {target.world[position]} is below {minimum}")
@@ -269,11 +269,12 @@ def _check_note_sets(ctx: _Context, params: dict) -> Iterator[Violation]:
     steps = ctx.graph.steps
     keeps = [ctx.position[name] for name in params.get("keeps", []) if name in ctx.position]
     sets = [(ctx.position[name], name, value) for name, value in (params.get("sets") or {}).items()]
-    for node, event, target, step in ctx.edges_where(lambda s: not screens.isdisjoint(steps[s].entered)):
+    for node, event, target, _step in ctx.edges_where(lambda s: not screens.isdisjoint(steps[s].entered)):
         before = ctx.graph.nodes[node].world
         wrong = [f"{ctx.graph.variables[p]} changed {before[p]} -> {target.world[p]}" for p in keeps
                  if before[p] != target.world[p]]
-        wrong += [f"{name} is {target.world[p]!r}, not {value!r}" for p, name, value in sets if target.world[p] != value]
+        wrong += [f"{name} is {target.world[p]!r}, not {value!r}" for p, name, value in sets
+                  if target.world[p] != value]
         if wrong:
             yield Violation(node, event, target, "; ".join(wrong))
 
@@ -317,7 +318,7 @@ def _check_home_reachable(ctx: _Context, params: dict) -> Iterator[Violation]:
 
 
 def _check_deterministic(ctx: _Context, params: dict) -> Iterator[Violation]:
-    for (region, state, event, ids), places in ctx.graph.nondeterminism.items():
+    for (_region, state, event, ids), places in ctx.graph.nondeterminism.items():
         for node, fired in places:
             yield Violation(node, ctx.graph.events.index(fired), None,
                             f"{event} on {state}: {' and '.join(ids)} are enabled together")
