@@ -60,7 +60,7 @@ def covering_suite(graph: ProductGraph, criterion: str) -> tuple[list[tuple[int,
         if current is not None:
             found = _nearest_new(space, current[0], uncovered, best_restart)
         if found is not None:
-            for state, move, target, items in found:
+            for _state, move, target, items in found:
                 current[1].append(move)
                 cover(items)
                 cover(space.state_items(target))
@@ -305,7 +305,7 @@ class _PairSpace:
         raise AssertionError(f"move {move} is not possible from {state}")
 
     def tree(self) -> tuple[dict, dict]:
-        """Parent (state, move) per state and (distance, state, move) per item: breadth first from the initial states."""
+        """Parent (state, move) per state and (distance, state, move) per item: breadth first from the start."""
         dist: dict = {}
         parent: dict = {}
         item_dist: dict = {}

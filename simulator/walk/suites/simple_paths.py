@@ -37,7 +37,7 @@ def simple_suite(graph: ProductGraph, cutoff: int) -> Suite:
                 root = min(mapping)
                 results.append((root, mapping[root][1]))
             return
-        for (event, screen), submap in sorted(branches.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        for (_event, screen), submap in sorted(branches.items(), key=lambda kv: (kv[0][0], kv[0][1])):
             extend(submap, visited | {screen}, length + 1)
 
     extend({n: (n, []) for n in sorted(starts)}, {home}, 0)
