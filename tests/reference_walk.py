@@ -12,6 +12,7 @@ from collections import deque
 
 from simulator.runtime.machine import Flow
 from simulator.runtime.world import make_world
+from simulator.spec.resolve import ACCOUNT_CHANGED
 from simulator.walk.domain import initial_worlds
 from simulator.walk.explore import Configuration
 
@@ -38,7 +39,7 @@ def _next_flags(flow, old_screen, old_world, event, is_user, new_screen, new_wor
     if flow.account and is_user:
         changed = any(old_world[n] != new_world[n] for n in flow.account if n in new_world)
         if changed or any(grown.get(n) for n in flow.account):
-            bits |= flow.bit("account_changed")
+            bits |= flow.bit(ACCOUNT_CHANGED)
     return bits
 
 

@@ -18,7 +18,11 @@ from .model import CheckDecl, FlowDecl, NameChoice, Spec, ViewDecl
 from .reader import Reader, did_you_mean
 
 __all__ = ["ResolvedView", "resolve_views", "DeclaredDomain", "resolve_domain", "value_problem",
-           "properties_problems", "default_parameters"]
+           "properties_problems", "default_parameters", "ACCOUNT_CHANGED"]
+
+#: The flag a flow's history gets when the properties section names the account: a user step in the
+#: flow changed it. Named once here; the walk (walk/history.py) sets it.
+ACCOUNT_CHANGED = "account_changed"
 
 
 def default_parameters(spec: Spec) -> dict[str, int]:
@@ -207,7 +211,7 @@ def properties_problems(spec: Spec) -> list[Problem]:
         _check_flow(spec, flow, r)
     # A flow remembers one flag per step, and "account_changed" too when the section says
     # what the account is (the walk sets it when a user step changes the account).
-    extra = ("account_changed",) if decl.account else ()
+    extra = (ACCOUNT_CHANGED,) if decl.account else ()
     flags = {flow.name: flow.flags + extra for flow in decl.history}
     for prop in decl.must_hold:
         for check in prop.checks:

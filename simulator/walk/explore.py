@@ -46,6 +46,7 @@ from ..runtime.machine import Flow
 from ..runtime.world import make_world
 from ..spec.model import Spec
 from .domain import Domain, domain_of, initial_worlds
+from ..spec.resolve import ACCOUNT_CHANGED
 from .history import FlowHistory, declared_flows
 
 __all__ = ["Configuration", "Step", "ProductGraph", "explore_spec", "Progress", "paused_gc",
@@ -520,7 +521,7 @@ class _Walker:
                 (config.screen, event) in self.flow_steps[index] else 0
             if flow.account and user and (any(values[i] != config.world[i] for i in self.account_positions[index])
                                           or any(counters[i] for i in self.account_counters[index])):
-                bits |= flow.bit("account_changed")
+                bits |= flow.bit(ACCOUNT_CHANGED)
             history.append(bits)
         return tuple(history)
 

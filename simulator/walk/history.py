@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import SpecError
 from ..spec.model import Spec
-from ..spec.resolve import properties_problems
+from ..spec.resolve import ACCOUNT_CHANGED, properties_problems
 
 __all__ = ["FlowHistory", "declared_flows"]
 
@@ -32,7 +32,7 @@ class FlowHistory:
 
     @property
     def flags(self) -> tuple[str, ...]:
-        return tuple(flag for flag, _ in self.steps) + (("account_changed",) if self.account else ())
+        return tuple(flag for flag, _ in self.steps) + ((ACCOUNT_CHANGED,) if self.account else ())
 
     def bit(self, flag: str) -> int:
         return 1 << self.flags.index(flag)

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterator
 
 from ..errors import SpecError
 from .explore import Configuration, ProductGraph, paused_gc
+from ..spec.resolve import ACCOUNT_CHANGED
 from .history import FlowHistory, declared_flows
 from ..spec.model import PropertyDecl, Spec
 from ..spec.resolve import properties_problems
@@ -247,7 +248,7 @@ def _check_notes_keep_account(ctx: _Context, params: dict) -> Iterator[Violation
     steps = ctx.graph.steps
     flow_index = ctx.flow_index[params["flow"]]
     flow = ctx.graph.flows[flow_index]
-    touched = flow.bit("account_changed") if flow.account else 0
+    touched = flow.bit(ACCOUNT_CHANGED) if flow.account else 0
     for node, event, target, step in ctx.edges_where(lambda s: not failure_screens.isdisjoint(steps[s].entered)):
         if ctx.kinds[event] != "user":
             continue
