@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from ..runtime.scenario import ScenarioResult
 from ..runtime.simulate import TraceStep
 from ..spec.model import Spec
-from .views import ANY_STATE
+from .views import ANY_STATE, edge_key
 
 __all__ = ["PathStep", "Path", "path_of_result", "path_of_trace"]
 
@@ -32,7 +32,7 @@ class PathStep:
     @property
     def key(self) -> str:
         """The id of the drawn arrow (see :class:`simulator.draw.views.ViewEdge`)."""
-        return f"{self.transition_id}@{self.source}"
+        return edge_key(self.transition_id, self.source)
 
 
 @dataclass(frozen=True)

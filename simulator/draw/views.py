@@ -30,7 +30,7 @@ from ..spec.model import Spec, Transition
 from ..spec.resolve import resolve_views
 from ..spec.sections import OVERVIEW
 
-__all__ = ["View", "ViewSet", "ViewEdge", "OVERVIEW", "ANY_STATE", "read_views", "load_views", "view_edges",
+__all__ = ["View", "ViewSet", "ViewEdge", "OVERVIEW", "ANY_STATE", "read_views", "load_views", "view_edges", "edge_key",
            "guard_phrase"]
 
 #: The drawn source of a transition that applies in every state (``source: "*"``).
@@ -74,6 +74,11 @@ class ViewSet:
         return [view.name for view in self.views]
 
 
+def edge_key(transition_id: str, source: str) -> str:
+    """The id of a drawn arrow: the transition and the source it leaves (a transition may have several)."""
+    return f"{transition_id}@{source}"
+
+
 @dataclass(frozen=True)
 class ViewEdge:
     """One drawn arrow: a transition from one of its sources (``*`` = every state) to where it leads."""
@@ -85,7 +90,7 @@ class ViewEdge:
     @property
     def key(self) -> str:
         """Stable element id: the transition id and the source it leaves (a transition may have several)."""
-        return f"{self.transition.id}@{self.source}"
+        return edge_key(self.transition.id, self.source)
 
 
 def guard_phrase(spec: Spec, labels: dict[str, tuple[str, str]], transition: Transition) -> str:

@@ -28,7 +28,7 @@ from ..spec.expr import evaluate_value
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..spec.resolve import default_parameters, resolve_domain, value_problem
-from ..rules import load_rules
+from ..runtime.given import unmet_constraints
 from ..runtime.world import make_world
 
 __all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_worlds",
@@ -128,12 +128,10 @@ def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: 
 def initial_worlds(spec: Spec, domain: Domain) -> list[dict[str, Any]]:
     """Every combination of the domain's initial values that meets the spec's constraints, in a fixed order."""
     names = list(spec.variables)
-    guards = load_rules(spec.rules).guards
     worlds = []
     for combination in itertools.product(*(domain.initial[name] for name in names)):
         values = dict(zip(names, combination))
-        world = make_world(spec, {**values, **domain.parameters})
-        if all(guards[name](world) for name in spec.constraints):
+        if not unmet_constraints(spec, make_world(spec, {**values, **domain.parameters})):
             worlds.append(values)
     return worlds
 
