@@ -128,10 +128,19 @@ def _loader_accepts(path: Path) -> bool:
     return not any(section.problems for section in (spec.views, spec.domain, spec.properties) if section)
 
 
-@pytest.mark.parametrize("spec_path", ALL_SPEC_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+# Chosen when the tests are collected, so a file the loader refuses is not a skipped test but no test at all
+# (the broken fixtures have tests of their own above).
+LOADER_ACCEPTS = [path for path in ALL_SPEC_FILES if _loader_accepts(path)]
+
+
+def test_schema_the_loader_accepts_the_shipped_specs_and_the_semantics_corpus():
+    accepted = {p.relative_to(ROOT).as_posix() for p in LOADER_ACCEPTS}
+    assert {"spec/kms9_subscription.yaml", "spec/trial_to_purchase.yaml"} <= accepted
+    assert sum(p.startswith("tests/semantics/") for p in accepted) >= 12
+
+
+@pytest.mark.parametrize("spec_path", LOADER_ACCEPTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_schema_accepts_every_spec_file_the_loader_accepts(validator, spec_path):
-    if not _loader_accepts(spec_path):
-        pytest.skip("the loader refuses it")
     errors = list(validator.iter_errors(_data(spec_path)))
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
 
