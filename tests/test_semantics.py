@@ -9,7 +9,6 @@ callback order or candidate order must fail these checks.
 """
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from simulator.runtime.machine import Flow
 from simulator.spec.load import load_spec
 from simulator.walk.analysis import analyse, counterexample_path
 from simulator.walk.domain import domain_of
-from simulator.walk.explore import explore_spec
+from simulator.walk.explore import _Walker, explore_spec
 
 from .reference_walk import reference_walk, walker_sets
 from .semantics import rules as _corpus_rules  # noqa: F401  registers the corpus's rule book
@@ -101,28 +100,48 @@ def _corpus_mismatches() -> list[str]:
     return bad
 
 
+def _break_walker(monkeypatch, change):
+    """Make the walker (only it: the reference fires the machines) see each candidate list through ``change``."""
+    real = _Walker._table
+
+    def broken(self, region):
+        return {state: {event: change(entries) for event, entries in row.items()}
+                for state, row in real(self, region).items()}
+
+    monkeypatch.setattr(_Walker, "_table", broken)
+
+
 def test_semantics_a_walker_with_before_and_after_swapped_fails(monkeypatch):
-    real = Flow.candidates
-
-    def swapped(self, region, state, event):
-        return [dataclasses.replace(t, before=t.after, after=t.before) for t in real(self, region, state, event)]
-
-    # Only the walker reads candidate lists; the reference fires the machine itself.
-    monkeypatch.setattr(Flow, "candidates", swapped)
+    _break_walker(monkeypatch, lambda entries: [(t._replace(before=t.after, after=t.before), guards)
+                                                for t, guards in entries])
     assert "before_after" in _corpus_mismatches()
 
 
 def test_semantics_a_walker_with_reversed_candidates_fails(monkeypatch):
-    real = Flow.candidates
-    monkeypatch.setattr(Flow, "candidates", lambda self, *key: list(reversed(real(self, *key))))
+    _break_walker(monkeypatch, lambda entries: list(reversed(entries)))
     # Where two candidates can both hold, the other one now wins.
     assert "first_enabled_wins" in _corpus_mismatches()
 
 
-def test_semantics_the_walker_reads_its_candidates_from_the_machine():
+@pytest.mark.parametrize("path", CORPUS + [CORPUS_DIR.parent.parent / "spec" / "kms9_subscription.yaml",
+                                          CORPUS_DIR.parent.parent / "spec" / "trial_to_purchase.yaml"],
+                         ids=lambda p: p.stem)
+def test_semantics_the_machines_candidate_lists_are_the_compiled_table(path):
+    spec = _load(path)
+    flow = Flow(spec, Simulator(spec)._world)
+    table = flow.compiled.table
+    regions = ["screens"] + (["account"] if spec.account else [])
+    events = list(spec.events)
+    for region in regions:
+        for state in table[region]:
+            for event in events:
+                # What transitions itself will try, in its order, is what the walk dispatches on.
+                assert flow.candidates(region, state, event) == flow.compiled.candidates(region, state, event)
+
+
+def test_semantics_a_star_source_comes_before_a_later_specific_one():
     spec = _load(CORPUS_DIR / "star_source.yaml")
     flow = Flow(spec, Simulator(spec)._world)
-    # "*" first in the spec, then the specific one: the machine tries them in that order on b.
     assert [t.id for t in flow.candidates("screens", "b", "reset")] == ["any.reset", "b.reset"]
     assert [t.id for t in flow.candidates("screens", "home", "reset")] == ["any.reset"]
 

@@ -5,10 +5,11 @@ Both the running flow (:class:`~simulator.runtime.machine.Flow`, a pair of
 :class:`CompiledFlow`. It fixes, in one place:
 
 - *which transitions an event may take*: every spec transition becomes one
-  :class:`CompiledTransition`, and the machines are built from them in spec
-  order, so a machine's own candidate list for (state, event) is the order in
-  which the first enabled transition wins. The walk reads those lists back from
-  the machine (:meth:`Flow.candidates`) instead of compiling its own;
+  :class:`CompiledTransition`, and :attr:`CompiledFlow.table` lists, per
+  region, state and event, the candidates in the order they are tried (the
+  first whose guards pass wins). The ``transitions`` machines are built from
+  that table entry by entry, so their own candidate lists are the table (a test
+  reads them back and compares), and the walk dispatches on the same table;
 - *what a guard may read*: guards see the world through a :func:`guard_view`,
   which exposes the variables and parameters named when it is built and refuses
   everything else (the latest note, the history, a typo, and in the walk the
@@ -25,8 +26,7 @@ Both the running flow (:class:`~simulator.runtime.machine.Flow`, a pair of
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from ..errors import FlowRuntimeError
 from ..rules import RuleBook
@@ -106,14 +106,14 @@ def read_only_view(target: Any) -> Any:
     return view
 
 
-@dataclass(frozen=True)
-class CompiledTransition:
+class CompiledTransition(NamedTuple):
     """One spec transition, ready to run: its guards and effects resolved from the rule book.
 
     ``guards`` holds ``(name, function, negated)`` in the order they are
-    evaluated (``conditions``, then ``unless``); ``after_all`` is everything
-    that runs after the state change: the ``after`` effects, then one
-    ``("signal", name)`` marker per signal sent.
+    evaluated (``conditions``, then ``unless``); ``before`` and ``after`` hold
+    ``(name, function)``; ``sends`` the signals sent to the account region
+    after the ``after`` effects. A tuple: tens of thousands are made for a big
+    spec, and they never change.
     """
 
     index: int  # position in the spec's list of its region
@@ -145,6 +145,12 @@ class CompiledFlow:
         self.account_transitions = [self._compile(i, t) for i, t in enumerate(spec.account.transitions)] \
             if spec.account else []
         self.by_id = {t.id: t for t in self.screen_transitions + self.account_transitions}
+        # Which transitions an event may take in a state, in the order they are tried (the first whose
+        # guards pass wins): spec order, a "*" source standing for every state of its region. The
+        # machines are built from this table entry by entry, and the walk dispatches on it.
+        self.table = {"screens": self._table(self.screen_transitions, list(spec.screens)),
+                      "account": self._table(self.account_transitions, list(spec.account.states))
+                      if spec.account else {}}
         self.note_of = {name: screen.note for name, screen in spec.screens.items() if screen.note}
         self.system_screens = frozenset(name for name, screen in spec.screens.items() if screen.is_system)
         # The system events that can leave each system screen, tried in spec order.
@@ -157,12 +163,26 @@ class CompiledFlow:
                         self.system_steps[source] = steps + (t.trigger,)
 
     def _compile(self, index: int, t: Transition) -> CompiledTransition:
+        # Called once per transition of a spec that may have tens of thousands: empty parts cost nothing.
         guards, effects = self.rules.guards, self.rules.effects
-        return CompiledTransition(
-            index=index, id=t.id, region=t.region, spec=t,
-            guards=tuple((g, guards[g], False) for g in t.conditions) + tuple((g, guards[g], True) for g in t.unless),
-            before=tuple((e, effects[e]) for e in t.before), dest=t.dest,
-            after=tuple((e, effects[e]) for e in t.after), sends=t.send)
+        checks = tuple([(g, guards[g], False) for g in t.conditions] + [(g, guards[g], True) for g in t.unless]) \
+            if t.conditions or t.unless else ()
+        before = tuple([(e, effects[e]) for e in t.before]) if t.before else ()
+        after = tuple([(e, effects[e]) for e in t.after]) if t.after else ()
+        return CompiledTransition(index, t.id, t.region, t, checks, before, t.dest, after, t.send)
+
+    @staticmethod
+    def _table(transitions: list[CompiledTransition], states: list[str]) -> dict[str, dict[str, list]]:
+        table: dict[str, dict[str, list[CompiledTransition]]] = {state: {} for state in states}
+        for t in transitions:
+            for source in (states if t.spec.sources == ("*",) else t.spec.sources):
+                if source in table:  # an unknown source is the checker's to report
+                    table[source].setdefault(t.spec.trigger, []).append(t)
+        return table
+
+    def candidates(self, region: str, state: str, event: str) -> list[CompiledTransition]:
+        """The transitions ``event`` may take in ``state`` of ``region``, in the order they are tried."""
+        return self.table[region].get(state, {}).get(event, [])
 
     def range_problems(self, values: dict[str, Any]) -> list[str]:
         """What in ``values`` is outside its variable's declared type and range, one sentence each."""

@@ -100,21 +100,19 @@ class Flow:
         self._taken: list[str] = []
         self._guard_view = guard_view(tuple(world.variable_names) + tuple(world.parameter_names))(world)
         self._screen_model = _RegionModel(world, None, screen or spec.initial_screen)
-        self._screens = self._build_machine(self._screen_model, list(spec.screens),
-                                            self.compiled.screen_transitions, note_screens=True)
+        self._screens = self._build_machine(self._screen_model, list(spec.screens), "screens", note_screens=True)
         self._account_model = None
         self._account = None
         if spec.account:
             region = spec.account
             self._account_model = _RegionModel(world, region.variable, getattr(world, region.variable))
-            self._account = self._build_machine(self._account_model, list(region.states),
-                                                self.compiled.account_transitions, note_screens=False)
+            self._account = self._build_machine(self._account_model, list(region.states), "account",
+                                                note_screens=False)
         self._user_events = list(self.compiled.user_events)
         self._environment_events = list(self.compiled.environment_events)
 
     # -- construction --------------------------------------------------------------
-    def _build_machine(self, model: _RegionModel, states: list[str], transitions: list[CompiledTransition],
-                       note_screens: bool) -> Machine:
+    def _build_machine(self, model: _RegionModel, states: list[str], region: str, note_screens: bool) -> Machine:
         state_configs = []
         for name in states:
             config: dict[str, Any] = {"name": name}
@@ -122,10 +120,19 @@ class Flow:
             if note:
                 config["on_enter"] = [partial(self.world.show_note, note)]
             state_configs.append(config)
+        # One transition per (state, candidate) of the compiled table, added in its order: the machine's
+        # own candidate lists are then the table's (see candidates()).
+        shared: dict[str, dict[str, Any]] = {}
+        configs = []
+        for state, row in self.compiled.table[region].items():
+            for candidates in row.values():
+                for t in candidates:
+                    if t.id not in shared:
+                        shared[t.id] = self._transition_config(t)
+                    configs.append({**shared[t.id], "source": state})
         return _SpecMachine(
             model=model, states=state_configs, initial=model.state, auto_transitions=False,
-            ignore_invalid_triggers=True, send_event=False,
-            transitions=[self._transition_config(t) for t in transitions],
+            ignore_invalid_triggers=True, send_event=False, transitions=configs,
         )
 
     def _guard(self, name: str, fn) -> bool:
@@ -138,7 +145,6 @@ class Flow:
         world = self.world
         return {
             "trigger": t.spec.trigger,
-            "source": "*" if t.spec.sources == ("*",) else list(t.spec.sources),
             "dest": t.dest,
             "conditions": [partial(self._guard, name, fn) for name, fn, negated in t.guards if not negated],
             "unless": [partial(self._guard, name, fn) for name, fn, negated in t.guards if negated],
@@ -155,7 +161,7 @@ class Flow:
                 f"refuses it while {self.spec.account.variable if self.spec.account else 'it'} is "
                 f"{self._account_model.state if self._account_model else 'missing'!r}")
 
-    # -- the machines' own candidate lists (what the exhaustive walk dispatches on) ---------
+    # -- the machines' own candidate lists (equal to the compiled table the walk dispatches on) -----
     def candidates(self, region: str, state: str, event: str) -> list[CompiledTransition]:
         """The transitions ``event`` may take in ``state``, in the order the machine tries them."""
         machine = self._screens if region == "screens" else self._account

@@ -6,10 +6,13 @@ flow the properties declare (e.g. One-Click Buy), which of its steps were taken
 since it opened, and whether a user step in it changed the account. The flags
 are cleared when the flow's screens are left, so the history stays finite.
 
-Not kept, on purpose: the domain's *counters* (``charges``: no guard reads
-them, so they cannot change what happens next; each edge records how much it
-added) and the latest note kind (no guard reads it either). A test path
-recomputes both exactly along its steps.
+Not kept, on purpose: the domain's *counters* (``charges``) and the latest
+note kind. That is checked, not promised: guards read the world through a view
+that holds only what a configuration keeps, so a guard that reads the note, the
+history or a counter is refused with a located error; a counter may only grow
+or shrink by whole numbers (:class:`CounterDelta`), so an effect that compares
+it or copies it into a kept variable is refused too. Each edge records how much
+each counter grew; a test path recomputes counters and notes along its steps.
 
 The walk fires every user event a screen handles and every environment event
 on every configuration, breadth first, so the first path found to a
@@ -17,14 +20,14 @@ configuration is a shortest one. Steps that would take a whole-number variable
 beyond its bound (or out of its declared range) are counted and checked, not
 explored further; refused events are not edges.
 
-Speed: firing events one by one through ``transitions`` machines is too slow
-for the walk's size, so the spec is compiled once into plain per-(state, event)
-lists of transitions with the rule book's guards and effects, which replicate
-:mod:`simulator.runtime.machine` exactly: the first enabled transition in spec order
-wins, effects run before/after the state change, signals go to the account
-region, system steps run to completion. :func:`walk_with_machine` walks the
-same spec through the real :class:`~simulator.runtime.machine.Flow`; tests assert both
-give identical nodes and edges.
+One semantics: the walk dispatches on the table of
+:class:`~simulator.runtime.compiled.CompiledFlow` (which transitions an event
+may take, in the order they are tried) and runs the same compiled guards and
+effects in the same order as the ``transitions`` machines built from that
+table, with the same system-step loop. Firing events one by one through the
+machines would be several times slower at the walk's size; only the firing
+loop is the walk's own, and the semantics corpus (tests/semantics/) checks it
+against a reference walk that fires the real machine.
 """
 from __future__ import annotations
 
@@ -42,8 +45,6 @@ import networkx as nx
 from ..errors import FlowRuntimeError, Problem, SpecError
 from ..rules import load_rules
 from ..runtime.compiled import CompiledFlow, GuardWrite, UnkeptRead, read_only_view, run_system_steps
-from ..runtime.machine import Flow
-from ..runtime.world import make_world
 from ..spec.model import Spec
 from .domain import Domain, domain_of, initial_worlds
 from ..spec.resolve import ACCOUNT_CHANGED
@@ -297,11 +298,10 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
 class _Walker:
     """Fires one event on one configuration, with the spec's compiled transitions in the machine's own order.
 
-    The candidate lists come from the ``transitions`` machines of a
-    :class:`~simulator.runtime.machine.Flow` built from the same
-    :class:`~simulator.runtime.compiled.CompiledFlow`, so what the walk
-    explores is what the simulator runs; only the firing is done here, on a
-    world that holds nothing but what a configuration keeps.
+    The candidate lists are the :class:`~simulator.runtime.compiled.CompiledFlow`'s
+    table, from which the simulator's ``transitions`` machines are built too,
+    so what the walk explores is what the simulator runs; only the firing is
+    done here, on a world that holds nothing but what a configuration keeps.
     """
 
     def __init__(self, spec: Spec, domain: Domain, flows: tuple[FlowHistory, ...]):
@@ -327,9 +327,8 @@ class _Walker:
         self.outcome_names: list[tuple[str, str, bool]] = []
         self._outcome_ids: dict[tuple[str, str, bool], int] = {}
         self.account_variable = compiled.account_variable
-        machine = Flow(spec, make_world(spec, dict(domain.parameters)), compiled=compiled)
-        self.screen_table = self._table(machine, "screens", list(spec.screens))
-        self.account_table = self._table(machine, "account", list(spec.account.states)) if spec.account else {}
+        self.screen_table = self._table("screens")
+        self.account_table = self._table("account") if spec.account else {}
         self.system_screens = compiled.system_screens
         self.system_steps = compiled.system_steps
         self.flow_steps = [{pair: flow.bit(flag) for flag, pairs in flow.steps for pair in pairs} for flow in flows]
@@ -348,25 +347,19 @@ class _Walker:
             self.outcome_names.append(key)
         return self._outcome_ids[key]
 
-    def _table(self, machine: Flow, region: str, states: list[str]) -> dict[str, dict[str, list[tuple]]]:
-        """Per state and event, the machine's candidates with their guards' outcome ids: (transition, guards)."""
-        events = self.compiled.user_events + tuple(e for e, k in self.kinds.items() if k == "system") \
-            if region == "screens" else tuple(self.kinds)
-        # Outcome ids are numbered in spec order of the transitions, whatever order the table is built in.
-        for t in (self.compiled.screen_transitions if region == "screens" else self.compiled.account_transitions):
+    def _table(self, region: str) -> dict[str, dict[str, list[tuple]]]:
+        """The compiled table of ``region`` with each guard's outcome ids: per state and event, (transition, guards)."""
+        transitions = self.compiled.screen_transitions if region == "screens" else self.compiled.account_transitions
+        # Outcome ids are numbered in spec order of the transitions, whatever order the table lists them in.
+        for t in transitions:
             for name, _, _ in t.guards:
                 self.outcome_id((t.id, name, True))
                 self.outcome_id((t.id, name, False))
-        table: dict[str, dict[str, list[tuple]]] = {}
-        for state in states:
-            row = table[state] = {}
-            for event in events:
-                candidates = machine.candidates(region, state, event)
-                if candidates:
-                    row[event] = [(t, tuple((name, fn, negated, self.outcome_id((t.id, name, True)),
-                                             self.outcome_id((t.id, name, False)))
-                                            for name, fn, negated in t.guards)) for t in candidates]
-        return table
+        return {state: {event: [(t, tuple((name, fn, negated, self.outcome_id((t.id, name, True)),
+                                           self.outcome_id((t.id, name, False)))
+                                          for name, fn, negated in t.guards)) for t in candidates]
+                        for event, candidates in row.items()}
+                for state, row in self.compiled.table[region].items()}
 
     def handles(self, screen: str, event: str) -> bool:
         kind = self.kinds[event]
