@@ -112,8 +112,7 @@ def _break_walker(monkeypatch, change):
 
 
 def test_semantics_a_walker_with_before_and_after_swapped_fails(monkeypatch):
-    _break_walker(monkeypatch, lambda entries: [(t._replace(before=t.after, after=t.before), guards)
-                                                for t, guards in entries])
+    _break_walker(monkeypatch, lambda entries: [e._replace(before=e.after, after=e.before) for e in entries])
     assert "before_after" in _corpus_mismatches()
 
 

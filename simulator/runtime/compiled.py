@@ -81,10 +81,7 @@ def guard_view(readable: tuple[str, ...]) -> Callable[[Any], Any]:
 
 
 class _ReadOnlyView:
-    """See :func:`read_only_view`."""
-
-    def __getattr__(self, name):  # only called for names the shared attributes do not have
-        raise UnkeptRead(name)
+    """See :func:`read_only_view`. No ``__getattr__``: with one, every read would take a slower path."""
 
     def __setattr__(self, name, value):
         raise GuardWrite(name)
@@ -97,8 +94,8 @@ def read_only_view(target: Any) -> Any:
     """A read-only view of every attribute ``target`` holds, sharing its ``__dict__``.
 
     Reads cost exactly what reads of ``target`` cost (the same dictionary);
-    a name ``target`` does not hold raises :class:`UnkeptRead`, any assignment
-    :class:`GuardWrite`. For an object that holds nothing but what guards may
+    a name ``target`` does not hold raises AttributeError (its ``name`` says
+    which), any assignment :class:`GuardWrite`. For an object that holds nothing but what guards may
     read (the walk's world); :func:`guard_view` chooses names instead.
     """
     view = object.__new__(_ReadOnlyView)

@@ -44,7 +44,7 @@ import networkx as nx
 
 from ..errors import FlowRuntimeError, Problem, SpecError
 from ..rules import load_rules
-from ..runtime.compiled import CompiledFlow, GuardWrite, UnkeptRead, read_only_view, run_system_steps
+from ..runtime.compiled import CompiledFlow, GuardWrite, read_only_view, run_system_steps
 from ..spec.model import Spec
 from .domain import Domain, domain_of, initial_worlds
 from ..spec.resolve import ACCOUNT_CHANGED
@@ -295,6 +295,17 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     return operator.attrgetter(*names)
 
 
+class _Entry(NamedTuple):
+    """A candidate as the firing loop wants it: guards with their outcome ids, effects as bare functions."""
+
+    id: str
+    guards: tuple  # (name, function, negated, outcome id if true, outcome id if false)
+    before: tuple
+    dest: str | None
+    after: tuple
+    sends: tuple
+
+
 class _Walker:
     """Fires one event on one configuration, with the spec's compiled transitions in the machine's own order.
 
@@ -347,18 +358,17 @@ class _Walker:
             self.outcome_names.append(key)
         return self._outcome_ids[key]
 
-    def _table(self, region: str) -> dict[str, dict[str, list[tuple]]]:
-        """The compiled table of ``region`` with each guard's outcome ids: per state and event, (transition, guards)."""
+    def _table(self, region: str) -> dict[str, dict[str, list["_Entry"]]]:
+        """The compiled table of ``region``, each candidate flattened for the firing loop (see :class:`_Entry`)."""
         transitions = self.compiled.screen_transitions if region == "screens" else self.compiled.account_transitions
         # Outcome ids are numbered in spec order of the transitions, whatever order the table lists them in.
+        entries = {}
         for t in transitions:
-            for name, _, _ in t.guards:
-                self.outcome_id((t.id, name, True))
-                self.outcome_id((t.id, name, False))
-        return {state: {event: [(t, tuple((name, fn, negated, self.outcome_id((t.id, name, True)),
-                                           self.outcome_id((t.id, name, False)))
-                                          for name, fn, negated in t.guards)) for t in candidates]
-                        for event, candidates in row.items()}
+            guards = tuple((name, fn, negated, self.outcome_id((t.id, name, True)),
+                            self.outcome_id((t.id, name, False))) for name, fn, negated in t.guards)
+            entries[t.id] = _Entry(t.id, guards, tuple(fn for _, fn in t.before), t.dest,
+                                   tuple(fn for _, fn in t.after), t.sends)
+        return {state: {event: [entries[t.id] for t in candidates] for event, candidates in row.items()}
                 for state, row in self.compiled.table[region].items()}
 
     def handles(self, screen: str, event: str) -> bool:
@@ -380,12 +390,12 @@ class _Walker:
         # Every candidate's guards are evaluated (guards only read, through the view), so the walk sees
         # each guard outcome and any second enabled transition; the first enabled one is taken, as the
         # machine takes it.
-        for candidate, guards in candidates:
+        for candidate in candidates:
             ok = True
-            for name, fn, negate, id_true, id_false in guards:
+            for name, fn, negate, id_true, id_false in candidate.guards:
                 try:
                     value = bool(fn(view))
-                except (UnkeptRead, GuardWrite, CounterMisuse) as exc:
+                except (AttributeError, GuardWrite, CounterMisuse) as exc:
                     raise self._guard_error(name, exc) from None
                 outcomes.add(id_true if value else id_false)
                 if value == negate:
@@ -399,7 +409,7 @@ class _Walker:
         if chosen is None:
             return False
         run["taken"].append(chosen.id)
-        for _, effect in chosen.before:
+        for effect in chosen.before:
             effect(world)
         if chosen.dest is not None:
             if region == "screens":
@@ -407,7 +417,7 @@ class _Walker:
                 run["entered"].append(chosen.dest)
             else:
                 setattr(world, self.account_variable, chosen.dest)
-        for _, effect in chosen.after:
+        for effect in chosen.after:
             effect(world)
         for signal in chosen.sends:
             account_state = getattr(world, self.account_variable) if self.account_variable else None
@@ -416,9 +426,13 @@ class _Walker:
                                        f"it while {self.account_variable} is {account_state!r}")
         return True
 
-    def _guard_error(self, guard: str, exc: FlowRuntimeError) -> SpecError:
-        """A located error: the guard reads (or writes) what a configuration does not keep."""
-        name = getattr(exc, "name", "?")
+    def _guard_error(self, guard: str, exc: Exception) -> SpecError:
+        """A located error: the guard reads (or writes) what a configuration does not keep.
+
+        Reading a name the walk's world does not hold is an AttributeError naming it; reading a
+        counter fails when the guard uses its value (CounterMisuse); writing is refused by the view.
+        """
+        name = getattr(exc, "name", None) or "?"
         if isinstance(exc, GuardWrite):
             reason = "a guard only reads the world"
         elif name in self.counters:
