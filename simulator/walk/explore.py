@@ -153,9 +153,6 @@ class CounterDelta:
         return f"<{self.name} +{self.delta}>"
 
 
-_DELTA = operator.attrgetter("delta")
-
-
 def _walk_world_class() -> type:
     """The world the walk fires on: it holds exactly the kept variables, parameters and counters.
 
@@ -350,7 +347,7 @@ class _Walker:
         self._steps: dict[tuple, int] = {}
         self.steps: list[Step] = []
         self._read_values = _reader(self.variables)
-        self._read_counters = _reader(self.counters)
+        self._read_growth = _reader(tuple(f"{name}.delta" for name in self.counters))
 
     def outcome_id(self, key: tuple[str, str, bool]) -> int:
         if key not in self._outcome_ids:
@@ -489,28 +486,36 @@ class _Walker:
                 run_system_steps(self.compiled, lambda: self.screen,
                                  lambda step: self._dispatch("screens", self.screen, step, run))
             values = self._read_values(world)
-            if self.zero_counters:
-                counters = self._counter_growth(self._read_counters(world))
-                hash(values)  # a counter copied into a kept variable refuses to be hashed: find it here
-            else:
-                counters = ()
+            # Each counter's growth, read as counter.delta in one C call; a counter that was set instead of
+            # grown has no delta (AttributeError, reported below as what it is).
+            counters = self._read_growth(world) if self.zero_counters else ()
+            step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
+            target = Configuration(self.screen, values, self.next_history(config, event, self.screen, values,
+                                                                          counters) if self.flows else ())
+            # A counter copied into a kept variable refuses to be compared (here) or hashed (when the
+            # walk looks the target up, see counter_leak): either way the step is refused, not walked.
+            for position, low, high in self.bounds:
+                if not low <= values[position] <= high:
+                    if self.zero_counters:
+                        hash(values)
+                    return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
         except (CounterMisuse, AttributeError) as exc:
+            if isinstance(exc, AttributeError) and self.zero_counters:
+                exc = self._set_counter() or exc
             raise self._effect_error(exc, run["taken"]) from None
-        step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
-        target = Configuration(self.screen, values,
-                               self.next_history(config, event, self.screen, values, counters) if self.flows else ())
-        for position, low, high in self.bounds:
-            if not low <= values[position] <= high:
-                return True, target, step, run["nondeterminism"], None  # beyond the bounds: not explored
         return True, target, step, run["nondeterminism"], step[2]
 
-    def _counter_growth(self, values: tuple) -> tuple:
-        """Each counter's growth in the step; an effect that set a counter instead of growing it is refused."""
-        try:
-            return tuple(map(_DELTA, values))
-        except AttributeError:
-            name, value = next((n, v) for n, v in zip(self.counters, values) if type(v) is not CounterDelta)
-            raise CounterMisuse(name, f"was set to {value!r} instead of grown") from None
+    def counter_leak(self, exc: CounterMisuse, step: tuple) -> SpecError:
+        """The error for a counter found in a target configuration when the walk hashed it."""
+        return self._effect_error(exc, list(step[0]))
+
+    def _set_counter(self) -> CounterMisuse | None:
+        """The counter an effect set to a value instead of growing it, if any (for the error message)."""
+        for name in self.counters:
+            value = getattr(self.world, name)
+            if type(value) is not CounterDelta:
+                return CounterMisuse(name, f"was set to {value!r} instead of grown")
+        return None
 
     def flags_during(self, flow_index: int, config: Configuration, event: str) -> int:
         """A flow's flags right after ``event``'s own step is counted, before the flow may close."""
@@ -650,7 +655,10 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
             if outcomes is None:
                 graph.cut.append((node, e_index, target, intern(step)))
                 continue
-            target_id = index.get(target)
+            try:
+                target_id = index.get(target)
+            except CounterMisuse as exc:
+                raise walker.counter_leak(exc, step) from None
             edge = len(src)
             if target_id is None:
                 if enum_checks:
