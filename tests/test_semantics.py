@@ -215,3 +215,17 @@ def test_semantics_the_simulator_says_when_a_step_leaves_a_declared_range():
     assert sim.world["balance"] == -8
     assert step.out_of_range and "balance = -8 is below its min 0" in step.out_of_range[0]
     assert "drain" in step.out_of_range[0]
+
+
+def test_semantics_a_scenario_that_leaves_a_range_is_reported_with_a_warning(tmp_path):
+    from simulator.report.text import format_scenario_result
+    from simulator.runtime.scenario import load_scenario, run_scenario
+
+    spec = _load(CORPUS_DIR / "bounds.yaml")
+    scenario = tmp_path / "drain.yaml"
+    scenario.write_text("name: drain below zero\ngiven: {level: 3, balance: 2}\nsteps: [drain_it]\n")
+    result = run_scenario(load_scenario(str(scenario), spec), spec)
+    # The run goes on (a counterexample must replay to its violation), and says so.
+    assert result.passed and result.final_world["balance"] == -8
+    text = format_scenario_result(result, verbose=False)
+    assert "WARNING  step 1: balance = -8 is below its min 0 after drain_it" in text and "drain" in text

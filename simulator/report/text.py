@@ -61,6 +61,10 @@ def format_scenario_result(result: ScenarioResult, verbose: bool = True) -> str:
                     else f"stays on {step.screen_after}")
             extra = _format_changes(step.changes)
             lines.append(f"   {step.number:>3}  {step.event:<22} {move}{'   [' + extra + ']' if extra else ''}")
+    # A step that left a declared range is shown even in the short form: the run goes on (a counterexample
+    # must be replayable), but nobody should read such a world as a normal one.
+    lines += [f"   WARNING  step {step.number}: {problem}" for step in result.trace
+              for problem in step.out_of_range]
     if result.passed:
         lines.append(f"   PASS  ends on {result.final_screen}: {format_world(result.final_world)}")
     else:
