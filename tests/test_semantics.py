@@ -223,7 +223,8 @@ def test_semantics_a_scenario_that_leaves_a_range_is_reported_with_a_warning(tmp
 
     spec = _load(CORPUS_DIR / "bounds.yaml")
     scenario = tmp_path / "drain.yaml"
-    scenario.write_text("name: drain below zero\ngiven: {level: 3, balance: 2}\nsteps: [drain_it]\n")
+    scenario.write_text("name: drain below zero\ngiven: {level: 3, balance: 2}\nsteps: [drain_it]\n"
+                        "expect: {screen: home, level: 3}\n")
     result = run_scenario(load_scenario(str(scenario), spec), spec)
     # The run goes on (a counterexample must replay to its violation), and says so.
     assert result.passed and result.final_world["balance"] == -8
