@@ -230,3 +230,18 @@ def test_semantics_a_scenario_that_leaves_a_range_is_reported_with_a_warning(tmp
     assert result.passed and result.final_world["balance"] == -8
     text = format_scenario_result(result, verbose=False)
     assert "WARNING  step 1: balance = -8 is below its min 0 after drain_it" in text and "drain" in text
+
+
+def test_semantics_the_walk_lists_steps_that_leave_a_declared_range_even_without_a_property(tmp_path):
+    from simulator.report.walk_report import format_analysis
+
+    # Without its properties section the spec says nothing about the balance; the walk still does.
+    text = (CORPUS_DIR / "bounds.yaml").read_text().split("properties:")[0]
+    path = tmp_path / "bounds_without_properties.yaml"
+    path.write_text(text)
+    analysis = analyse(_load(path), criteria=())
+    found = {o["variable"]: o for o in analysis.findings.out_of_range}
+    assert set(found) == {"balance"}  # level only meets the domain's bound, which is no range of its own
+    assert found["balance"]["value"] < 0 and found["balance"]["example"]["after"] == "drain_it"
+    assert "balance = -8 (range 0..) in " in format_analysis(analysis)
+    assert analysis.to_json()["findings"]["out_of_range"][0]["variable"] == "balance"

@@ -20,6 +20,10 @@ def format_bounds(graph: ProductGraph) -> list[str]:
     return lines
 
 
+def _bound(value) -> str:
+    return "" if value is None else str(value)
+
+
 def _world_text(values: dict) -> str:
     return " ".join(f"{k}={v}" for k, v in values.items() if not (k == "note" and v is None))
 
@@ -104,6 +108,10 @@ def format_analysis(analysis: Analysis) -> str:
                   f"configurations, e.g. {_world_text(n['example'])}" for n in findings.nondeterminism]
     else:
         lines.append("  nondeterminism: none")
+    if findings.out_of_range:
+        lines.append("  steps that leave a declared range (counted, not explored):")
+        lines += [f"    {o['variable']} = {o['value']} (range {_bound(o['range'][0])}..{_bound(o['range'][1])}) in "
+                  f"{o['steps']} steps, e.g. {_world_text(o['example'])}" for o in findings.out_of_range]
     if findings.unhandled:
         lines.append("  information: events a screen handles but refuses in some worlds:")
         lines += [f"    {u['screen']}: {u['event']} refused in {u['refused_in']}, accepted in {u['accepted_in']} "
