@@ -38,6 +38,7 @@ import time
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, NamedTuple
 
 import networkx as nx
@@ -292,15 +293,22 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     return operator.attrgetter(*names)
 
 
-class _Entry(NamedTuple):
-    """A candidate as the firing loop wants it: guards with their outcome ids, effects as bare functions."""
+class _Entry:
+    """A candidate as the firing loop wants it: guards with their outcome ids, effects as bare functions.
 
-    id: str
-    guards: tuple  # (name, function, negated, outcome id if true, outcome id if false)
-    before: tuple
-    dest: str | None
-    after: tuple
-    sends: tuple
+    A class with ``__slots__`` rather than a named tuple: the firing loop reads these fields for every
+    candidate of every edge, and slot reads are the fastest attribute reads Python specialises.
+    """
+
+    __slots__ = ("id", "guards", "before", "dest", "after", "sends")
+
+    def __init__(self, id: str, guards: tuple, before: tuple, dest: str | None, after: tuple, sends: tuple):
+        # guards: (name, function, negated, outcome id if true, outcome id if false)
+        self.id, self.guards, self.before, self.dest, self.after, self.sends = id, guards, before, dest, after, sends
+
+    def _replace(self, **changes) -> _Entry:
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        return _Entry(**{**fields, **changes})
 
 
 class _Walker:
@@ -346,8 +354,13 @@ class _Walker:
                                  for flow in flows]
         self._steps: dict[tuple, int] = {}
         self.steps: list[Step] = []
+        # Made once, not per edge: what runtime.compiled.run_system_steps calls back.
+        self._current_screen = partial(getattr, self, "screen")
+        self._run: dict = {}
         self._read_values = _reader(self.variables)
-        self._read_growth = _reader(tuple(f"{name}.delta" for name in self.counters))
+        self._read_growth = operator.attrgetter(*(f"{name}.delta" for name in self.counters)) if self.counters \
+            else None
+        self._one_counter = len(self.counters) == 1
 
     def outcome_id(self, key: tuple[str, str, bool]) -> int:
         if key not in self._outcome_ids:
@@ -483,12 +496,17 @@ class _Walker:
             if not accepted:
                 return False, None, None, run["nondeterminism"], frozenset(run["outcomes"])
             if self.screen in self.system_screens:
-                run_system_steps(self.compiled, lambda: self.screen,
-                                 lambda step: self._dispatch("screens", self.screen, step, run))
+                self._run = run
+                run_system_steps(self.compiled, self._current_screen, self._system_step)
             values = self._read_values(world)
             # Each counter's growth, read as counter.delta in one C call; a counter that was set instead of
             # grown has no delta (AttributeError, reported below as what it is).
-            counters = self._read_growth(world) if self.zero_counters else ()
+            if self.zero_counters:
+                counters = self._read_growth(world)
+                if self._one_counter:  # attrgetter gives a bare value for one name
+                    counters = (counters,)
+            else:
+                counters = ()
             step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
             target = Configuration(self.screen, values, self.next_history(config, event, self.screen, values,
                                                                           counters) if self.flows else ())
@@ -504,6 +522,9 @@ class _Walker:
                 exc = self._set_counter() or exc
             raise self._effect_error(exc, run["taken"]) from None
         return True, target, step, run["nondeterminism"], step[2]
+
+    def _system_step(self, event: str) -> bool:
+        return self._dispatch("screens", self.screen, event, self._run)
 
     def counter_leak(self, exc: CounterMisuse, step: tuple) -> SpecError:
         """The error for a counter found in a target configuration when the walk hashed it."""
@@ -555,18 +576,19 @@ def _initial_configurations(spec: Spec, domain: Domain, walker: _Walker) -> list
     return out
 
 
-def _check_enums(walker: _Walker, target: Configuration, step: tuple) -> None:
-    """Refuse a step that gives an enum variable a value it does not declare (a silent typo otherwise)."""
+def _enum_error(walker: _Walker, target: Configuration, step: tuple) -> SpecError:
+    """A step gave an enum variable a value it does not declare (a silent typo otherwise)."""
     for position, allowed in walker.enum_checks:
         value = target.world[position]
         if value not in allowed:
             name = walker.variables[position]
             effects = sorted({e for tid in step[0] for e in walker.compiled.by_id[tid].effect_names})
             first = walker.spec.effects.get(effects[0]) if effects else None
-            raise SpecError(Problem(
+            return SpecError(Problem(
                 first.loc if first else walker.spec.variables[name].loc, "error",
                 f"a step taking {', '.join(step[0])} (effects {', '.join(effects) or 'none'}) sets {name} to "
                 f"{value!r}, which is not one of its values ({', '.join(sorted(allowed))})", "value-out-of-range"))
+    raise AssertionError("called without an enum out of its values")  # a bug of the caller, not input
 
 
 def explore_spec(spec: Spec, domain: Domain | None = None, flows: tuple[FlowHistory, ...] | None = None,
@@ -661,8 +683,9 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
                 raise walker.counter_leak(exc, step) from None
             edge = len(src)
             if target_id is None:
-                if enum_checks:
-                    _check_enums(walker, target, step)
+                for position, allowed in enum_checks:
+                    if target.world[position] not in allowed:
+                        raise _enum_error(walker, target, step)
                 target_id = index[target] = len(nodes)
                 nodes.append(target)
                 parent.append(edge)
