@@ -245,3 +245,18 @@ def test_semantics_the_walk_lists_steps_that_leave_a_declared_range_even_without
     assert found["balance"]["value"] < 0 and found["balance"]["example"]["after"] == "drain_it"
     assert "balance = -8 (range 0..) in " in format_analysis(analysis)
     assert analysis.to_json()["findings"]["out_of_range"][0]["variable"] == "balance"
+
+
+@pytest.mark.parametrize("command", [["explore"], ["explore", "--json"], ["paths"], ["review"]],
+                         ids=lambda c: " ".join(c))
+def test_semantics_cli_refuses_the_issue_example_with_its_line_and_writes_nothing(command, capsys, tmp_path):
+    from simulator.cli import main
+
+    path = CORPUS_DIR / "counter_example.yaml"
+    out = tmp_path / "out.md"
+    args = [*command, str(path)] + (["-o", str(out)] if command[0] == "review" else [])
+    code = main(args)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert f"{path}:28:3: error: guard 'loyal' reads 'charges'" in captured.err
+    assert "Traceback" not in captured.err and not out.exists()
