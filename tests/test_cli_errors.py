@@ -100,3 +100,17 @@ def test_cli_flow_error_in_a_real_process_has_no_traceback():
                           capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == ""
     _one_flow_error(done.stderr)
+
+
+def test_library_lookups_raise_kmsflow_errors_not_key_errors(kms_spec):
+    from simulator.draw.views import load_views
+    from simulator.errors import KmsflowError
+    from simulator.rules import load_rules
+    from simulator.spec.synthetic import synthetic_spec_text
+
+    calls = [lambda: kms_spec.transition("no.such.transition"), lambda: load_rules("no_such_book"),
+             lambda: load_views(kms_spec).get("no_such_view"), lambda: synthetic_spec_text(1)]
+    for call in calls:
+        with pytest.raises(KmsflowError) as caught:
+            call()
+        assert caught.value.problems and caught.value.problems[0].message

@@ -12,6 +12,7 @@ from itertools import pairwise
 import pytest
 
 from simulator import load_scenario, run_scenario
+from simulator.errors import UsageError
 from simulator.spec.load import load_spec
 from simulator.spec.synthetic import synthetic_spec
 from simulator.walk.explore import explore_spec
@@ -230,5 +231,5 @@ def test_paths_are_deterministic(kms_spec):
 
 
 def test_paths_unknown_criterion_is_refused(kms_graph):
-    with pytest.raises(ValueError, match="unknown criterion"):
+    with pytest.raises(UsageError, match="unknown criterion"):
         generate_suite(kms_graph, "everything")

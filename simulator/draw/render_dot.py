@@ -241,7 +241,8 @@ def render_image(dot_source: str, fmt: str) -> bytes:
     Raises UsageError when Graphviz is not installed (SVG and PNG need it; DOT and Mermaid do not).
     """
     if fmt not in IMAGE_FORMATS:
-        raise ValueError(f"unknown image format {fmt!r}")
+        raise UsageError(Problem(Loc("--format"), "error", f"unknown image format {fmt!r}; expected one of "
+                                 f"{', '.join(IMAGE_FORMATS)}", "bad-value"))
     try:
         return graphviz.pipe("dot", fmt, dot_source.encode("utf-8"), quiet=True)
     except graphviz.ExecutableNotFound:

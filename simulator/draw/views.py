@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import Loc, Problem, SpecError
+from ..errors import Loc, Problem, SpecError, UsageError
 from ..spec.model import Spec, Transition
 from ..spec.resolve import resolve_views
 from ..spec.sections import OVERVIEW
@@ -67,7 +67,8 @@ class ViewSet:
         for view in self.views:
             if view.name == name:
                 return view
-        raise KeyError(name)
+        raise UsageError(Problem(Loc("--view"), "error", f"unknown view {name!r}; the spec has "
+                                 f"{', '.join(v.name for v in self.views)}", "unknown-view"))
 
     @property
     def names(self) -> list[str]:

@@ -14,6 +14,8 @@ import pkgutil
 import re
 from typing import Callable
 
+from ..errors import Loc, Problem, SpecError
+
 __all__ = ["RuleBook", "load_rules", "available_rule_books", "register_rule_book", "is_rule_book_name"]
 
 Guard = Callable[[object], bool]
@@ -62,13 +64,13 @@ def available_rule_books() -> list[str]:
 
 
 def load_rules(name: str) -> RuleBook:
-    """The rule book called ``name``; KeyError when there is none (the checker reports it)."""
+    """The rule book called ``name``; SpecError when there is none (``kmsflow check`` says where)."""
     if name in _REGISTERED:
         return _REGISTERED[name]
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name) or name not in available_rule_books():
-        raise KeyError(name)
-    module = importlib.import_module(f"{__name__}.{name}")
-    book = getattr(module, "rules", None)
+    book = None
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name in available_rule_books():
+        book = getattr(importlib.import_module(f"{__name__}.{name}"), "rules", None)
     if not isinstance(book, RuleBook):
-        raise KeyError(name)
+        raise SpecError(Problem(Loc("rules"), "error", f"unknown rule book {name!r}; available: "
+                                f"{', '.join(available_rule_books())}", "unknown-rules"))
     return book

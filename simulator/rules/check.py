@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..errors import Problem
+from ..errors import Problem, SpecError
 from ..spec.model import Spec
 from ..spec.reader import did_you_mean
 from . import RuleBook, available_rule_books, load_rules
@@ -19,7 +19,7 @@ def rule_book_of(spec: Spec) -> RuleBook | None:
     """The spec's rule book, or None when it names none that exists (check_rules says so)."""
     try:
         return load_rules(spec.rules)
-    except KeyError:
+    except SpecError:
         return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import Loc, Problem
+from ..errors import Loc, Problem, UsageError
 
 __all__ = [
     "EVENT_KINDS", "Parameter", "Variable", "KbStep", "Assumption", "Named", "Event",
@@ -357,4 +357,5 @@ class Spec:
         for transition in self.all_transitions():
             if transition.id == transition_id:
                 return transition
-        raise KeyError(transition_id)
+        raise UsageError(Problem(Loc(self.path), "error", f"no transition {transition_id!r} in this spec",
+                                 "unknown-transition"))

@@ -11,6 +11,7 @@ import random
 
 from .load import load_spec
 from .model import Spec
+from ..errors import Loc, Problem, UsageError
 from ..output import write_atomic
 
 __all__ = ["synthetic_spec_text", "write_synthetic_spec", "synthetic_spec"]
@@ -22,7 +23,8 @@ _EFFECTS = ("raise_level", "reset_level", "flip_mode")
 def synthetic_spec_text(n_screens: int, seed: int = 1) -> str:
     """YAML text of a valid spec with ``n_screens`` screens (``n_screens`` >= 2)."""
     if n_screens < 2:
-        raise ValueError("a synthetic spec needs at least 2 screens")
+        raise UsageError(Problem(Loc("synthetic spec"), "error", f"a synthetic spec needs at least 2 screens, "
+                                 f"not {n_screens}", "bad-value"))
     rng = random.Random(seed)
     lines = [
         f"spec: synthetic_{n_screens}_{seed}",

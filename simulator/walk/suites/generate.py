@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ...errors import Loc, Problem, UsageError
 from ..explore import ProductGraph, paused_gc
 from .greedy_cover import covering_suite
 from .lower_bound import lower_bound_method, naive_transitions_total, transitions_lower_bound
@@ -22,9 +23,11 @@ CRITERIA = ("screens", "transitions", "transition-pairs", "guard-outcomes", "sim
 
 def generate_suite(graph: ProductGraph, criterion: str, cutoff: int = 10,
                    progress: Callable[[str], None] | None = None) -> Suite:
-    """The test paths for ``criterion`` (one of CRITERIA); ValueError for an unknown one."""
+    """The test paths for ``criterion`` (one of CRITERIA); UsageError for an unknown one."""
     if criterion not in CRITERIA:
-        raise ValueError(f"unknown criterion {criterion!r}; expected one of {', '.join(CRITERIA)}")
+        raise UsageError(Problem(Loc("--criterion"), "error",
+                                 f"unknown criterion {criterion!r}; expected one of {', '.join(CRITERIA)}",
+                                 "bad-value"))
     if criterion == "simple":
         return simple_suite(graph, cutoff)
     with paused_gc():  # the search allocates millions of small tuples that never form cycles
