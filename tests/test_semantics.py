@@ -260,3 +260,16 @@ def test_semantics_cli_refuses_the_issue_example_with_its_line_and_writes_nothin
     assert code == 2
     assert f"{path}:28:3: error: guard 'loyal' reads 'charges'" in captured.err
     assert "Traceback" not in captured.err and not out.exists()
+
+
+def test_semantics_a_guard_that_writes_is_refused_by_walk_and_simulator(tmp_path):
+    text = (CORPUS_DIR / "star_source.yaml").read_text().replace("conditions: low", "conditions: writes_level")
+    text = text.replace('  low: "The level is at most 1."', '  writes_level: "Looks, and (wrongly) changes the level."')
+    path = tmp_path / "writing_guard.yaml"
+    path.write_text(text)
+    spec = _load(path)
+    with pytest.raises(SpecError) as caught:
+        explore_spec(spec, None, ())
+    assert "guard 'writes_level' changes 'level'" in str(caught.value)
+    with pytest.raises(FlowRuntimeError, match="guard 'writes_level'.*changes 'level'"):
+        Simulator(spec).fire("reset")

@@ -199,14 +199,14 @@ class CompiledFlow:
                 problems.append(f"{name} = {value} is above its max {variable.max}")
         return problems
 
-    def guard_error(self, guard: str, exc: FlowRuntimeError, unkept_reason: str = "") -> FlowRuntimeError:
+    def guard_error(self, guard: str, exc: FlowRuntimeError) -> FlowRuntimeError:
         """The error for a guard that read or wrote what it may not, naming the guard and where it is declared."""
         declared = self.spec.guards.get(guard)
         where = f" (declared at {declared.loc})" if declared else ""
         if isinstance(exc, GuardWrite):
             return FlowRuntimeError(f"guard {guard!r}{where} changes {exc.name!r}: a guard only reads the world")
-        reason = unkept_reason or "a guard may read the world variables and parameters only"
-        return FlowRuntimeError(f"guard {guard!r}{where} reads {exc.name!r}: {reason}")
+        return FlowRuntimeError(f"guard {guard!r}{where} reads {exc.name!r}: a guard may read the world variables "
+                                "and parameters only")
 
 
 def run_system_steps(flow: CompiledFlow, screen: Callable[[], str], step: Callable[[str], bool]) -> None:

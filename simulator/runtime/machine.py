@@ -28,7 +28,8 @@ from transitions import Transition as _MachineTransition
 from ..errors import FlowRuntimeError
 from ..rules import RuleBook, load_rules
 from ..spec.model import Spec
-from .compiled import MAX_SYSTEM_STEPS, CompiledFlow, CompiledTransition, UnkeptRead, guard_view, run_system_steps
+from .compiled import (MAX_SYSTEM_STEPS, CompiledFlow, CompiledTransition, GuardWrite, UnkeptRead, guard_view,
+                       run_system_steps)
 from .world import World
 
 __all__ = ["Flow", "StepResult", "build_flow", "MAX_SYSTEM_STEPS"]
@@ -138,7 +139,7 @@ class Flow:
     def _guard(self, name: str, fn) -> bool:
         try:
             return fn(self._guard_view)
-        except UnkeptRead as exc:
+        except (UnkeptRead, GuardWrite) as exc:
             raise self.compiled.guard_error(name, exc) from None
 
     def _transition_config(self, t: CompiledTransition) -> dict[str, Any]:

@@ -44,6 +44,13 @@ def always(w) -> bool:
     return True
 
 
+@rules.guard
+def writes_level(w) -> bool:
+    # A broken guard: guards only look. Refused by the simulator and the walk alike.
+    w.level = 0
+    return True
+
+
 @rules.effect
 def pay(w) -> None:
     w.balance -= 1
