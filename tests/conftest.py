@@ -1,8 +1,11 @@
 """Shared fixtures: paths found relative to this file, the KMS spec loaded once."""
 from __future__ import annotations
 
+import json
+from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from simulator import load_checked_spec
@@ -16,3 +19,10 @@ SCENARIOS = sorted((SPEC_DIR / "scenarios").glob("*.yaml"))
 @pytest.fixture(scope="session")
 def kms_spec():
     return load_checked_spec(str(KMS_SPEC))
+
+
+@pytest.fixture(scope="session")
+def validator() -> jsonschema.Draft202012Validator:
+    """The shipped spec format, simulator/spec/schema.json, as a JSON Schema validator."""
+    schema = json.loads(resources.files("simulator.spec").joinpath("schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)

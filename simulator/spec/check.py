@@ -9,17 +9,19 @@ guard assumed passable.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Callable, Iterator
 
 import networkx as nx
 
 from ..errors import Loc, Problem
-from .model import Spec, Transition
+from .model import SOFTKEYS, Screen, Spec, Transition
 from .reader import did_you_mean
 from .resolve import properties_problems, resolve_domain, resolve_views
 
 __all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "screen_graph",
+           "check_softkeys", "check_notes", "says",
            "RESERVED_NAMES", "check_names", "check_account", "check_transitions", "check_duplicates",
            "check_graph", "check_traceability", "check_unused", "check_views", "check_domain",
            "check_properties"]
@@ -243,6 +245,100 @@ def check_unused(spec: Spec) -> Iterator[Problem]:
             yield _warning(event.loc, f"event {name!r} is declared but never used", "unused-event")
 
 
+def _user_events_taken(spec: Spec, screen: str) -> dict[str, Transition]:
+    """The user events some transition takes on ``screen`` (its own or a "*" one), each with the first such."""
+    taken: dict[str, Transition] = {}
+    for t in spec.transitions:
+        event = spec.events.get(t.trigger)
+        if event is not None and event.kind == "user" and (screen in t.sources or "*" in t.sources):
+            taken.setdefault(t.trigger, t)
+    return taken
+
+
+def _softkey_loc(screen: Screen, index: int) -> Loc:
+    return screen.key_locs.get(f"softkeys#{index}", screen.loc_of("softkeys"))
+
+
+def _reads(label: str) -> str:
+    return repr(label) if label else "nothing"
+
+
+def check_softkeys(spec: Spec) -> Iterator[Problem]:
+    """A screen shows the keys its transitions take: an event's label on its softkey, its item in the list.
+
+    Only events that say which softkey they are (``softkey: left|right``) or which
+    item they select (``item: ...``) are checked. A softkey label that is some
+    event's, on that event's side, while no transition here takes that event is a
+    key that does nothing: a warning.
+    """
+    for name, screen in spec.screens.items():
+        if screen.is_system:  # the app leaves it by itself: no key is ever pressed there
+            continue
+        taken = _user_events_taken(spec, name)
+        for trigger, t in taken.items():
+            event = spec.events[trigger]
+            if event.softkey in SOFTKEYS:
+                index = SOFTKEYS.index(event.softkey)
+                shown = screen.softkeys[index]
+                if shown != event.label:
+                    yield _error(_softkey_loc(screen, index), f"screen {name!r}: the {event.softkey} softkey reads "
+                                 f"{_reads(shown)}, should read {event.label!r}: the transition at line {t.loc.line} "
+                                 f"takes {trigger} here, and {trigger} is the {event.softkey} softkey",
+                                 "softkey-mismatch")
+            if event.item is not None and event.item not in screen.items:
+                yield _error(screen.loc_of("items"), f"screen {name!r}: the items do not list {event.item!r}: the "
+                             f"transition at line {t.loc.line} takes {trigger} here, which selects that item"
+                             f"{did_you_mean(event.item, screen.items)}", "item-missing")
+        for index, side in enumerate(SOFTKEYS):
+            label = screen.softkeys[index]
+            owners = [e.name for e in spec.events.values()
+                      if label and e.kind == "user" and e.softkey == side and e.label == label]
+            if owners and not any(owner in taken for owner in owners):
+                yield _warning(_softkey_loc(screen, index), f"screen {name!r}: the {side} softkey reads {label!r}, "
+                               f"the label of {' and '.join(owners)}, yet no transition takes "
+                               f"{'it' if len(owners) == 1 else 'them'} here: the key does nothing", "softkey-unused")
+
+
+def says(text: str, word: str) -> bool:
+    """Whether ``text`` uses ``word`` (a word or a phrase) whole, ignoring case.
+
+    >>> says("Your subscription has been cancelled.", "Cancelled"), says("Inactive", "active")
+    (True, False)
+    """
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def check_notes(spec: Spec) -> Iterator[Problem]:
+    """With a ``notes:`` section, each note screen has a declared kind, and its text says that kind, not another."""
+    decl = spec.notes
+    if decl is None:
+        return
+    yield from decl.problems
+    kinds, shown = decl.kinds, set()
+    for name, screen in spec.screens.items():
+        if screen.note is None:
+            continue
+        shown.add(screen.note)
+        kind = kinds.get(screen.note)
+        if kind is None:
+            yield _error(screen.loc_of("note"), f"screen {name!r}: note kind {screen.note!r} is not declared in "
+                         f"notes: ({', '.join(kinds) or 'none declared'}){did_you_mean(screen.note, kinds)}",
+                         "unknown-note-kind")
+            continue
+        where = screen.loc_of("text")
+        if kind.says and not any(says(screen.text, word) for word in kind.says):
+            yield _error(where, f"screen {name!r}: its text {_reads(screen.text)} says none of the words of a "
+                         f"{kind.name!r} note ({', '.join(map(repr, kind.says))})", "note-text-contradicts-kind")
+        for other in kinds.values():
+            said = [word for word in other.says if other is not kind and says(screen.text, word)]
+            if said:
+                yield _error(where, f"screen {name!r}: a {kind.name!r} note, yet its text says {said[0]!r}, a "
+                             f"word of {other.name!r} notes", "note-text-contradicts-kind")
+    for kind in kinds.values():
+        if kind.name not in shown:
+            yield _warning(kind.loc, f"note kind {kind.name!r} is declared but no screen shows it", "unused-note-kind")
+
+
 def check_views(spec: Spec) -> Iterator[Problem]:
     """The ``views:`` section names only known screens, account states, events and guards."""
     yield from resolve_views(spec)[2]
@@ -259,6 +355,7 @@ def check_properties(spec: Spec) -> Iterator[Problem]:
 
 
 SPEC_CHECKS = (check_names, check_account, check_transitions, check_duplicates, check_graph, check_traceability,
+               check_softkeys, check_notes,
                check_unused, check_views)
 #: The sections only the exhaustive walk reads; see simulator.check for when they are reported.
 WALK_SECTION_CHECKS = (check_domain, check_properties)

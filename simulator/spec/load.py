@@ -5,7 +5,7 @@ a missing key or a value of the wrong type is reported at its own line, with a
 did-you-mean for near misses. Every problem in the file is collected before
 anything is raised, so one run of ``kmsflow check`` shows them all.
 Cross-references (unknown screen, guard, ...) are :mod:`simulator.spec.check`'s job.
-The ``views``, ``domain`` and ``properties`` sections are read by
+The ``views``, ``domain``, ``properties`` and ``notes`` sections are read by
 :mod:`simulator.spec.sections`, whose problems stay with the section.
 """
 from __future__ import annotations
@@ -14,10 +14,10 @@ import os
 from typing import Any, Callable
 
 from ..errors import KmsflowError, Loc, SpecError
-from .model import (EVENT_KINDS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
+from .model import (EVENT_KINDS, SOFTKEYS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
                     Transition, Variable)
 from .reader import Reader, did_you_mean, key_locs
-from .sections import read_domain, read_properties, read_views
+from .sections import read_domain, read_notes, read_properties, read_views
 from .yamlsafe import LDict, LList, load_yaml_file
 
 __all__ = ["load_spec", "default_spec_path", "did_you_mean", "SCREEN_KINDS"]
@@ -52,8 +52,8 @@ _TOP_REQUIRED = {"spec": _STR, "title": _STR, "rules": _STR, "world": (LDict,), 
                  "screens": (LList,), "transitions": (LList,)}
 _TOP_OPTIONAL = {"source": (LDict,), "parameters": (LDict,), "constraints": (), "kb_steps": (LList,),
                  "assumptions": (LList,), "guards": (LDict,), "effects": (LDict,), "account": (LDict,),
-                 "home": _STR, "views": (), "properties": (), "domain": (), "description": _STR}
-# The three sections the later stages build on take any value here: their own
+                 "home": _STR, "views": (), "properties": (), "domain": (), "notes": (), "description": _STR}
+# The sections the later stages build on (and notes) take any value here: their own
 # tables (simulator.spec.sections) say what is wrong inside them, without stopping the load.
 
 
@@ -107,14 +107,24 @@ def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
     what = f"event {name!r}"
     if r.mapping(value, loc, what) is None:
         return None
-    f = r.fields(value, what, {"kind": _STR}, {"label": _STR, "doc": _STR})
+    f = r.fields(value, what, {"kind": _STR}, {"label": _STR, "doc": _STR, "softkey": _STR, "item": _STR})
     if "kind" not in f:
         return None
     if f["kind"] not in EVENT_KINDS:
         r.error(value.loc_of("kind"), f"{what}: kind must be one of {', '.join(EVENT_KINDS)}, found {f['kind']!r}"
                 f"{did_you_mean(f['kind'], EVENT_KINDS)}", "bad-value")
         return None
-    return Event(name, f["kind"], f.get("label", name.replace("_", " ")), f.get("doc", ""), loc)
+    if "softkey" in f and f["softkey"] not in SOFTKEYS:
+        r.error(value.loc_of("softkey"), f"{what}: softkey must be left or right, found {f['softkey']!r}",
+                "bad-value")
+    if "item" in f and not f["item"].strip():
+        r.error(value.loc_of("item"), f"{what}: item must be the label of a menu item", "bad-value")
+    for key in ("softkey", "item"):
+        if key in f and f["kind"] != "user":
+            r.error(value.loc_of(key), f"{what}: only a user event is pressed or selected; a {f['kind']} event "
+                    f"has no {key}", "bad-value")
+    return Event(name, f["kind"], f.get("label", name.replace("_", " ")), f.get("doc", ""), loc,
+                 softkey=f.get("softkey"), item=f.get("item"))
 
 
 def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
@@ -257,6 +267,7 @@ def load_spec(path: str | None = None) -> Spec:
         domain=read_domain(path, data.get("domain"), loc("domain")) if data.get("domain") is not None else None,
         properties=(read_properties(path, data.get("properties"), loc("properties"))
                     if data.get("properties") is not None else None),
+        notes=read_notes(path, data.get("notes"), loc("notes")) if data.get("notes") is not None else None,
         description=top.get("description", ""),
         key_locs=key_locs(data),
     )

@@ -13,6 +13,7 @@ from ..errors import Loc, Problem, UsageError
 __all__ = [
     "EVENT_KINDS", "Parameter", "Variable", "KbStep", "Assumption", "Named", "Event",
     "Screen", "Transition", "Region", "NameRef", "NameChoice", "GuardLabel", "ViewDecl", "ViewsDecl",
+    "SOFTKEYS", "NoteKind", "NotesDecl",
     "ValueExpr", "DomainValues", "DomainBound", "DomainDecl", "HistoryStep", "FlowDecl", "CheckDecl",
     "PropertyDecl", "PropertiesDecl", "Spec",
 ]
@@ -21,6 +22,8 @@ __all__ = [
 #: screen); system: a step the app takes by itself on a system screen; signal: a
 #: message a screen transition sends to the account region.
 EVENT_KINDS = ("user", "environment", "system", "signal")
+#: The two softkeys under a screen, in the order a screen lists their labels.
+SOFTKEYS = ("left", "right")
 
 
 @dataclass
@@ -78,11 +81,15 @@ class Named:
 
 @dataclass
 class Event:
+    """An event; a user event may say which softkey it is or which menu item it selects."""
+
     name: str
     kind: str
     label: str
     doc: str
     loc: Loc
+    softkey: str | None = None  # one of SOFTKEYS: the screen shows ``label`` on that key where it is taken
+    item: str | None = None  # the item label a screen's ``items`` lists where it is taken
 
 
 @dataclass
@@ -312,6 +319,25 @@ class PropertiesDecl:
     problems: tuple[Problem, ...] = ()
 
 
+@dataclass(frozen=True)
+class NoteKind:
+    """A kind of note screen: what it reports, and the words (any one) its text uses to say so."""
+
+    name: str
+    doc: str
+    says: tuple[str, ...]  # empty: the text is not checked
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class NotesDecl:
+    """The ``notes:`` section: every kind a note screen may have. Read like the walk's sections (problems kept)."""
+
+    kinds: dict[str, NoteKind]
+    loc: Loc
+    problems: tuple[Problem, ...] = ()
+
+
 @dataclass
 class Spec:
     name: str
@@ -336,6 +362,7 @@ class Spec:
     views: ViewsDecl | None = None  # the diagrams (simulator.draw)
     domain: DomainDecl | None = None  # where the exhaustive walk starts and stops (simulator.walk)
     properties: PropertiesDecl | None = None  # what the walk proves (simulator.walk)
+    notes: NotesDecl | None = None  # the note kinds, declared (otherwise: whatever the note screens say)
     description: str = ""
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
 

@@ -1,4 +1,4 @@
-"""Reading the ``views``, ``domain`` and ``properties`` sections into typed declarations.
+"""Reading the ``views``, ``domain``, ``properties`` and ``notes`` sections into typed declarations.
 
 Each section is described by tables (:class:`~simulator.spec.reader.Table`) and
 read by the same :class:`~simulator.spec.reader.Reader` as the rest of the file.
@@ -17,11 +17,12 @@ from typing import Any
 
 from ..errors import Loc
 from .model import (CheckDecl, DomainBound, DomainDecl, DomainValues, FlowDecl, GuardLabel, HistoryStep,
-                    NameChoice, NameRef, PropertiesDecl, PropertyDecl, ValueExpr, ViewDecl, ViewsDecl)
+                    NameChoice, NameRef, NoteKind, NotesDecl, PropertiesDecl, PropertyDecl, ValueExpr, ViewDecl,
+                    ViewsDecl)
 from .reader import Field, Reader, Table, did_you_mean, type_name
 from .yamlsafe import LDict, LList
 
-__all__ = ["read_views", "read_domain", "read_properties", "OVERVIEW", "VIEW_NAME", "CHECK_PARAMS",
+__all__ = ["read_views", "read_domain", "read_properties", "read_notes", "OVERVIEW", "VIEW_NAME", "CHECK_PARAMS",
            "PARAM_KINDS", "BY_VALUES", "literal_problem"]
 
 #: The name of the view that shows the whole spec.
@@ -412,3 +413,52 @@ def _read_param(r: Reader, kind: str, key: str, value: Any, loc: Loc) -> Any:
         return value
     r.error(loc, f"{what}: {key}: expected {PARAM_KINDS[key][1]}, found {type_name(value)}", "type")
     return None
+
+
+# -- notes ---------------------------------------------------------------------------
+
+_NOTE_KIND = Table({"doc": Field((str,), required=True), "says": Field()})
+
+
+def read_notes(path: str, data: Any, loc: Loc) -> NotesDecl:
+    """The ``notes:`` section: note kind -> the sentence of what it reports (doc) and its words (says).
+
+    A kind is kept even when part of it is wrong (the section's problems say so),
+    so the note screens are still checked against it in the same run.
+    """
+    r = Reader(path, "notes: ")
+    where = getattr(data, "loc", loc)
+    if not isinstance(data, LDict):
+        r.error(where, "expected a mapping of note kind -> doc and says", "type")
+        return NotesDecl({}, where, tuple(r.problems))
+    kinds = {}
+    for name, body in data.items():
+        at = data.loc_of(name)
+        if not isinstance(body, LDict):
+            r.error(at, f"{name}: expected a mapping with doc (what the note reports) and says (the words its text "
+                    f"uses), found {type_name(body)}", "type")
+            continue
+        f = r.read(body, name, _NOTE_KIND)
+        kinds[name] = NoteKind(name, f.get("doc", ""), _read_says(r, name, body), at)
+    return NotesDecl(kinds, where, tuple(r.problems))
+
+
+def _read_says(r: Reader, name: str, body: LDict) -> tuple[str, ...]:
+    """The words of a note kind: a non-empty list of words or phrases; () when absent or wrong (recorded)."""
+    if "says" not in body:
+        return ()
+    value, at = body["says"], body.loc_of("says")
+    if not isinstance(value, LList):
+        r.error(at, f"{name}: says: expected a list of words or phrases (any one of which the note's text uses), "
+                f"found {type_name(value)}", "type")
+        return ()
+    if not value:
+        r.error(at, f"{name}: says: the list is empty; give at least one word or phrase", "bad-value")
+    words = []
+    for index, word in enumerate(value):
+        if isinstance(word, str) and word.strip():
+            words.append(word.strip())
+        else:
+            r.error(value.loc_of(index), f"{name}: says: expected a word or phrase, found "
+                    f"{type_name(word) if not isinstance(word, str) else 'blank text'}", "type")
+    return tuple(words)
