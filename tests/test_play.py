@@ -11,6 +11,7 @@ from simulator import UsageError, load_checked_spec, load_scenario, run_scenario
 from simulator.play.session import (PlaySession, format_allowed, format_recent_steps, format_session, parse_given,
                                     run_lines, scenario_yaml, session_from_scenario)
 from simulator.spec.synthetic import synthetic_spec
+from simulator.spec.texts import reader_names
 
 from .conftest import SPEC_DIR
 
@@ -119,8 +120,11 @@ def test_session_path_shows_the_system_screens_passed(kms_spec):
     session = PlaySession(kms_spec, {"screen": "license_menu", "subscription": "cancelled"})
     replies = _play(session, "1", "yes", "ok")
     assert session.screen == "price_resume"
-    assert replies[-1].message == "press_ok: access_point -> checking_license -> price_resume"
-    assert format_recent_steps(session, 1) == ["   3  press_ok: access_point -> checking_license -> price_resume"]
+    names = reader_names(kms_spec)  # screens are named as readers see them, "Connecting..." told apart
+    line = f"press_ok: {names['access_point']} -> {names['checking_license']} -> {names['price_resume']}"
+    assert line.startswith("press_ok: Access point -> Connecting... (")
+    assert replies[-1].message == line
+    assert format_recent_steps(session, 1) == [f"   3  {line}"]
     assert "Steps: 3 (3 unsaved)" in format_session(session)
 
 
@@ -226,7 +230,7 @@ def test_run_lines_prints_each_screen_and_ends_at_end_of_input(kms_spec):
     assert text.count("|   Additional") == 2  # the main menu's item: at the start, then after "2" (Back)
     assert text.count("| Additional  ") == 1  # the Additional menu's title, after "1"
     assert "\n> press_yes\nRefused: press_yes is not allowed" in text
-    assert "press_back: additional_menu -> main_menu" in text and session.screen == "main_menu"
+    assert "press_back: Additional -> Kaspersky Mobile Security" in text and session.screen == "main_menu"
 
 
 def test_session_plays_any_spec(tmp_path):

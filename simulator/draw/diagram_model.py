@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..spec.model import Screen, Spec, Transition
+from ..spec.texts import initial_values, reader_names, screen_texts
 from .run_path import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 
@@ -126,18 +127,21 @@ def _wrap(text: str) -> list[str]:
     return textwrap.wrap(text, _WRAP) if text else []
 
 
-def _screen_node(screen: Screen, cluster: str | None) -> Node:
+def _screen_node(screen: Screen, cluster: str | None, name: str, values: dict[str, Any]) -> Node:
+    """A screen's box: its name for readers on top, then what it shows, filled from ``values``."""
+    title, status, text = screen_texts(screen, values)
     lines: list[str] = []
-    lines += _wrap(screen.text)
+    lines += _wrap(status)
+    lines += _wrap(text)
     lines += [f"• {item}" for item in screen.items]
     if screen.kind == "system":
         lines += _wrap(screen.doc) or ["(the app works by itself)"]
     keys = [key for key in screen.softkeys if key]
     if keys:
         lines.append(f"[{' | '.join(keys)}]")
-    tooltip = " ".join(part for part in (screen.title, screen.text, screen.doc) if part)
-    return Node(screen_id(screen.name), "screen", screen.name, screen.title or screen.name, tuple(lines),
-                screen.kind, cluster, f"{tooltip} (screen {screen.name})")
+    tooltip = " ".join(part for part in (title, status, text, screen.doc) if part)
+    return Node(screen_id(screen.name), "screen", screen.name, name, tuple(lines), screen.kind, cluster,
+                f"{tooltip} (screen {screen.name})")
 
 
 def _effect_phrase(spec: Spec, t: Transition) -> str:
@@ -169,7 +173,7 @@ def _region_id(t: Transition, name: str) -> str:
     return screen_id(name) if t.region == "screens" else account_id(name)
 
 
-def _menu_clusters(spec: Spec, view: View) -> tuple[dict[str, str | None], list[Cluster]]:
+def _menu_clusters(spec: Spec, view: View, names: dict[str, str]) -> tuple[dict[str, str | None], list[Cluster]]:
     """Each shown screen's cluster: a screen with shown children opens a cluster of its own."""
     shown = set(view.screens)
 
@@ -183,7 +187,7 @@ def _menu_clusters(spec: Spec, view: View) -> tuple[dict[str, str | None], list[
 
     parents = {name: shown_parent(name) for name in view.screens}
     has_children = {p for p in parents.values() if p is not None}
-    clusters = [Cluster(f"menu_{name}", spec.screens[name].title or name,
+    clusters = [Cluster(f"menu_{name}", names[name],
                         f"menu_{parents[name]}" if parents[name] else None, "menu")
                 for name in view.screens if name in has_children]
     membership: dict[str, str | None] = {}
@@ -213,12 +217,19 @@ def _flow_clusters(spec: Spec, views: ViewSet, view: View, membership: dict[str,
         membership[name] = cluster_id
 
 
-def build_diagram(spec: Spec, views: ViewSet, view: View) -> Diagram:
-    """The drawing of ``view``: its screens and account states, their transitions, title and legend."""
-    membership, clusters = _menu_clusters(spec, view)
+def build_diagram(spec: Spec, views: ViewSet, view: View, values: dict[str, Any] | None = None) -> Diagram:
+    """The drawing of ``view``: its screens and account states, their transitions, title and legend.
+
+    Screens are named for readers (screens sharing a title told apart) and their
+    texts are filled from ``values`` (default: the spec's initial world and default
+    parameters, so the same spec always draws the same text).
+    """
+    values = initial_values(spec) if values is None else values
+    names = reader_names(spec, values)
+    membership, clusters = _menu_clusters(spec, view, names)
     if view.is_overview:
         _flow_clusters(spec, views, view, membership, clusters)
-    nodes = [_screen_node(spec.screens[name], membership[name]) for name in view.screens]
+    nodes = [_screen_node(spec.screens[name], membership[name], names[name], values) for name in view.screens]
     edges = [_edge(spec, views, e.transition, e.source, e.dest) for e in view_edges(spec, view)]
     region = spec.account
     if view.account_states and region is not None:

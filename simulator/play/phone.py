@@ -22,6 +22,7 @@ import textwrap
 from dataclasses import dataclass
 
 from ..spec.model import Spec
+from ..spec.texts import initial_values, screen_texts
 
 __all__ = ["Action", "PhoneView", "PhoneLine", "SOFTKEY_KEYS", "PHONE_WIDTH", "BODY_LINES", "phone_view",
            "softkey_event", "render_phone", "phone_text"]
@@ -62,6 +63,7 @@ class PhoneView:
     text: str  # the message of a query or note, or what an idle/system screen says
     softkeys: tuple[str, str]
     actions: tuple[Action, ...]
+    status: str = ""  # the status line above the body (filled from the world), or ""
 
     def action(self, number: int) -> Action | None:
         """The action with this number, or None."""
@@ -75,7 +77,7 @@ class PhoneView:
 class PhoneLine:
     """One drawn line of the phone and what it is (so a terminal can style it)."""
 
-    role: str  # frame | title | item | selected | text | softkeys
+    role: str  # frame | title | status | item | selected | text | softkeys
     text: str
 
 
@@ -101,8 +103,11 @@ def _label_event(spec: Spec, label: str, allowed: list[str]) -> str | None:
     return None
 
 
-def phone_view(spec: Spec, screen: str, allowed: list[str]) -> PhoneView:
+def phone_view(spec: Spec, screen: str, allowed: list[str], values: dict | None = None) -> PhoneView:
     """The S60 view of ``screen`` when the events in ``allowed`` are accepted.
+
+    Title, status line and text are filled from ``values`` (the world and the
+    parameters now; default: the spec's initial world and default parameters).
 
     Menu items whose event is refused now are hidden, as the phone hides them
     (the License menu lists Unsubscribe only while the subscription is active).
@@ -118,7 +123,7 @@ def phone_view(spec: Spec, screen: str, allowed: list[str]) -> PhoneView:
             items.append(item)
             item_events.append(event)
     softkeys = s.softkeys
-    text = s.text
+    title, status, text = screen_texts(s, initial_values(spec) if values is None else values)
     if s.kind == "closed" and not text:
         text = "The app is closed."
     elif s.is_system and not text:
@@ -128,7 +133,7 @@ def phone_view(spec: Spec, screen: str, allowed: list[str]) -> PhoneView:
     actions = tuple(Action(number, event, spec.events[event].label or event, spec.events[event].kind,
                            softkey_of.get(event, ""))
                     for number, event in enumerate(ordered, start=1))
-    return PhoneView(screen, s.kind, s.title or screen, tuple(items), tuple(item_events), text, softkeys, actions)
+    return PhoneView(screen, s.kind, title, tuple(items), tuple(item_events), text, softkeys, actions, status)
 
 
 def softkey_event(spec: Spec, view: PhoneView, side: int, highlighted: str | None = None) -> str | None:
@@ -154,7 +159,7 @@ def _fit(text: str, width: int) -> str:
 
 def render_phone(view: PhoneView, width: int = PHONE_WIDTH, highlighted: str | None = None,
                  unicode: bool = False, body_lines: int = BODY_LINES) -> list[PhoneLine]:
-    """The phone drawn in ``width`` columns (at least 12): frame, title, body, softkeys.
+    """The phone drawn in ``width`` columns (at least 12): frame, title, status line, body, softkeys.
 
     ``highlighted`` marks the menu item of that event; ``unicode`` draws the
     frame with box-drawing characters instead of ASCII; the body is padded to
@@ -171,7 +176,7 @@ def render_phone(view: PhoneView, width: int = PHONE_WIDTH, highlighted: str | N
         return PhoneLine("frame", corners[0] + h * (width - 2) + corners[1])
 
     lines = [rule(top), row("title", view.title), rule(mid)]
-    body: list[PhoneLine] = []
+    body: list[PhoneLine] = [row("status", part) for part in textwrap.wrap(view.status, inner)]
     if view.text:
         body += [row("text", part) for part in textwrap.wrap(view.text, inner) or [""]]
     for item, event in zip(view.items, view.item_events):

@@ -28,6 +28,7 @@ from ..runtime.scenario import Scenario, Step, run_scenario, scenario_text, spec
 from ..runtime.simulate import Simulator, TraceStep
 from ..spec.load import default_spec_path, did_you_mean
 from ..spec.model import Spec
+from ..spec.texts import reader_name, reader_names
 from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
@@ -104,9 +105,14 @@ class PlaySession:
         return self.sim.world
 
     @property
+    def values(self) -> dict[str, Any]:
+        """What screen texts are filled with now: the parameters and the world."""
+        return {**self.sim.parameters, **self.sim.world}
+
+    @property
     def view(self) -> PhoneView:
-        """The phone's view of the current screen."""
-        return phone_view(self.spec, self.sim.screen, self.sim.allowed_events())
+        """The phone's view of the current screen, its texts filled from the world now."""
+        return phone_view(self.spec, self.sim.screen, self.sim.allowed_events(), self.values)
 
     @property
     def path(self) -> list[TraceStep]:
@@ -187,7 +193,7 @@ class PlaySession:
             why = (f"{event} is a {kind} event: the app sends it by itself." if kind else f"unknown event {event}.")
             return self._refuse(why)
         if not self.sim.is_allowed(event):
-            return self._refuse(f"{event} is not allowed on {self.view.title} ({self.screen}).")
+            return self._refuse(f"{event} is not allowed on {screen_phrase(self.spec, self.screen, self.values)}.")
         step = self._fire_guarded(event)
         if isinstance(step, Reply):
             return step
@@ -199,7 +205,8 @@ class PlaySession:
         event = "day_passes"
         if event not in self.spec.events or not self.sim.is_allowed(event):
             return self._refuse("days do not pass in this spec (it has no day_passes event)." if event not in
-                                self.spec.events else f"{event} is not allowed on {self.screen}.")
+                                self.spec.events else
+                                f"{event} is not allowed on {screen_phrase(self.spec, self.screen, self.values)}.")
         before = self.world
         fired = 0
         for _ in range(days):
@@ -312,14 +319,27 @@ def _shown(value: Any) -> str:
     return "-" if value is None else str(value)
 
 
-def describe_step(spec: Spec, step: TraceStep) -> str:
-    """``press_yes: price_subscribe -> charging -> note_activated  [balance: 5 -> 2, ...]`` for one step."""
+def screen_phrase(spec: Spec, screen: str, values: dict[str, Any] | None = None) -> str:
+    """``Kaspersky Mobile Security (main_menu)``: the screen's name for readers, and its name in the spec."""
+    name = reader_name(spec, screen, values)
+    return name if name.endswith(f"({screen})") else f"{name} ({screen})"
+
+
+def describe_step(spec: Spec, step: TraceStep, names: dict[str, str] | None = None) -> str:
+    """``press_yes: Subscribe -> Connecting... (charging) -> Subscription (activated)  [balance: 5 -> 2, ...]``.
+
+    Screens are named for readers (:func:`simulator.spec.texts.reader_name`): the
+    phone's titles, told apart where two screens share one. ``names``: those
+    names, computed once for the spec (default: computed here).
+    """
+    names = reader_names(spec) if names is None else names
     screens = [step.screen_before]
     for transition_id in step.taken:
         transition = spec.transition(transition_id)
         if transition.region == "screens" and transition.dest and transition.dest != screens[-1]:
             screens.append(transition.dest)
-    move = " -> ".join(screens) if len(screens) > 1 else f"stays on {screens[0]}"
+    shown = [names.get(screen, screen) for screen in screens]
+    move = " -> ".join(shown) if len(shown) > 1 else f"stays on {shown[0]}"
     changes = ", ".join(f"{k}: {_shown(old)} -> {_shown(new)}" for k, (old, new) in step.changes.items())
     return f"{step.event}: {move}" + (f"  [{changes}]" if changes else "")
 
@@ -403,7 +423,8 @@ def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
     """The last ``count`` steps, numbered, each with the screens it passed through."""
     path = session.path
     first = max(0, len(path) - count)
-    return [f"{number:>4}  {describe_step(session.spec, step)}"
+    names = reader_names(session.spec)
+    return [f"{number:>4}  {describe_step(session.spec, step, names)}"
             for number, step in enumerate(path[first:], start=first + 1)]
 
 

@@ -36,6 +36,7 @@ __all__ = ["TerminalUI", "run_terminal", "default_save_name"]
 
 _STYLE = Style.from_dict({
     "title": "bold",
+    "status": "italic",
     "selected": "reverse",
     "softkeys": "bold",
     "heading": "bold",
@@ -212,8 +213,8 @@ class TerminalUI:
         self.selected = min(self.selected, max(len(actions) - 1, 0))
         highlighted = self._highlighted()
         for line in render_phone(view, min(PHONE_WIDTH, columns), highlighted, unicode=True):
-            style = {"title": "class:title", "selected": "class:selected", "softkeys": "class:softkeys"}.get(
-                line.role, "")
+            style = {"title": "class:title", "status": "class:status", "selected": "class:selected",
+                     "softkeys": "class:softkeys"}.get(line.role, "")
             out += [(style, line.text), ("", "\n")]
         world = _wrap("World: " + format_world_line(session), columns)
         out += [("class:heading", "World:"), ("", world[len("World:"):] + "\n")]

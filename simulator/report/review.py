@@ -9,15 +9,29 @@ spec shows up as a readable change of this document.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..check import assumption_trace, kb_trace
 from ..spec.model import Spec, Transition
+from ..spec.texts import TEXT_KEYS, initial_values, reader_names, screen_texts, template_names
 
 __all__ = ["render_review", "describe_transition"]
 
 
-def _screen_name(spec: Spec, name: str) -> str:
-    screen = spec.screens.get(name)
-    return f"**{screen.title}** (`{name}`)" if screen else f"`{name}`"
+def _screen_name(names: dict[str, str], name: str) -> str:
+    """A screen as the document names it: its name for readers (shared titles told apart), then its spec name."""
+    return f"**{names[name]}** (`{name}`)" if name in names else f"`{name}`"
+
+
+def _names_in(template: str) -> tuple[str, ...]:
+    try:
+        return template_names(template)
+    except ValueError:  # a malformed template: check reports it; the document shows it as written
+        return ()
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "/")
 
 
 def _sentence(text: str) -> str:
@@ -27,6 +41,7 @@ def _sentence(text: str) -> str:
 
 def describe_transition(spec: Spec, t: Transition) -> str:
     """One transition in plain words: what happens, where, where it leads, under which condition, with what effect."""
+    names = reader_names(spec)
     event = spec.events.get(t.trigger)
     label = event.label if event else t.trigger
     what = {"system": f"the app: **{label}**", "signal": f"signal **{label}**"}.get(
@@ -37,8 +52,8 @@ def describe_transition(spec: Spec, t: Transition) -> str:
         leads = "" if t.dest is None or t.dest in t.sources else f" → becomes *{t.dest}*"
     else:
         sources = list(spec.screens) if t.sources == ("*",) else t.sources
-        where = "on " + " or ".join(_screen_name(spec, s) for s in sources)
-        leads = "" if t.dest is None else f" → {_screen_name(spec, t.dest)}"
+        where = "on " + " or ".join(_screen_name(names, s) for s in sources)
+        leads = "" if t.dest is None else f" → {_screen_name(names, t.dest)}"
     conditions = [_sentence(spec.guards[g].doc) if g in spec.guards else g for g in t.conditions]
     conditions += [f"not ({_sentence(spec.guards[g].doc)})" if g in spec.guards else f"not {g}" for g in t.unless]
     when = f", if {'; and '.join(conditions)}" if conditions else ""
@@ -76,12 +91,14 @@ def _properties_section(spec: Spec) -> list[str]:
     return out + [""]
 
 
-def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True) -> str:
+def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
+                  values: dict[str, Any] | None = None) -> str:
     """The whole review document for ``spec`` as Markdown.
 
     ``diagrams``: the folder holding the generated diagrams, as a link from where the
     document is written (e.g. ``../diagrams``); None leaves the diagrams out. ``walk``:
-    run the exhaustive walk and say which of the spec's properties hold.
+    run the exhaustive walk and say which of the spec's properties hold. ``values``: what
+    the screens' texts are filled with (default: the initial world and default parameters).
     Raises SpecError for a bad views or properties section, and FlowRuntimeError
     when the walk finds the spec stuck (no document is better than one without its guarantees).
     """
@@ -128,12 +145,19 @@ def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True) ->
                     + ", ".join(f"`{i}`" for i in ids), "- Sign-off: [ ] keep the decision  [ ] take the alternative",
                     ""]
 
-    out += ["## The screens", "", "| screen | kind | title | shows | softkeys (left / right) |",
-            "| --- | --- | --- | --- | --- |"]
+    values = initial_values(spec) if values is None else values
+    names = reader_names(spec, values)
+    used = {name for s in spec.screens.values() for key in TEXT_KEYS for name in _names_in(getattr(s, key))}
+    filled = ", ".join(f"{k} = {v}" for k, v in values.items() if k in used)
+    out += ["## The screens", ""] + ([f"Texts filled in as the phone shows them when {filled}.", ""] if filled else [])
+    out += ["| screen | kind | title | shows | softkeys (left / right) |", "| --- | --- | --- | --- | --- |"]
     for s in spec.screens.values():
-        shows = s.text or ", ".join(s.items) or s.doc
+        _, status, text = screen_texts(s, values)
+        shows = text or ", ".join(s.items) or s.doc
+        if status:
+            shows = f"_{status}_ — {shows}" if shows else f"_{status}_"
         keys = " / ".join(k or "—" for k in s.softkeys) if any(s.softkeys) else "—"
-        out.append(f"| `{s.name}` | {s.kind} | {s.title} | {shows.replace('|', '/')} | {keys} |")
+        out.append(f"| `{s.name}` | {s.kind} | {_cell(names[s.name])} | {_cell(shows)} | {keys} |")
     out.append("")
 
     if spec.account:

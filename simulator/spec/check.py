@@ -19,12 +19,13 @@ from ..errors import Loc, Problem
 from .model import SOFTKEYS, Screen, Spec, Transition
 from .reader import did_you_mean
 from .resolve import properties_problems, resolve_domain, resolve_views
+from .texts import TEXT_KEYS, TemplateError, reader_names, template_names, text_names
 
 __all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "screen_graph",
            "check_softkeys", "check_notes", "says",
            "RESERVED_NAMES", "check_names", "check_account", "check_transitions", "check_duplicates",
            "check_graph", "check_traceability", "check_unused", "check_views", "check_domain",
-           "check_properties"]
+           "check_properties", "check_texts", "check_reader_names"]
 
 #: Names a world variable or parameter cannot take: scenarios use them for other things.
 RESERVED_NAMES = {"screen", "note", "history"}
@@ -245,6 +246,36 @@ def check_unused(spec: Spec) -> Iterator[Problem]:
             yield _warning(event.loc, f"event {name!r} is declared but never used", "unused-event")
 
 
+def check_texts(spec: Spec) -> Iterator[Problem]:
+    """A screen's title, status and text are templates naming only parameters and world variables."""
+    known = text_names(spec)
+    for name, screen in spec.screens.items():
+        for key in TEXT_KEYS:
+            if key not in screen.key_locs:
+                continue  # not written (a default title is no template)
+            try:
+                used = template_names(getattr(screen, key))
+            except TemplateError as exc:
+                yield _error(screen.loc_of(key), f"screen {name!r}: {key}: {exc}", "bad-text-template")
+                continue
+            for word in used:
+                if word not in known:
+                    yield _error(screen.loc_of(key), f"screen {name!r}: {key} names {{{word}}}, which is neither a "
+                                 f"parameter nor a world variable{did_you_mean(word, known)}", "unknown-text-name")
+
+
+def check_reader_names(spec: Spec) -> Iterator[Problem]:
+    """Screens that share a title must still be told apart wherever they are named to a reader."""
+    seen: dict[str, str] = {}
+    for name, label in reader_names(spec, {}).items():
+        if label in seen:
+            screen = spec.screens[name]
+            yield _error(screen.loc_of("caption"), f"screen {name!r} is named {label!r} to readers, like screen "
+                         f"{seen[label]!r}; give one of them another caption (or title)", "ambiguous-screen-name")
+        else:
+            seen[label] = name
+
+
 def _user_events_taken(spec: Spec, screen: str) -> dict[str, Transition]:
     """The user events some transition takes on ``screen`` (its own or a "*" one), each with the first such."""
     taken: dict[str, Transition] = {}
@@ -356,6 +387,6 @@ def check_properties(spec: Spec) -> Iterator[Problem]:
 
 SPEC_CHECKS = (check_names, check_account, check_transitions, check_duplicates, check_graph, check_traceability,
                check_softkeys, check_notes,
-               check_unused, check_views)
+               check_unused, check_views, check_texts, check_reader_names)
 #: The sections only the exhaustive walk reads; see simulator.check for when they are reported.
 WALK_SECTION_CHECKS = (check_domain, check_properties)

@@ -131,8 +131,8 @@ def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
     name = data["name"]
     what = f"screen {name!r}"
     f = r.fields(data, what, {"name": _STR, "kind": _STR},
-                 {"title": _STR, "parent": _STR, "text": _STR, "items": (LList,), "softkeys": (LList,),
-                  "note": _STR, "doc": _STR, "initial": (bool,)})
+                 {"title": _STR, "parent": _STR, "text": _STR, "status": _STR, "caption": _STR, "items": (LList,),
+                  "softkeys": (LList,), "note": _STR, "doc": _STR, "initial": (bool,)})
     if "kind" not in f:
         return None
     if f["kind"] not in SCREEN_KINDS:
@@ -144,8 +144,8 @@ def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
         r.error(data.loc_of("softkeys"), f"{what}: softkeys must be [left, right] (use \"\" for none)", "bad-value")
         softkeys = ("", "")
     screen = Screen(name, f["kind"], f.get("title", name.replace("_", " ").capitalize()), loc,
-                    parent=f.get("parent"), text=f.get("text", ""),
-                    items=r.names(f.get("items"), data.loc_of("items"), f"{what}: items"),
+                    parent=f.get("parent"), text=f.get("text", ""), status=f.get("status", ""),
+                    caption=f.get("caption", ""), items=r.names(f.get("items"), data.loc_of("items"), f"{what}: items"),
                     softkeys=tuple(softkeys) if softkeys else ("", ""), note=f.get("note"), doc=f.get("doc", ""),
                     initial=bool(f.get("initial")), key_locs=key_locs(data))
     return screen

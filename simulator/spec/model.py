@@ -105,7 +105,9 @@ class Screen:
     title: str
     loc: Loc
     parent: str | None = None
-    text: str = ""
+    text: str = ""  # a template: may name parameters and world variables ({price}); see spec.texts
+    status: str = ""  # a template: the status line shown above the body (a menu's items)
+    caption: str = ""  # a short phrase telling it apart from screens with the same title (spec.texts)
     items: tuple[str, ...] = ()
     softkeys: tuple[str, str] = ("", "")
     note: str | None = None
