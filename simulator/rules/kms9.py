@@ -38,12 +38,8 @@ def payment_possible(w) -> bool:
 
 @rules.guard
 def renewal_due(w) -> bool:
+    # Read after the day is taken off (the day's attempt is a signal sent by day_passes): 4 -> 3 -> pay.
     return 1 <= w.days_left <= 3
-
-
-@rules.guard
-def last_day(w) -> bool:
-    return w.days_left == 1
 
 
 @rules.guard

@@ -8,12 +8,13 @@ value (``active``). Python's parser reads the text, but nothing is ever run.
 from __future__ import annotations
 
 import ast
+import operator
 from typing import Any
 
 from .reader import did_you_mean
 from .sections import literal_problem
 
-__all__ = ["evaluate_value"]
+__all__ = ["evaluate_value", "Condition"]
 
 
 def evaluate_value(text: Any, parameters: dict[str, int]) -> Any:
@@ -50,3 +51,98 @@ def _evaluate(node: ast.AST, parameters: dict[str, int], text: str) -> int:
             return left + right
         return left - right if isinstance(node.op, ast.Sub) else left * right
     raise ValueError(f"cannot read {text!r}: only whole numbers, parameter names, +, - and * are allowed")
+
+
+# -- conditions ------------------------------------------------------------------------
+
+_COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+            ast.Gt: operator.gt, ast.GtE: operator.ge}
+
+
+class Condition:
+    """A comparison over world values, written in a property: ``balance < price``, ``1 <= days_left <= 3``,
+    ``network == down``, ``subscription in [cancelled, none]``.
+
+    Properties state what must hold in their own words, not through the guards
+    they check, so a wrong guard cannot make its own property hold. A name that
+    is a variable or parameter is read from the world; any other bare name is an
+    enum value. Only whole numbers, ``+ - *``, comparisons (chained too) and
+    ``in [..]`` are understood; nothing is ever run.
+    """
+
+    def __init__(self, text: str, names: Any):
+        self.text = text
+        problem = literal_problem(text)
+        if problem:
+            raise ValueError(problem)
+        if not isinstance(text, str):
+            raise ValueError(f"expected a comparison such as 'balance < price', found {text!r}")
+        try:
+            tree = ast.parse(text.strip(), mode="eval").body
+        except SyntaxError:
+            raise ValueError(f"cannot read {text!r}") from None
+        if not isinstance(tree, ast.Compare):
+            raise ValueError(f"{text!r} is not a comparison (==, !=, <, <=, >, >=, in)")
+        self.names = frozenset(names)
+        self.used: set[str] = set()
+        self.literals: set[str] = set()  # bare names read as enum values: the checker looks them up
+        self._terms = [self._term(tree.left)]
+        self._ops = []
+        for op, right in zip(tree.ops, tree.comparators):
+            if isinstance(op, ast.In):
+                if not isinstance(right, (ast.List, ast.Tuple)):
+                    raise ValueError(f"in {text!r}: 'in' takes a list, [a, b]")
+                self._ops.append(operator.contains)
+                self._terms.append(tuple(self._term(item) for item in right.elts))
+            elif type(op) in _COMPARE:
+                self._ops.append(_COMPARE[type(op)])
+                self._terms.append(self._term(right))
+            else:
+                raise ValueError(f"in {text!r}: only ==, !=, <, <=, >, >= and in are understood")
+
+    def _term(self, node: ast.AST):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+            return ("value", node.value)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return ("value", node.value)
+        if isinstance(node, ast.Name):
+            if node.id in self.names:
+                self.used.add(node.id)
+                return ("name", node.id)
+            self.literals.add(node.id)
+            return ("value", node.id)  # an enum value such as `down`
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return ("neg", self._term(node.operand))
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+            return (type(node.op).__name__, self._term(node.left), self._term(node.right))
+        raise ValueError(f"cannot read {self.text!r}: only names, whole numbers, +, - and * make a value")
+
+    def _value(self, term, values: dict[str, Any]):
+        kind = term[0]
+        if kind == "value":
+            return term[1]
+        if kind == "name":
+            return values[term[1]]
+        if kind == "neg":
+            return -self._value(term[1], values)
+        left, right = self._value(term[1], values), self._value(term[2], values)
+        return left + right if kind == "Add" else left - right if kind == "Sub" else left * right
+
+    def holds(self, values: dict[str, Any]) -> bool:
+        """Whether the comparison holds for ``values`` (every name it reads must be there)."""
+        left = self._value(self._terms[0], values)
+        for op, term in zip(self._ops, self._terms[1:]):
+            if op is operator.contains:
+                right = tuple(self._value(item, values) for item in term)
+                if left not in right:
+                    return False
+                left = right
+                continue
+            right = self._value(term, values)
+            if not op(left, right):
+                return False
+            left = right
+        return True
+
+    def __repr__(self) -> str:
+        return f"Condition({self.text!r})"

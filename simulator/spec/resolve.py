@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import Problem
-from .expr import evaluate_value
+from .expr import Condition, evaluate_value
 from .model import CheckDecl, FlowDecl, NameChoice, Spec, ViewDecl
 from .reader import Reader, did_you_mean
 
 __all__ = ["ResolvedView", "resolve_views", "DeclaredDomain", "resolve_domain", "value_problem",
-           "properties_problems", "default_parameters", "ACCOUNT_CHANGED"]
+           "properties_problems", "default_parameters", "ACCOUNT_CHANGED", "conditions_of"]
 
 #: The flag a flow's history gets when the properties section names the account: a user step in the
 #: flow changed it. Named once here; the walk (walk/history.py) sets it.
@@ -130,7 +130,11 @@ class DeclaredDomain:
 
 
 def value_problem(spec: Spec, name: str, value: Any) -> str | None:
-    """Why ``value`` cannot be a value of world variable ``name``, or None."""
+    """Why ``value`` cannot be a value of world variable (or parameter) ``name``, or None."""
+    if name not in spec.variables:
+        if type(value) is not int or value < 0:
+            return f"parameter {name} must be a whole number >= 0, found {value!r}"
+        return None
     variable = spec.variables[name]
     if variable.type == "enum":
         if value not in variable.values:
@@ -152,8 +156,11 @@ def resolve_domain(spec: Spec, parameters: dict[str, int] | None = None) -> tupl
     initial: dict[str, tuple] = {}
     for entry in decl.initial:
         name = entry.variable
-        if name not in spec.variables:
-            r.error(entry.loc, f"unknown world variable {name!r}{did_you_mean(name, spec.variables)}", "")
+        # A parameter may be listed too: the walk then runs with each of its values (so a rule that
+        # hard-codes the default is caught), and the other values are evaluated for each.
+        if name not in spec.variables and name not in spec.parameters:
+            r.error(entry.loc, f"unknown world variable or parameter {name!r}"
+                    f"{did_you_mean(name, [*spec.variables, *spec.parameters])}", "")
             continue
         evaluated = []
         for expr in entry.values:
@@ -264,7 +271,51 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
     for name in variables:
         if name not in spec.variables:
             r.error(check.loc, f"{what}: unknown world variable {name!r}{did_you_mean(name, spec.variables)}", "")
+    for key in ("price", *(("parameters",) if "parameters" in params else ())):
+        for name in (params[key],) if isinstance(params.get(key), str) else params.get(key, ()):
+            if name not in spec.parameters:
+                r.error(check.loc_of(key), f"{what}: unknown parameter {name!r}{did_you_mean(name, spec.parameters)}",
+                        "")
+    kinds = ("closed", "menu", "query", "list", "note", "system")
+    for name in params.get("on", ()):
+        if name not in kinds:
+            r.error(check.loc_of("on"), f"{what}: on: unknown screen kind {name!r}; one of {', '.join(kinds)}", "")
+    if "balance" in params and params["balance"] not in spec.variables:
+        r.error(check.loc_of("balance"), f"{what}: unknown world variable {params['balance']!r}"
+                f"{did_you_mean(params['balance'], spec.variables)}", "")
+    for key in ("from", "to"):
+        place = params.get(key)
+        if place is None:
+            continue
+        if place["screen"] is not None and place["screen"] not in spec.screens:
+            r.error(check.loc_of(key), f"{what}: {key}: unknown screen {place['screen']!r}"
+                    f"{did_you_mean(place['screen'], spec.screens)}", "")
+        if place["note"] is not None and place["note"] not in spec.note_kinds:
+            r.error(check.loc_of(key), f"{what}: {key}: unknown note kind {place['note']!r}"
+                    f"{did_you_mean(place['note'], spec.note_kinds)}", "")
+        _check_conditions(spec, f"{what}: {key}: where", place["where"], r)
+    _check_conditions(spec, f"{what}: where", params.get("where", ()), r)
     if "period" in params and params["period"] not in spec.parameters:
         r.error(check.loc_of("period"), f"{what}: unknown parameter {params['period']!r}"
                 f"{did_you_mean(params['period'], spec.parameters)}", "")
 
+
+
+def conditions_of(spec: Spec, written: tuple) -> tuple[Condition, ...]:
+    """The comparisons a check parameter holds, ready to evaluate (the checker has reported bad ones)."""
+    names = (*spec.variables, *spec.parameters)
+    return tuple(Condition(text, names) for text, _loc in written)
+
+
+def _check_conditions(spec: Spec, what: str, written: tuple, r: Reader) -> None:
+    names = (*spec.variables, *spec.parameters)
+    values = {value for variable in spec.variables.values() for value in variable.values}
+    for text, loc in written:
+        try:
+            condition = Condition(text, names)
+        except ValueError as exc:
+            r.error(loc, f"{what}: {exc}", "")
+            continue
+        for name in sorted(condition.literals - values):
+            r.error(loc, f"{what}: {name!r} in {text!r} is neither a world variable, a parameter nor a value of one"
+                    f"{did_you_mean(name, [*names, *sorted(values)])}", "")

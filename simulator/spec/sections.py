@@ -229,10 +229,15 @@ CHECK_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "notes_keep_account": (("flow", "notes"), ()),
     "events_keep_account": (("events",), ()),
     "note_sets": (("note",), ("keeps", "sets")),
-    "charge_buys_period": (("days", "period"), ("slack",)),
+    "charge_buys_period": (("days", "period"), ("slack", "price", "balance")),
     "home_reachable": ((), ()),
     "deterministic": ((), ()),
     "constraints_hold": (("guards",), ()),
+    "within_ranges": ((), ()),
+    "can_reach": (("from", "to"), ("by",)),
+    "note_requires": (("note", "where"), ()),
+    "returns_to_parent": (("events",), ("on",)),
+    "parameters_vary": (("parameters",), ()),
 }
 
 #: How each check parameter is written, and what it names (said when it is missing).
@@ -253,6 +258,13 @@ PARAM_KINDS: dict[str, tuple[str, str]] = {
     "days": ("name", "a variable"),
     "period": ("name", "a parameter"),
     "slack": ("int", "a number"),
+    "price": ("name", "a parameter"),
+    "balance": ("name", "a variable"),
+    "from": ("place", "where it starts: a screen or note kind, and comparisons"),
+    "to": ("place", "where it must get: a screen or note kind, and comparisons"),
+    "where": ("conditions", "comparisons such as 'balance < price'"),
+    "parameters": ("names", "parameters"),
+    "on": ("names", "screen kinds"),
 }
 BY_VALUES = ("user", "environment", "any")
 
@@ -411,8 +423,34 @@ def _read_param(r: Reader, kind: str, key: str, value: Any, loc: Loc) -> Any:
         return None
     if how == "int" and _whole(value):
         return value
+    if how == "conditions":
+        return _read_conditions(r, what, key, value, loc)
+    if how == "place":
+        if isinstance(value, LDict) and ("screen" in value or "note" in value) \
+                and set(value) <= {"screen", "note", "where"} \
+                and all(isinstance(value.get(k, ""), str) for k in ("screen", "note")):
+            where = _read_conditions(r, what, f"{key}: where", value["where"], value.loc_of("where")) \
+                if "where" in value else ()
+            return {"screen": value.get("screen"), "note": value.get("note"), "where": where or ()}
+        r.error(loc, f"{what}: {key}: expected {{screen: NAME or note: KIND, where: [comparisons]}}", "type")
+        return None
     r.error(loc, f"{what}: {key}: expected {PARAM_KINDS[key][1]}, found {type_name(value)}", "type")
     return None
+
+
+def _read_conditions(r: Reader, what: str, key: str, value: Any, loc: Loc) -> tuple | None:
+    """Comparisons (a string or a list of them) with where each is written; read and looked up by
+    simulator.spec.resolve, which knows the names."""
+    items = value if isinstance(value, LList) else [value]
+    out = []
+    for index, text in enumerate(items):
+        at = value.loc_of(index) if isinstance(value, LList) else loc
+        if not isinstance(text, str):
+            r.error(at, f"{what}: {key}: expected a comparison such as 'balance < price', found {type_name(text)}",
+                    "type")
+            continue
+        out.append((text, at))
+    return tuple(out)
 
 
 # -- notes ---------------------------------------------------------------------------

@@ -37,17 +37,32 @@ __all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_wo
 
 @dataclass
 class Domain:
-    """Initial value sets per world variable, upper bounds, and the counters a configuration does not keep."""
+    """Initial value sets per world variable, upper bounds, and the counters a configuration does not keep.
+
+    A domain may range over parameters too (``varied``): the walk then starts
+    from the worlds of every combination of their values (``sets``, each with
+    the initial values evaluated for it) and keeps the varied parameters in
+    each configuration, as it keeps the variables. ``initial`` and
+    ``parameters`` are those of the first combination (the defaults when they
+    are among the values); ``bounds`` are the largest over all combinations,
+    and each combination keeps its own (``2 * period_days`` differs).
+    """
 
     initial: dict[str, tuple]
     bounds: dict[str, int]
     counters: tuple[str, ...] = ()
     declared: bool = False  # False: derived from the variables (the spec has no domain section)
     parameters: dict[str, int] = field(default_factory=dict)
+    varied: tuple[str, ...] = ()
+    # (parameters, initial, bounds) per combination of the varied parameters' values
+    sets: tuple[tuple[dict[str, int], dict[str, tuple], dict[str, int]], ...] = ()
 
     def kept_variables(self, spec: Spec) -> tuple[str, ...]:
-        """The world variables a configuration keeps, in spec order."""
-        return tuple(name for name in spec.variables if name not in self.counters)
+        """What a configuration keeps: the world variables but the counters, in spec order, then the varied parameters."""
+        return tuple(name for name in spec.variables if name not in self.counters) + self.varied
+
+    def parameter_sets(self) -> tuple[tuple[dict[str, int], dict[str, tuple], dict[str, int]], ...]:
+        return self.sets or ((self.parameters, self.initial, self.bounds),)
 
 
 def _default_domain(spec: Spec, parameters: dict[str, int]) -> Domain:
@@ -67,50 +82,86 @@ def _default_domain(spec: Spec, parameters: dict[str, int]) -> Domain:
     return Domain(initial, bounds, (), False, parameters)
 
 
-def parse_domain(spec: Spec, parameters: dict[str, int] | None = None) -> Domain:
-    """The spec's declared domain (or the default one); SpecError with every problem of the section."""
+def parse_domain(spec: Spec, parameters: dict[str, int] | None = None,
+                 parameter_values: dict[str, tuple] | None = None) -> Domain:
+    """The spec's declared domain (or the default one); SpecError with every problem of the section.
+
+    ``parameters`` overrides parameter defaults; ``parameter_values`` the
+    values the walk ranges over for some parameters (``--domain price=3,5``).
+    """
     parameters = {**default_parameters(spec), **(parameters or {})}
     default = _default_domain(spec, parameters)
-    if spec.domain is None:
+    if spec.domain is None and not parameter_values:
         return default
     declared, problems = resolve_domain(spec, parameters)
     if problems:
         raise SpecError(sorted(problems))
-    # The section replaces the default for the variables it names; the others keep theirs.
-    bounds = {**default.bounds, **declared.bounds}
-    for name in declared.counters:
-        bounds.pop(name, None)  # a counter is not kept, so a bound on it means nothing
-    return Domain({**default.initial, **declared.initial}, bounds, declared.counters, True, parameters)
+    ranges = {name: values for name, values in declared.initial.items() if name in spec.parameters}
+    ranges.update(parameter_values or {})
+    varied = tuple(name for name in spec.parameters if name in ranges)
+    sets = []
+    bounds: dict[str, int] = {}
+    for combination in itertools.product(*(ranges[name] for name in varied)):
+        these = {**parameters, **dict(zip(varied, combination))}
+        evaluated, problems = resolve_domain(spec, these) if combination else (declared, [])
+        if problems:
+            raise SpecError(sorted(problems))
+        initial = {**_default_domain(spec, these).initial,
+                   **{name: values for name, values in evaluated.initial.items() if name in spec.variables}}
+        # The section replaces the default bounds for the variables it names.
+        these_bounds = {name: value for name, value in {**default.bounds, **evaluated.bounds}.items()
+                        if name not in declared.counters}  # a counter is not kept: a bound on it means nothing
+        sets.append((these, initial, these_bounds))
+        for name, value in these_bounds.items():
+            bounds[name] = max(bounds.get(name, value), value)
+    first_parameters, first_initial, _ = sets[0]
+    return Domain(first_initial, bounds, declared.counters, spec.domain is not None, first_parameters, varied,
+                  tuple(sets) if varied else ())
+
+
+def _parse_values(spec: Spec, item: str, name: str, text: str, parameters: dict[str, int]) -> tuple:
+    where = Loc("<command line>")
+    parsed = []
+    for part in text.split(","):
+        part = part.strip()
+        try:
+            value = evaluate_value(int(part) if part.lstrip("-").isdigit() else part, parameters)
+        except ValueError as exc:
+            raise UsageError(Problem(where, "error", f"--domain {item!r}: {exc}", "bad-usage")) from None
+        message = value_problem(spec, name, value)
+        if message:
+            raise UsageError(Problem(where, "error", f"--domain {item!r}: {message}", "bad-usage"))
+        parsed.append(value)
+    return tuple(dict.fromkeys(parsed))
+
+
+def _split(item: str) -> tuple[str, bool, str]:
+    name, sep, text = item.partition("=")
+    return name.strip(), bool(sep), text
 
 
 def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: list[str] = ()) -> Domain:
     """A copy of ``domain`` with CLI overrides ``name=v1,v2`` (values) and ``name=N`` (bounds).
 
-    Raises UsageError naming the bad override.
+    An override of a world variable applies to every parameter combination;
+    one of a parameter is :func:`domain_of`'s to apply (it changes the
+    combinations). Raises UsageError naming the bad override.
     """
-    initial, new_bounds = dict(domain.initial), dict(domain.bounds)
     where = Loc("<command line>")
+    overrides: dict[str, tuple] = {}
     for item in values:
-        name, sep, text = item.partition("=")
-        name = name.strip()
+        name, sep, text = _split(item)
+        if name in spec.parameters and sep:
+            continue  # applied by domain_of, before the domain is evaluated
         if not sep or name not in spec.variables:
-            raise UsageError(Problem(where, "error", f"--domain {item!r}: expected VARIABLE=V1,V2,... with one of "
-                                     f"{', '.join(spec.variables)}{did_you_mean(name, spec.variables)}", "bad-usage"))
-        parsed = []
-        for part in text.split(","):
-            part = part.strip()
-            try:
-                value = evaluate_value(int(part) if part.lstrip("-").isdigit() else part, domain.parameters)
-            except ValueError as exc:
-                raise UsageError(Problem(where, "error", f"--domain {item!r}: {exc}", "bad-usage")) from None
-            message = value_problem(spec, name, value)
-            if message:
-                raise UsageError(Problem(where, "error", f"--domain {item!r}: {message}", "bad-usage"))
-            parsed.append(value)
-        initial[name] = tuple(dict.fromkeys(parsed))
+            known = [*spec.variables, *spec.parameters]
+            raise UsageError(Problem(where, "error", f"--domain {item!r}: expected NAME=V1,V2,... with NAME one of "
+                                     f"{', '.join(known)}{did_you_mean(name, known)}", "bad-usage"))
+        overrides[name] = _parse_values(spec, item, name, text, domain.parameters)
+    new_bounds = dict(domain.bounds)
+    bound_overrides: dict[str, int] = {}
     for item in bounds:
-        name, sep, text = item.partition("=")
-        name = name.strip()
+        name, sep, text = _split(item)
         if not sep or name not in domain.bounds:
             raise UsageError(Problem(where, "error", f"--bound {item!r}: expected VARIABLE=N with one of "
                                      f"{', '.join(domain.bounds) or '(no bounded variable)'}"
@@ -121,21 +172,35 @@ def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: 
             raise UsageError(Problem(where, "error", f"--bound {item!r}: {exc}", "bad-usage")) from None
         if not isinstance(value, int) or value < 0:
             raise UsageError(Problem(where, "error", f"--bound {item!r}: expected a whole number >= 0", "bad-usage"))
-        new_bounds[name] = value
-    return Domain(initial, new_bounds, domain.counters, domain.declared, domain.parameters)
+        new_bounds[name] = bound_overrides[name] = value
+    sets = tuple((parameters, {**initial, **overrides}, {**these_bounds, **bound_overrides})
+                 for parameters, initial, these_bounds in domain.sets)
+    return Domain({**domain.initial, **overrides}, new_bounds, domain.counters, domain.declared, domain.parameters,
+                  domain.varied, sets)
 
 
 def initial_worlds(spec: Spec, domain: Domain) -> list[dict[str, Any]]:
-    """Every combination of the domain's initial values that meets the spec's constraints, in a fixed order."""
+    """Every combination of the domain's initial values that meets the spec's constraints, in a fixed order.
+
+    Each world names the variables and, when the domain ranges over
+    parameters, the varied parameters' values too.
+    """
     names = list(spec.variables)
     worlds = []
-    for combination in itertools.product(*(domain.initial[name] for name in names)):
-        values = dict(zip(names, combination))
-        if not unmet_constraints(spec, make_world(spec, {**values, **domain.parameters})):
-            worlds.append(values)
+    for parameters, initial, _bounds in domain.parameter_sets():
+        varied = {name: parameters[name] for name in domain.varied}
+        for combination in itertools.product(*(initial[name] for name in names)):
+            values = dict(zip(names, combination))
+            if not unmet_constraints(spec, make_world(spec, {**values, **parameters})):
+                worlds.append({**values, **varied})
     return worlds
 
 
 def domain_of(spec: Spec, values: list[str] = (), bounds: list[str] = ()) -> Domain:
     """The domain to walk: the spec's section (or the default) with CLI overrides applied."""
-    return apply_overrides(spec, parse_domain(spec), values, bounds)
+    parameter_values = {}
+    for item in values:
+        name, sep, text = _split(item)
+        if sep and name in spec.parameters:
+            parameter_values[name] = _parse_values(spec, item, name, text, default_parameters(spec))
+    return apply_overrides(spec, parse_domain(spec, parameter_values=parameter_values), values, bounds)

@@ -327,11 +327,19 @@ class _Walker:
         self.variables = domain.kept_variables(spec)
         self.counters = domain.counters
         # A kept int leaves the walk when it passes the domain's bound or its variable's own range (a
-        # negative balance is already a violation; following it further would never end).
-        self.bounds = tuple(
-            (position, -float("inf") if spec.variables[name].min is None else spec.variables[name].min,
-             domain.bounds.get(name, float("inf") if spec.variables[name].max is None else spec.variables[name].max))
-            for position, name in enumerate(self.variables) if spec.variables[name].type == "int")
+        # negative balance is already a violation; following it further would never end). A domain that
+        # varies parameters has bounds per combination (2 * period_days): the varied parameters are the
+        # last values of a configuration, and they pick the bounds.
+        def bounds_of(bounds: dict[str, int]) -> tuple:
+            return tuple(
+                (position, -float("inf") if spec.variables[name].min is None else spec.variables[name].min,
+                 bounds.get(name, float("inf") if spec.variables[name].max is None else spec.variables[name].max))
+                for position, name in enumerate(self.variables)
+                if name in spec.variables and spec.variables[name].type == "int")
+        self.bounds = bounds_of(domain.bounds)
+        self.varied_count = len(domain.varied)
+        self.bounds_by_set = {tuple(parameters[name] for name in domain.varied): bounds_of(bounds)
+                              for parameters, _, bounds in domain.sets} if domain.varied else {}
         self.world = _walk_world_class()()
         self.world.__dict__.update(domain.parameters)
         # Guards read the world's own dictionary (as fast as reading the world) and cannot write to it;
@@ -512,7 +520,8 @@ class _Walker:
                                                                           counters) if self.flows else ())
             # A counter copied into a kept variable refuses to be compared (here) or hashed (when the
             # walk looks the target up, see counter_leak): either way the step is refused, not walked.
-            for position, low, high in self.bounds:
+            for position, low, high in (self.bounds_by_set[values[-self.varied_count:]] if self.varied_count
+                                        else self.bounds):
                 if not low <= values[position] <= high:
                     if self.zero_counters:
                         hash(values)
@@ -641,7 +650,7 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
     fire, intern = walker.fire, walker.intern
     # Enum values are checked on new configurations only: an edge into a known one carries known values.
     enum_checks = [(position, frozenset(spec.variables[name].values)) for position, name in enumerate(walker.variables)
-                   if spec.variables[name].type == "enum"]
+                   if name in spec.variables and spec.variables[name].type == "enum"]
     walker.enum_checks = enum_checks
     queue = deque(initial)
     processed = 0

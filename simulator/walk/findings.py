@@ -76,7 +76,8 @@ def _out_of_range(graph: ProductGraph) -> list[dict[str, Any]]:
     """Steps cut because a variable left its declared min/max (not merely the domain's bound), per variable."""
     spec = graph.spec
     limits = [(position, name, spec.variables[name].min, spec.variables[name].max)
-              for position, name in enumerate(graph.variables) if spec.variables[name].type == "int"]
+              for position, name in enumerate(graph.variables)
+              if name in spec.variables and spec.variables[name].type == "int"]
     by_variable: dict[str, list[tuple]] = {}
     for node, event, target, step in graph.cut:
         for position, name, low, high in limits:

@@ -34,7 +34,8 @@ from .explore import Configuration, ProductGraph, paused_gc
 from ..spec.resolve import ACCOUNT_CHANGED
 from .history import FlowHistory, declared_flows
 from ..spec.model import PropertyDecl, Spec
-from ..spec.resolve import properties_problems
+from ..spec.resolve import conditions_of, properties_problems
+from ..runtime.compiled import CompiledFlow, CompiledTransition
 from ..rules import load_rules
 from ..runtime.world import make_world
 
@@ -111,6 +112,41 @@ class _Context:
                            for flow in graph.flows]
         self.notes = {name: screen.note for name, screen in spec.screens.items() if screen.note}
         self._edges_by_step: dict[int, list[int]] | None = None
+        self._compiled: CompiledFlow | None = None
+
+    def value(self, node: int, name: str) -> Any:
+        """A variable or parameter as the node's configuration has it (a parameter the domain varies is kept)."""
+        position = self.position.get(name)
+        return self.graph.domain.parameters[name] if position is None else self.graph.nodes[node].world[position]
+
+    def moments(self, node: int, step: int) -> list[tuple[CompiledTransition, dict, dict]]:
+        """Each transition a step took, with the world just before it (what its guards read) and just after.
+
+        The walk keeps only where a step starts and ends; a property about the
+        moment something happened (the charge of a day's payment attempt comes
+        after the day was taken off) replays the step's recorded transitions
+        with the same compiled effects, from the node's world and the counters at 0.
+        """
+        if self._compiled is None:
+            self._compiled = CompiledFlow(self.spec, self.rules)
+        compiled = self._compiled
+        world = self.world(self.graph.nodes[node].world)
+        for name in self.graph.domain.counters:
+            setattr(world, name, 0)
+        names = (*world.variable_names, *world.parameter_names)
+        account = compiled.account_variable
+        out = []
+        for transition_id in self.graph.steps[step].taken:
+            t = compiled.by_id[transition_id]
+            before = {name: getattr(world, name) for name in names}
+            for _, effect in t.before:
+                effect(world)
+            if t.dest is not None and t.region == "account":
+                setattr(world, account, t.dest)
+            for _, effect in t.after:
+                effect(world)
+            out.append((t, before, {name: getattr(world, name) for name in names}))
+        return out
 
     def edges_by_step(self) -> dict[int, list[int]]:
         if self._edges_by_step is None:
@@ -173,7 +209,8 @@ class _Context:
         return False
 
     def world(self, values: tuple):
-        return make_world(self.spec, {**dict(zip(self.graph.variables, values)), **self.graph.domain.parameters})
+        # The configuration's own values win: a domain that ranges over a parameter keeps it there.
+        return make_world(self.spec, {**self.graph.domain.parameters, **dict(zip(self.graph.variables, values))})
 
 
 def _charging_edges(ctx: _Context):
@@ -212,21 +249,26 @@ def _check_steps_before_events(ctx: _Context, params: dict) -> Iterator[Violatio
 
 
 def _check_charge_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # Checked on the world the charging transition was chosen in (see _Context.moments): for a day's
+    # payment attempt that is after the day was taken off, not where the step started.
     by = params.get("by", "any")
     guards = [(name, ctx.rules.guards[name]) for name in _as_list(params.get("guards", []))]
     # Literal ranges, so the property does not lean only on the guards it is meant to check.
-    ranges = [(ctx.position[name], name, low, high) for name, (low, high) in (params.get("within") or {}).items()]
-    for node, event, target, _step in _charging_edges(ctx):
+    ranges = list((params.get("within") or {}).items())
+    counter = ctx.props.charge_counter
+    for node, event, target, step in _charging_edges(ctx):
         if by != "any" and ctx.kinds[event] != by:
             continue
-        values = ctx.graph.nodes[node].world
-        world = ctx.world(values)
-        failing = [name for name, guard in guards if not guard(world)]
-        failing += [f"{name} in {low}..{high} (it was {values[position]})" for position, name, low, high in ranges
-                    if not low <= values[position] <= high]
-        if failing:
-            yield Violation(node, event, target, f"charged by {ctx.graph.events[event]} although "
-                            f"{', '.join(failing)} did not hold before")
+        for transition, before, after in ctx.moments(node, step):
+            if after[counter] <= before[counter]:
+                continue
+            world = make_world(ctx.spec, before)
+            failing = [name for name, guard in guards if not guard(world)]
+            failing += [f"{name} in {low}..{high} (it was {before[name]})" for name, (low, high) in ranges
+                        if not low <= before[name] <= high]
+            if failing:
+                yield Violation(node, event, target, f"charged by {ctx.graph.events[event]} ({transition.id}) "
+                                f"although {', '.join(failing)} did not hold when it charged")
 
 
 def _check_never_below(ctx: _Context, params: dict) -> Iterator[Violation]:
@@ -281,15 +323,129 @@ def _check_note_sets(ctx: _Context, params: dict) -> Iterator[Violation]:
 
 
 def _check_charge_buys_period(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # Exact, not "at least": with a domain that varies the period, a rule that adds a fixed 30 days
+    # (or takes a fixed 3) shows here. `slack` days may be missing: a day taken in the same step.
     days = ctx.position[params["days"]]
-    period = ctx.graph.domain.parameters[params["period"]]
     slack = int(params.get("slack", 1))
+    balance = ctx.position.get(params["balance"]) if "balance" in params else None
     for node, event, target, step in _charging_edges(ctx):
         charged = ctx.charge_between(node, target, step)
+        period = ctx.value(node, params["period"])
         gained = target.world[days] - ctx.graph.nodes[node].world[days]
-        if gained < charged * period - slack:
+        if not charged * period - slack <= gained <= charged * period:
             yield Violation(node, event, target, f"{charged} charge(s) but the license gained {gained} days, not "
                             f"{charged} period(s) of {period}")
+        if balance is not None:
+            price = ctx.value(node, params["price"]) if "price" in params else None
+            paid = ctx.graph.nodes[node].world[balance] - target.world[balance]
+            if price is not None and paid != charged * price:
+                yield Violation(node, event, target, f"{charged} charge(s) took {paid} from {params['balance']}, not "
+                                f"{charged} time(s) the price {price}")
+
+
+def _check_within_ranges(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # The walk does not explore a step that leaves a variable's declared range (it is cut, like one beyond
+    # the domain's bounds); this is where such a step becomes a failed property, not only a count.
+    compiled = CompiledFlow(ctx.spec, ctx.rules)
+    variables = [name for name in ctx.graph.variables if name in ctx.spec.variables]
+    for node, event, target, _step in ctx.graph.cut:
+        values = dict(zip(ctx.graph.variables, target.world))
+        problems = compiled.range_problems({name: values[name] for name in variables})
+        if problems:
+            yield Violation(node, event, target, "; ".join(problems))
+
+
+def _place_nodes(ctx: _Context, place: dict) -> list[int]:
+    conditions = conditions_of(ctx.spec, place["where"])
+    note_screens = {screen for screen, note in ctx.notes.items() if note == place["note"]}
+    out = []
+    for node, config in enumerate(ctx.graph.nodes):
+        if place["screen"] is not None and config.screen != place["screen"]:
+            continue
+        if place["note"] is not None and config.screen not in note_screens:
+            continue
+        values = {**ctx.graph.domain.parameters, **dict(zip(ctx.graph.variables, config.world))}
+        if all(condition.holds(values) for condition in conditions):
+            out.append(node)
+    return out
+
+
+def _place_text(place: dict) -> str:
+    where = " and ".join(text for text, _ in place["where"])
+    at = f"screen {place['screen']}" if place["screen"] else f"a {place['note']} note"
+    return at + (f" where {where}" if where else "")
+
+
+def _check_can_reach(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # A liveness promise: from every reachable configuration matching `from`, steps of the allowed kind
+    # (by default the user's own, the world standing still) can reach one matching `to`.
+    by = params.get("by", "user")
+    graph = ctx.graph
+    starts = _place_nodes(ctx, params["from"])
+    if not starts:
+        yield Violation(graph.initial[0], message=f"no reachable configuration is at {_place_text(params['from'])}, "
+                        "so the promise says nothing: the domain never gets there")
+        return
+    incoming: list[list[int]] = [[] for _ in graph.nodes]
+    for u, v, e in zip(graph.src, graph.dst, graph.event):
+        if by == "any" or ctx.kinds[e] == by:
+            incoming[v].append(u)
+    reached = [False] * len(graph.nodes)
+    queue = deque(_place_nodes(ctx, params["to"]))
+    for node in queue:
+        reached[node] = True
+    while queue:
+        node = queue.popleft()
+        for u in incoming[node]:
+            if not reached[u]:
+                reached[u] = True
+                queue.append(u)
+    steps = "user steps" if by == "user" else f"{by} steps" if by != "any" else "any steps"
+    for node in starts:
+        if not reached[node]:
+            yield Violation(node, message=f"no {steps} lead from here to {_place_text(params['to'])}")
+
+
+def _check_note_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # A note is a resting screen, so a step that shows one ends on it: the promise is checked on the
+    # world the note is shown in, the step's target.
+    screens = {screen for screen, note in ctx.notes.items() if note == params["note"]}
+    conditions = conditions_of(ctx.spec, params["where"])
+    steps = ctx.graph.steps
+    parameters = ctx.graph.domain.parameters
+    for node, event, target, _step in ctx.edges_where(lambda s: not screens.isdisjoint(steps[s].entered)):
+        if target.screen not in screens:
+            continue
+        values = {**parameters, **dict(zip(ctx.graph.variables, target.world))}
+        failing = [c.text for c in conditions if not c.holds(values)]
+        if failing:
+            yield Violation(node, event, target, f"the {params['note']} note ({target.screen}) is shown "
+                            f"although {' and '.join(failing)} does not hold")
+
+
+def _check_returns_to_parent(ctx: _Context, params: dict) -> Iterator[Violation]:
+    watched = {ctx.graph.events.index(e) for e in _as_list(params["events"]) if e in ctx.graph.events}
+    on = set(params.get("on", ())) or None
+    parents = {name: screen.parent for name, screen in ctx.spec.screens.items()
+               if screen.parent and (on is None or screen.kind in on)}
+    for node, event, target, _step in ctx.all_edges():
+        if event not in watched:
+            continue
+        source = ctx.graph.nodes[node].screen
+        parent = parents.get(source)
+        if parent is not None and target.screen != parent:
+            yield Violation(node, event, target, f"{ctx.graph.events[event]} on {source} leads to {target.screen}, "
+                            f"not to its parent {parent}")
+
+
+def _check_parameters_vary(ctx: _Context, params: dict) -> Iterator[Violation]:
+    graph = ctx.graph
+    for name in _as_list(params["parameters"]):
+        seen = {ctx.value(node, name) for node in graph.initial}
+        if len(seen) < 2:
+            yield Violation(graph.initial[0], message=f"the walk ran with {name} = {', '.join(map(str, sorted(seen)))} "
+                            "only: a rule that hard-codes that value would pass; list two or more values of it under "
+                            "domain.initial (or --domain)")
 
 
 def dead_end_nodes(graph: ProductGraph) -> list[int]:
@@ -347,6 +503,11 @@ CHECK_KINDS: dict[str, Callable[[_Context, dict], Iterator[Violation]]] = {
     "home_reachable": _check_home_reachable,
     "deterministic": _check_deterministic,
     "constraints_hold": _check_constraints_hold,
+    "within_ranges": _check_within_ranges,
+    "can_reach": _check_can_reach,
+    "note_requires": _check_note_requires,
+    "returns_to_parent": _check_returns_to_parent,
+    "parameters_vary": _check_parameters_vary,
 }
 
 
