@@ -2,6 +2,7 @@
 from simulator import kb_trace, load_spec
 from simulator.cli import main
 from simulator.report.review import describe_transition, render_review
+from simulator.spec.texts import reader_names
 
 from .conftest import KMS_SPEC, SPEC_DIR
 
@@ -27,8 +28,10 @@ def test_review_names_every_step_decision_screen_and_transition(kms_spec):
 
 def test_review_says_guards_and_effects_in_words(kms_spec):
     sentence = describe_transition(kms_spec, kms_spec.transition("charging.charge.2"))
-    assert sentence.startswith("the app: **server charges the price** on **Connecting...** (`charging`)")
-    assert "→ **Activation failed** (`note_no_money`)" in sentence
+    names = reader_names(kms_spec)  # "Connecting..." and "Activation failed" are each two screens: told apart
+    assert names["charging"].startswith("Connecting... (") and names["note_no_money"].startswith("Activation failed (")
+    assert sentence.startswith(f"the app: **server charges the price** on **{names['charging']}** (`charging`)")
+    assert f"→ **{names['note_no_money']}** (`note_no_money`)" in sentence
     assert "if the phone can reach the Kaspersky server; and not (the account holds at least the price)" in sentence
 
 
