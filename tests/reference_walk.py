@@ -17,12 +17,12 @@ from simulator.walk.domain import initial_worlds
 from simulator.walk.explore import Configuration
 
 
-def _in_bounds(spec, domain, name, value) -> bool:
-    variable = spec.variables[name]
-    if variable.type != "int":
-        return True
+def _in_bounds(spec, bounds, name, value) -> bool:
+    variable = spec.variables.get(name)
+    if variable is None or variable.type != "int":
+        return True  # a parameter the domain varies: kept, never changed
     low = variable.min if variable.min is not None else float("-inf")
-    high = domain.bounds.get(name, variable.max if variable.max is not None else float("inf"))
+    high = bounds.get(name, variable.max if variable.max is not None else float("inf"))
     return low <= value <= high
 
 
@@ -45,7 +45,10 @@ def _next_flags(flow, old_screen, old_world, event, is_user, new_screen, new_wor
 
 def reference_walk(spec, domain, flows=()) -> tuple[set, set]:
     """(configurations, edges) with edges as (source, event, target, taken transition ids)."""
-    kept = tuple(name for name in spec.variables if name not in domain.counters)
+    # A parameter the domain varies is kept like a variable, and its combination has its own bounds.
+    kept = tuple(name for name in spec.variables if name not in domain.counters) + tuple(domain.varied)
+    bounds_of = {tuple(parameters[n] for n in domain.varied): bounds
+                 for parameters, _, bounds in domain.parameter_sets()}
     world = make_world(spec, dict(domain.parameters))
     flow = Flow(spec, world)
     kinds = {name: event.kind for name, event in spec.events.items()}
@@ -70,7 +73,8 @@ def reference_walk(spec, domain, flows=()) -> tuple[set, set]:
             if not result.accepted:
                 continue
             new_world = {name: getattr(world, name) for name in kept}
-            if not all(_in_bounds(spec, domain, n, v) for n, v in new_world.items()):
+            bounds = bounds_of[tuple(new_world[n] for n in domain.varied)]
+            if not all(_in_bounds(spec, bounds, n, v) for n, v in new_world.items()):
                 continue  # beyond the bounds: the walker counts these, it does not explore them
             grown = {name: getattr(world, name) for name in domain.counters}
             history = tuple(

@@ -27,19 +27,19 @@ def test_cli_explore_json_has_exactly_the_promised_shape(kms_json):
     assert code == 0
     assert list(data) == JSON_KEYS
     assert data["configurations"] > 1000 and data["edges"] > data["configurations"]
-    assert data["initial_worlds"] == 160
+    assert data["initial_worlds"] == 160 * 4  # 2 prices x 2 periods
     assert list(data["coverage"]) == ["screens", "transitions", "transition_pairs", "guard_outcomes", "kb_steps",
                                       "assumptions"]
     assert all(value == 1.0 for value in data["coverage"].values())
     assert list(data["findings"]) == ["never_enabled", "dead_ends", "nondeterminism"]
     assert all(p["holds"] and p["counterexample"] is None for p in data["properties"])
-    assert len(data["properties"]) == 11  # DESIGN.md's ten and world_stays_consistent
+    assert len(data["properties"]) == 15  # DESIGN.md's fifteen
 
 
 def test_cli_explore_text_lists_properties_and_bounds(capsys):
     assert main(["explore"]) == 0
     out = capsys.readouterr().out
-    assert "holds     no_charge_without_consent" in out and "bounds: balance <= 9, days_left <= 60" in out
+    assert "holds     no_charge_without_consent" in out and "bounds: balance <= 15, days_left <= 60" in out
     assert "lower bound for any covering suite" in out
 
 
@@ -63,7 +63,7 @@ def test_cli_explore_bad_domain_override_exits_2(capsys):
 def test_cli_explore_domain_override_changes_the_walk(capsys):
     assert main(["explore", "--json", "--domain", "network=up", "--domain", "days_left=0,30"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["initial_worlds"] == 2 * 3 * 4 - 4
+    assert data["initial_worlds"] == (2 * 3 * 4 - 4) * 4  # for each of 2 prices x 2 periods
 
 
 def test_cli_paths_prints_the_transitions_summary(capsys):

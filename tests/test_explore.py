@@ -66,7 +66,9 @@ def test_explore_counts_agree_with_brute_force_enumeration(tmp_path):
 
 def test_explore_kms_counts_and_first_paths_are_shortest(kms_spec):
     graph = explore_spec(kms_spec)
-    assert len(graph.initial) == 160
+    # 7 days x 3 subscriptions x 4 balances x 2 networks, less the 8 active ones at 0 days, for each of
+    # the 2 prices x 2 periods the domain ranges over.
+    assert len(graph.initial) == (7 * 3 * 4 * 2 - 8) * 4
     assert graph.edge_count == graph.graph.number_of_edges()
     assert graph.graph.number_of_nodes() == len(graph.nodes)
     # Breadth first: a node's parent edge comes from one level up.
@@ -78,8 +80,9 @@ def test_explore_kms_counts_and_first_paths_are_shortest(kms_spec):
 
 
 def test_explore_edges_beyond_the_bounds_are_counted_not_explored(kms_spec):
-    tight = explore_spec(kms_spec, domain_of(kms_spec, bounds=["balance=6"]))
-    loose = explore_spec(kms_spec, domain_of(kms_spec, bounds=["balance=12"]))
+    # One price and period, so no initial balance (up to 2 * price) starts beyond the tight bound.
+    tight = explore_spec(kms_spec, domain_of(kms_spec, ["price=3", "period_days=30"], ["balance=6"]))
+    loose = explore_spec(kms_spec, domain_of(kms_spec, ["price=3", "period_days=30"], ["balance=12"]))
     balance = tight.variables.index("balance")
     assert max(c.world[balance] for c in tight.nodes) == 6
     assert max(c.world[balance] for c in loose.nodes) == 12

@@ -51,7 +51,7 @@ def test_machine_system_events_are_never_offered_to_the_user(kms_spec):
 
 def test_machine_stuck_system_screen_is_a_flow_runtime_error(tmp_path):
     text = KMS_SPEC.read_text().replace("    unless: network_up\n    kb: fail.connection\n",
-                                        "    conditions: last_day\n"
+                                        "    conditions: renewal_due\n"
                                         "    kb: fail.connection\n", 1)
     path = tmp_path / "stuck.yaml"
     path.write_text(text)

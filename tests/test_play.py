@@ -66,12 +66,13 @@ def test_session_world_commands_fire_environment_events(kms_spec):
 
 
 def test_session_days_until_the_automatic_payment(kms_spec):
-    session = PlaySession(kms_spec, {"days_left": 5, "balance": 10})
+    # A5: the day that leaves 3 days pays at once (4 -> 3 -> 33).
+    session = PlaySession(kms_spec, {"days_left": 6, "balance": 10})
     reply = session.handle("day 2")
-    assert session.world["days_left"] == 3 and session.world["charges"] == 0
+    assert session.world["days_left"] == 4 and session.world["charges"] == 0
     assert reply.message.startswith("2 days passed")
     session.handle("day")
-    assert (session.world["days_left"], session.world["balance"], session.world["charges"]) == (32, 7, 1)
+    assert (session.world["days_left"], session.world["balance"], session.world["charges"]) == (33, 7, 1)
     assert session.handle("day 0").refused and session.handle("day x").refused
     assert session.handle("day 10001").refused
 

@@ -81,7 +81,7 @@ def test_play_from_scenario_then_save_replays(monkeypatch, capsys, tmp_path):
                            str(SPEC_DIR / "scenarios" / "cancel.yaml"))
     assert status == 0
     assert "Steps: 5" in out.split("\n> 1\n")[0]  # the scenario's five steps are the starting point
-    assert "note_resumed" in out
+    assert "press_yes: Resume subscription -> Subscription (resumed)" in out  # the note told apart by caption
     status, out, _ = _play(monkeypatch, capsys, "", str(KMS_SPEC))  # SPEC given explicitly works too
     assert status == 0
     assert main(["simulate", "-q", str(saved)]) == 0

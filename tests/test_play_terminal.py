@@ -122,21 +122,24 @@ def test_terminal_cancel_flow_end_to_end(play):
     s.send(ENTER, expect_steps=1)  # the highlighted item: Additional
     assert s.phone()["title"] == "Additional"
     s.send("[", expect_steps=2)  # Select
-    assert s.phone()["title"] == "License" and s.phone()["body"] == "> Unsubscribe"
+    # A7: the status line above the items, filled from the world.
+    assert s.phone()["title"] == "License"
+    assert s.phone()["body"] == "Subscription: active, 30 days left > Unsubscribe"
     s.send("1", expect_steps=3)
     assert s.phone()["body"] == "Cancel the subscription?" and s.softkeys() == ("Yes", "No")
     s.send("[", expect_steps=4)
     assert s.phone()["body"] == "Your subscription has been cancelled." and s.softkeys() == ("OK", "")
     assert s.world()["subscription"] == "cancelled"
     s.send("[", expect_steps=5)
-    assert s.phone()["title"] == "License" and s.phone()["body"] == "> One-Click Buy"
+    assert s.phone()["title"] == "License"
+    assert s.phone()["body"] == "Subscription: cancelled, 30 days left > One-Click Buy"
     assert s.world() == {"days_left": "30", "subscription": "cancelled", "balance": "10", "network": "up",
                          "charges": "0", "note": "cancelled"}
 
 
 def test_terminal_subscribe_without_enough_money(play):
     s = play("--given", "screen=license_menu", "subscription=none", "days_left=0", "balance=2")
-    assert s.phone()["body"] == "> One-Click Buy"
+    assert s.phone()["body"] == "Subscription: none, 0 days left > One-Click Buy"
     s.send(ENTER, expect_steps=1)
     assert s.phone()["title"] == "Terms of agreement"
     s.send("[", expect_steps=2)
@@ -153,15 +156,15 @@ def test_terminal_subscribe_without_enough_money(play):
 
 
 def test_terminal_days_pass_until_the_automatic_payment_and_undo_restores_the_balance(play):
-    s = play("--given", "days_left=5")
+    s = play("--given", "days_left=6")
     s.send("day 2" + ENTER, expect_steps=2)
-    assert (s.world()["days_left"], s.world()["charges"]) == ("3", "0")
+    assert (s.world()["days_left"], s.world()["charges"]) == ("4", "0")
     s.send("day" + ENTER, expect_steps=3)
-    assert s.world() | {"note": "-"} == {"days_left": "32", "subscription": "active", "balance": "7",
+    assert s.world() | {"note": "-"} == {"days_left": "33", "subscription": "active", "balance": "7",
                                          "network": "up", "charges": "1", "note": "-"}
-    assert "days_left: 3 -> 32, balance: 10 -> 7, charges: 0 -> 1" in " ".join(s.text().split())
+    assert "days_left: 4 -> 33, balance: 10 -> 7, charges: 0 -> 1" in " ".join(s.text().split())
     s.send("undo" + ENTER, expect_steps=2)
-    assert (s.world()["days_left"], s.world()["balance"], s.world()["charges"]) == ("3", "10", "0")
+    assert (s.world()["days_left"], s.world()["balance"], s.world()["charges"]) == ("4", "10", "0")
 
 
 def test_terminal_undo_after_a_charge_on_one_click_buy(play):

@@ -13,14 +13,15 @@ from simulator.walk.properties import check_properties, parse_properties
 from .conftest import KMS_SPEC
 
 
-def test_properties_kms_declares_the_ten_and_all_hold(kms_spec):
+def test_properties_kms_declares_the_fifteen_and_all_hold(kms_spec):
     props = parse_properties(kms_spec)
-    # DESIGN.md's ten, in its order, then the spec's own promise that its constraints stay true.
+    # DESIGN.md's fifteen, in its order.
     assert [p.name for p in props.properties] == [
         "no_charge_without_consent", "automatic_charge_window", "balance_covers_charges",
         "failed_activation_changes_nothing", "no_cancel_back_changes_nothing", "cancelling_keeps_days",
         "one_charge_per_period", "no_dead_ends", "no_network_before_consent", "deterministic",
-        "world_stays_consistent"]
+        "world_stays_consistent", "payment_possible", "notes_match_their_cause", "walk_varies_parameters",
+        "ways_back_lead_to_the_parent"]
     results = check_properties(explore_spec(kms_spec))
     assert [r.name for r in results if not r.holds] == []
     findings = find_structural(explore_spec(kms_spec))
@@ -30,8 +31,9 @@ def test_properties_kms_declares_the_ten_and_all_hold(kms_spec):
 def _mutant(tmp_path, old: str, new: str):
     text = KMS_SPEC.read_text()
     assert text.count(old) == 1, old
+    text = text.replace(old, new)
     path = tmp_path / "kms9_mutant.yaml"
-    path.write_text(text.replace(old, new))
+    path.write_text(text)
     return load_spec(str(path))  # not load_checked_spec: some mutants are what the walk must catch
 
 
@@ -44,14 +46,17 @@ MUTATIONS = {
         "    send: cancel                        # the account region: active -> cancelled\n", "",
         "cancelling_keeps_days"),
     "automatic payment while cancelled": (
-        "      source: active\n      dest: active\n      conditions: [renewal_due, payment_possible]",
-        "      source: [active, cancelled]\n      conditions: [renewal_due, payment_possible]",
+        "    - trigger: day_passes\n      source: [cancelled, none]\n",
+        "    - trigger: day_passes\n      source: cancelled\n      conditions: [renewal_due, payment_possible]\n"
+        "      after: [take_a_day, charge_price, extend_by_period]\n"
+        "    - trigger: day_passes\n      source: [cancelled, none]\n",
         "automatic_charge_window"),
     "license menu without Back": (
         "  - {trigger: press_back, source: license_menu, dest: additional_menu, assumption: A1}\n", "",
         "no_dead_ends"),
     "resume offer that outlives the license": (
-        "    conditions: license_valid           # still valid when Yes is pressed\n", "",
+        "    conditions: [license_valid, network_up]   # still valid, and the server can be reached\n",
+        "    conditions: network_up\n",
         "world_stays_consistent"),
     "Yes on the terms goes straight to the charge": (
         "  - {trigger: press_yes, source: terms, dest: access_point, kb: resume.4}",
@@ -73,6 +78,21 @@ MUTATIONS = {
     "overlapping guards on check_license": (
         "    unless: license_valid\n    kb: [resume.6, resume.6a]", "    kb: [resume.6, resume.6a]",
         "deterministic"),
+    # Issue 9's mutants that only scenarios caught before (the rule-book ones are below).
+    "the license check ignores the network": (
+        "    conditions: [network_up, license_valid]\n", "    conditions: license_valid\n", "deterministic"),
+    "OK on a failure note goes to the main menu": (
+        "source: [note_no_money, note_no_connection], dest: license_menu",
+        "source: [note_no_money, note_no_connection], dest: main_menu", "ways_back_lead_to_the_parent"),
+    "the no-money note shown when offline": (
+        "    source: charging\n    dest: note_no_connection\n", "    source: charging\n    dest: note_no_money\n",
+        "notes_match_their_cause"),
+    "Yes on the resume offer needs no connection": (
+        "    conditions: [license_valid, network_up]   # still valid, and the server can be reached\n",
+        "    conditions: license_valid\n", "deterministic"),
+    "the subscription can never be resumed": (
+        "    source: price_resume\n    dest: note_resumed\n", "    source: price_resume\n    dest: license_menu\n",
+        "payment_possible"),
 }
 
 
@@ -91,10 +111,15 @@ def test_properties_mutant_is_caught_and_its_counterexample_replays(tmp_path, mu
     write_scenario(spec, path, str(file), f"counterexample: {expected}")
     result = run_scenario(load_scenario(str(file), spec), spec)
     assert result.passed, result.failures
-    kept = {name: result.final_world[name] for name in graph.variables}
+    # The replay ends where the counterexample does (parameters the domain varies are in its `given`).
+    names = [name for name in graph.variables if name in spec.variables]
+    kept = {name: result.final_world[name] for name in names}
     if violation.target is not None or violation.event is None:
         end = violation.target if violation.target is not None else graph.nodes[violation.node]
-        assert (result.final_screen, kept) == (end.screen, dict(zip(graph.variables, end.world)))
+        end_world = dict(zip(graph.variables, end.world))
+        assert (result.final_screen, kept) == (end.screen, {name: end_world[name] for name in names})
+        assert {k: v for k, v in path.given.items() if k in spec.parameters} == \
+            {k: v for k, v in end_world.items() if k in spec.parameters}
     else:  # nondeterminism: the path reaches the configuration, then fires the event whose guards overlap
         config = graph.nodes[violation.node]
         before = path.steps[-2] if len(path.steps) > 1 else None
@@ -141,3 +166,91 @@ def test_properties_renewal_window_is_checked_against_literal_days(kms_spec, mon
     results = {r.name: r for r in check_properties(explore_spec(kms_spec))}
     assert not results["automatic_charge_window"].holds
     assert "days_left in 1..3" in results["automatic_charge_window"].first.message
+
+
+def _rule_mutant(monkeypatch, kind: str, name: str, function) -> None:
+    # The KMS rule book with one guard or effect replaced (for the test's duration only).
+    from simulator.rules import load_rules
+    book = load_rules("kms9")
+    monkeypatch.setitem(book.guards if kind == "guard" else book.effects, name, function)
+
+
+def _take_a_day_unclamped(w):
+    w.days_left -= 1
+
+
+def _extend_by_thirty(w):
+    w.days_left += 30
+
+
+RULE_MUTATIONS = {
+    "the balance guard compared with >": (
+        "guard", "balance_covers_price", lambda w: w.balance > w.price,
+        {"payment_possible", "notes_match_their_cause"}),
+    "the balance guard reads the period instead of the price": (
+        "guard", "balance_covers_price", lambda w: w.balance >= w.period_days, {"payment_possible"}),
+    "the period hard-coded to 30 in an effect": (
+        "effect", "extend_by_period", _extend_by_thirty, {"one_charge_per_period"}),
+    "days_left allowed below 0": (
+        "effect", "take_a_day", _take_a_day_unclamped, {"world_stays_consistent"}),
+}
+
+
+@pytest.mark.parametrize("mutation", RULE_MUTATIONS, ids=list(RULE_MUTATIONS))
+def test_properties_rule_book_mutant_fails_a_property_with_a_replayable_shortest_counterexample(
+        kms_spec, monkeypatch, tmp_path, mutation):
+    kind, name, function, expected = RULE_MUTATIONS[mutation]
+    _rule_mutant(monkeypatch, kind, name, function)
+    graph = explore_spec(kms_spec)
+    results = {r.name: r for r in check_properties(graph)}
+    failed = {r.name for r in results.values() if not r.holds}
+    assert expected <= failed, failed
+    for prop in sorted(expected):
+        violation = results[prop].first
+        path = counterexample_path(graph, violation)
+        assert len(path.steps) == graph.depth[violation.node] + violation.length
+        # The counterexample replays in the simulator, on the same mutated rule book.
+        file = tmp_path / f"{prop}.yaml"
+        write_scenario(kms_spec, path, str(file), f"counterexample: {prop}")
+        result = run_scenario(load_scenario(str(file), kms_spec), kms_spec)
+        assert result.passed, result.failures
+
+
+def test_properties_payment_possible_names_where_payment_gets_stuck(kms_spec, monkeypatch):
+    _rule_mutant(monkeypatch, "guard", "balance_covers_price", lambda w: w.balance > w.price)
+    graph = explore_spec(kms_spec)
+    first = {r.name: r for r in check_properties(graph)}["payment_possible"].first
+    config = graph.world_of(first.node)
+    # Exactly the price on the account: the mutant refuses it, the literal promise says it must work.
+    assert graph.nodes[first.node].screen == "license_menu" and config["balance"] == config["price"]
+    assert config["days_left"] == 0 and config["network"] == "up"
+    assert "activated note" in first.message
+
+
+def test_properties_hard_coded_period_is_caught_only_because_the_walk_varies_it(kms_spec, monkeypatch):
+    from simulator.walk.domain import domain_of
+    _rule_mutant(monkeypatch, "effect", "extend_by_period", _extend_by_thirty)
+    only_default = explore_spec(kms_spec, domain_of(kms_spec, ["period_days=30"]))
+    results = {r.name: r for r in check_properties(only_default)}
+    # With the default period alone the mutant passes the period property; the walk says it did not vary.
+    assert results["one_charge_per_period"].holds
+    assert not results["walk_varies_parameters"].holds
+    assert "period_days = 30 only" in results["walk_varies_parameters"].first.message
+
+
+def test_properties_charge_window_is_read_once_the_day_has_passed(kms_spec):
+    # 4 days left, active, money and network: one day_passes charges, and the window property holds
+    # because the charge is checked on the world the payment attempt saw (3 days), not the step's start (4).
+    graph = explore_spec(kms_spec)
+    variables = graph.variables
+    day = graph.events.index("day_passes")
+    charged_from_four = [
+        e for e in range(graph.edge_count) if graph.event[e] == day
+        and dict(zip(variables, graph.nodes[graph.src[e]].world))["days_left"] == 4
+        and graph.steps[graph.step[e]].counters[0] == 1]
+    assert charged_from_four
+    for edge in charged_from_four:
+        before = dict(zip(variables, graph.nodes[graph.src[edge]].world))
+        after = dict(zip(variables, graph.nodes[graph.dst[edge]].world))
+        assert after["days_left"] == 3 + before["period_days"]
+    assert {r.name: r for r in check_properties(graph)}["automatic_charge_window"].holds

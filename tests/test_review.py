@@ -50,8 +50,8 @@ def test_review_shows_the_diagrams_and_what_the_walk_proved(kms_spec):
     text = render_review(kms_spec, diagrams="../diagrams")
     for name in ("overview", "cancel", "one_click_buy", "auto_renewal"):
         assert f"(../diagrams/{name}.svg)" in text and (SPEC_DIR.parent / "diagrams" / f"{name}.svg").exists()
-    assert "11 of 11 hold" in text
-    assert text.count("- holds: ") == 11 and "VIOLATED" not in text
+    assert "15 of 15 hold" in text
+    assert text.count("- holds: ") == 15 and "VIOLATED" not in text
 
 
 def test_review_reports_a_violated_property(tmp_path):

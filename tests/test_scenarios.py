@@ -28,7 +28,7 @@ def test_scenario_set_covers_every_note_and_assumption():
                 assumptions |= set(spec.transition(transition_id).assumptions)
         notes.add(result.final_world["note"])
     assert {"cancelled", "resumed", "activated", "no_money", "no_connection"} <= notes
-    assert assumptions == {"A1", "A2", "A3", "A4", "A5", "A6"}
+    assert assumptions == {"A1", "A2", "A3", "A4", "A5", "A6", "A7"}
 
 
 def _write(tmp_path: Path, text: str, name: str = "s.yaml") -> str:

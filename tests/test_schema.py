@@ -157,7 +157,11 @@ SECTION_MISTAKES = {
     "check parameter it does not take": ("check: {kind: home_reachable}",
                                          "check: {kind: home_reachable, flow: x}"),
     "check without a required parameter": ("check: {kind: charge_buys_period, days: days_left, period: period_days, "
-                                           "slack: 1}", "check: {kind: charge_buys_period, days: days_left}"),
+                                           "slack: 1", "check: {kind: charge_buys_period, days: days_left"),
+    "note_requires without where": ("{kind: note_requires, note: no_money, where: [\"balance < price\"]}",
+                                    "{kind: note_requires, note: no_money}"),
+    "can_reach place without a screen or note": ("from: {screen: license_menu, where: [\"days_left == 0\"",
+                                                 "from: {where: [\"days_left == 0\""),
     "charge by nobody": ("by: environment, guards", "by: nobody, guards"),
     "within not a range": ("within: {days_left: [1, 3]}", "within: {days_left: [1]}"),
 }

@@ -58,7 +58,7 @@ class Domain:
     sets: tuple[tuple[dict[str, int], dict[str, tuple], dict[str, int]], ...] = ()
 
     def kept_variables(self, spec: Spec) -> tuple[str, ...]:
-        """What a configuration keeps: the world variables but the counters, in spec order, then the varied parameters."""
+        """What a configuration keeps: the variables but the counters (spec order), then the varied parameters."""
         return tuple(name for name in spec.variables if name not in self.counters) + self.varied
 
     def parameter_sets(self) -> tuple[tuple[dict[str, int], dict[str, tuple], dict[str, int]], ...]:
@@ -89,6 +89,7 @@ def parse_domain(spec: Spec, parameters: dict[str, int] | None = None,
     ``parameters`` overrides parameter defaults; ``parameter_values`` the
     values the walk ranges over for some parameters (``--domain price=3,5``).
     """
+    given = parameters
     parameters = {**default_parameters(spec), **(parameters or {})}
     default = _default_domain(spec, parameters)
     if spec.domain is None and not parameter_values:
@@ -96,7 +97,9 @@ def parse_domain(spec: Spec, parameters: dict[str, int] | None = None,
     declared, problems = resolve_domain(spec, parameters)
     if problems:
         raise SpecError(sorted(problems))
-    ranges = {name: values for name, values in declared.initial.items() if name in spec.parameters}
+    # A parameter given explicitly is fixed, whatever values the section lists for it.
+    ranges = {name: values for name, values in declared.initial.items()
+              if name in spec.parameters and name not in (given or {})}
     ranges.update(parameter_values or {})
     varied = tuple(name for name in spec.parameters if name in ranges)
     sets = []
