@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from .errors import Problem, SpecError
 from .rules.check import RULE_CHECKS, rule_book_of
-from .spec.check import RESERVED_NAMES, SPEC_CHECKS, WALK_SECTION_CHECKS, assumption_trace, kb_trace, screen_graph
+from .spec.check import (RESERVED_NAMES, SPEC_CHECKS, WALK_SECTION_CHECKS, assumption_screens, assumption_trace,
+                         kb_trace, screen_graph)
 from .spec.load import load_spec
 from .spec.model import Spec
 
-__all__ = ["check_spec", "load_checked_spec", "kb_trace", "assumption_trace", "screen_graph", "RESERVED_NAMES"]
+__all__ = ["check_spec", "load_checked_spec", "kb_trace", "assumption_trace", "assumption_screens", "screen_graph",
+           "RESERVED_NAMES"]
 
 
 def check_spec(spec: Spec) -> list[Problem]:

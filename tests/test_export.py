@@ -58,3 +58,23 @@ def test_export_unknown_format_is_refused(tmp_path, kms_spec, suite):
     with pytest.raises(UsageError, match="unknown format 'docx'"):
         export_suite(kms_spec, suite, str(tmp_path), "docx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_names_screens_that_share_a_title_apart(tmp_path, kms_spec, suite):
+    # Two "Connecting..." screens and three "Subscription" notes: a tester reading the Gherkin or the
+    # CSV must know which one is meant, so each phrase names one screen only.
+    [gherkin] = export_suite(kms_spec, suite, str(tmp_path / "g"), "gherkin")
+    shown = {}
+    for line in open(gherkin).read().splitlines():
+        if "the phone shows " in line:
+            phrase = line.split("the phone shows ", 1)[1]
+            shown.setdefault(phrase.rsplit(" (", 1)[0], set()).add(phrase.rsplit("(", 1)[1].rstrip(")"))
+    assert {'"Subscription (cancelled)"', '"Subscription (resumed)"', '"Subscription (activated)"'} <= set(shown)
+    assert all(len(screens) == 1 for screens in shown.values()), shown
+    [table] = export_suite(kms_spec, suite, str(tmp_path / "c"), "csv")
+    pairs = {(row["screen title (caption)"], row["expected screen"])
+             for row in csv.DictReader(io.StringIO(open(table).read())) if row["expected screen"]}
+    names = {}
+    for title, screen in pairs:
+        names.setdefault(title, set()).add(screen)
+    assert all(len(screens) == 1 for screens in names.values()), names

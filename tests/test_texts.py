@@ -26,6 +26,7 @@ from simulator.report.review import render_review
 from simulator.spec.texts import (TemplateError, fill, initial_values, reader_name, reader_names, template_names,
                                   text_names)
 
+from .conftest import KMS_SPEC
 from .dotparse import parse_dot
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -271,3 +272,60 @@ def test_play_step_lines_name_every_kms_screen_apart(kms_spec):
                     named.setdefault(name, set()).add(screen_passed)
     assert set().union(*named.values()) == set(kms_spec.screens)  # every screen was named at least once
     assert all(len(screens) == 1 for screens in named.values()), named
+
+
+# -- the KMS spec: A3's prices and A7's status line --------------------------------------
+
+def test_kms_price_screens_and_license_status_are_filled_from_the_live_world(kms_spec):
+    # Issue 9: both price screens name the amount and the period, the License menu says where the
+    # subscription stands; `--given price=5` shows 5.
+    session = PlaySession(kms_spec, {"screen": "license_menu", "price": 5, "period_days": 7,
+                                     "subscription": "none", "days_left": 0, "balance": 9})
+    assert session.view.status == "Subscription: none, 0 days left"
+    for command in ("select_one_click_buy", "press_yes", "press_ok"):
+        session.handle(command)
+    assert session.screen == "price_subscribe"
+    assert "7 days" in session.view.text and "pay 5 now" in session.view.text
+    session = PlaySession(kms_spec, {"screen": "price_resume", "price": 5, "period_days": 7,
+                                     "subscription": "cancelled", "days_left": 12})
+    assert "Nothing is paid now; 5 for 7 more days" in session.view.text
+    assert "when 3 days of license remain" in session.view.text
+    session.handle("day 2")
+    session.handle("press_yes")
+    session.handle("press_ok")
+    assert session.view.status == "Subscription: active, 10 days left"
+
+
+def test_kms_play_cli_given_price_shows_it_on_the_subscribe_screen(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO("select_one_click_buy\npress_yes\npress_ok\n"))
+    assert main(["play", "--given", "screen=license_menu", "subscription=none", "days_left=0", "price=5"]) == 0
+    out = " ".join(capsys.readouterr().out.replace("|", " ").split())  # the phone wraps lines in its frame
+    assert "Subscription: none, 0 days left" in out
+    assert "pay 5 now?" in out and "Subscribe for 30 days" in out
+
+
+def test_kms_review_shows_prices_and_the_status_line_with_the_defaults(kms_spec):
+    rows = _review_screen_rows(render_review(kms_spec, walk=False))
+    assert "Subscribe for 30 days and pay 3 now?" in rows["price_subscribe"][2]
+    assert "Nothing is paid now; 3 for 30 more days" in rows["price_resume"][2]
+    assert rows["license_menu"][2].startswith("_Subscription: active, 30 days left_")
+
+
+def test_kms_a7_is_traced_to_its_transitions_and_the_license_screen(capsys):
+    assert main(["check", "--trace"]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("  A7 "):]
+    block = block[:block.index("\n  A", 1)] if "\n  A" in block[1:] else block
+    assert "Where the user sees the subscription" in block
+    assert "account.active.try_payment.2" in block and "account.active.try_payment.3" in block
+    assert "screen license_menu" in block
+
+
+def test_check_reports_an_unknown_assumption_on_a_screen(tmp_path, capsys):
+    text = KMS_SPEC.read_text().replace("    assumption: [A1, A7]\n", "    assumption: [A1, A9]\n", 1)
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    line = text.splitlines().index("    assumption: [A1, A9]") + 1
+    assert f"bad.yaml:{line}:" in err and "unknown assumption 'A9'" in err and "[unknown-assumption]" in err

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..check import assumption_trace, kb_trace
+from ..check import assumption_screens, assumption_trace, kb_trace
 from ..errors import Problem
 from ..spec.model import Spec
 from ..runtime.scenario import ScenarioResult
@@ -32,10 +32,14 @@ def format_trace_table(spec: Spec) -> str:
         lines.append(f"  {step_id:<15} {step.text}")
         lines += [f"  {'':<15}   - {i}" for i in ids] or [f"  {'':<15}   - (none!)"]
     lines.append("")
-    lines.append("Assumptions and the transitions they add or shape:")
+    lines.append("Assumptions and the transitions (and screens) they add or shape:")
+    screens = assumption_screens(spec)
     for assumption_id, ids in assumption_trace(spec):
-        lines.append(f"  {assumption_id:<4} {spec.assumptions[assumption_id].title}  ({len(ids)} transitions)")
-        lines += [f"         - {i}" for i in ids] or ["         - (none!)"]
+        shaped = screens[assumption_id]
+        count = f"{len(ids)} transitions" + (f", {len(shaped)} screens" if shaped else "")
+        lines.append(f"  {assumption_id:<4} {spec.assumptions[assumption_id].title}  ({count})")
+        lines += [f"         - {i}" for i in ids] + [f"         - screen {name}" for name in shaped] \
+            or ["         - (none!)"]
     return "\n".join(lines)
 
 

@@ -21,7 +21,7 @@ from .reader import did_you_mean
 from .resolve import properties_problems, resolve_domain, resolve_views
 from .texts import TEXT_KEYS, TemplateError, reader_names, template_names, text_names
 
-__all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "screen_graph",
+__all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "assumption_screens", "screen_graph",
            "check_softkeys", "check_notes", "says",
            "RESERVED_NAMES", "check_names", "check_account", "check_transitions", "check_duplicates",
            "check_graph", "check_traceability", "check_unused", "check_views", "check_domain",
@@ -58,6 +58,10 @@ def check_names(spec: Spec) -> Iterator[Problem]:
         if screen.parent is not None and screen.parent not in spec.screens:
             yield _error(screen.loc_of("parent"), f"screen {name!r}: unknown parent screen {screen.parent!r}"
                          f"{did_you_mean(screen.parent, spec.screens)}", "unknown-screen")
+        for assumption in screen.assumptions:
+            if assumption not in spec.assumptions:
+                yield _error(screen.loc_of("assumption"), f"screen {name!r}: unknown assumption {assumption!r}"
+                             f"{did_you_mean(assumption, spec.assumptions)}", "unknown-assumption")
     for name, screen in spec.screens.items():
         seen, parent = [name], screen.parent
         while parent in spec.screens and parent not in seen:
@@ -210,6 +214,15 @@ def _trace(spec: Spec, names: dict, refs_of: Callable[[Transition], tuple[str, .
     return [(name, using[name]) for name in names]
 
 
+def assumption_screens(spec: Spec) -> dict[str, list[str]]:
+    """Each assumption with the screens it shapes (a screen's ``assumption`` key), in spec order."""
+    using: dict[str, list[str]] = defaultdict(list)
+    for screen in spec.screens.values():
+        for ref in screen.assumptions:
+            using[ref].append(screen.name)
+    return {name: using[name] for name in spec.assumptions}
+
+
 def kb_trace(spec: Spec) -> list[tuple[str, list[str]]]:
     """Each article step (in article order) with the ids of the transitions that implement it."""
     return _trace(spec, spec.kb_steps, lambda t: t.kb)
@@ -225,9 +238,11 @@ def check_traceability(spec: Spec) -> Iterator[Problem]:
         if not ids:
             yield _error(spec.kb_steps[step].loc, f"article step {step!r} is implemented by no transition",
                          "kb-step-unimplemented")
+    shaped = assumption_screens(spec)
     for assumption, ids in assumption_trace(spec):
-        if not ids:
-            yield _error(spec.assumptions[assumption].loc, f"assumption {assumption!r} is used by no transition",
+        if not ids and not shaped[assumption]:
+            yield _error(spec.assumptions[assumption].loc, f"assumption {assumption!r} is used by no transition "
+                         "and no screen",
                          "unused-assumption")
 
 

@@ -132,7 +132,7 @@ def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
     what = f"screen {name!r}"
     f = r.fields(data, what, {"name": _STR, "kind": _STR},
                  {"title": _STR, "parent": _STR, "text": _STR, "status": _STR, "caption": _STR, "items": (LList,),
-                  "softkeys": (LList,), "note": _STR, "doc": _STR, "initial": (bool,)})
+                  "softkeys": (LList,), "note": _STR, "doc": _STR, "initial": (bool,), "assumption": (str, LList)})
     if "kind" not in f:
         return None
     if f["kind"] not in SCREEN_KINDS:
@@ -147,7 +147,9 @@ def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
                     parent=f.get("parent"), text=f.get("text", ""), status=f.get("status", ""),
                     caption=f.get("caption", ""), items=r.names(f.get("items"), data.loc_of("items"), f"{what}: items"),
                     softkeys=tuple(softkeys) if softkeys else ("", ""), note=f.get("note"), doc=f.get("doc", ""),
-                    initial=bool(f.get("initial")), key_locs=key_locs(data))
+                    initial=bool(f.get("initial")),
+                    assumptions=r.names(f.get("assumption"), data.loc_of("assumption"), f"{what}: assumption"),
+                    key_locs=key_locs(data))
     return screen
 
 

@@ -113,6 +113,7 @@ class Screen:
     note: str | None = None
     doc: str = ""
     initial: bool = False
+    assumptions: tuple[str, ...] = ()  # decisions that shape what the screen shows
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
 
     def loc_of(self, key: str) -> Loc:

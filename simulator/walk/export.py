@@ -18,6 +18,7 @@ from ..output import write_atomic
 from ..runtime.scenario import Step, scenario_text, spec_reference
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
+from ..spec.texts import reader_name
 from .suites import Suite, TestPath
 
 __all__ = ["FORMATS", "scenario_of_path", "write_scenario", "export_suite", "gherkin_text", "csv_text"]
@@ -89,8 +90,8 @@ def _event_phrase(spec: Spec, event: str) -> str:
 
 
 def _screen_phrase(spec: Spec, screen: str) -> str:
-    title = spec.screens[screen].title
-    return f'"{title}" ({screen})' if title else screen
+    # The reader's name tells apart screens that share a title ("Connecting... (checking the license)").
+    return f'"{reader_name(spec, screen)}" ({screen})' if spec.screens[screen].title else screen
 
 
 def _world_phrase(values: dict[str, Any]) -> str:
@@ -128,13 +129,13 @@ def csv_text(spec: Spec, suite: Suite) -> str:
     names = list(spec.variables) + ["note"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["path", "step", "action", "event", "refused", "expected screen", "screen title", *names])
+    writer.writerow(["path", "step", "action", "event", "refused", "expected screen", "screen title (caption)", *names])
     for index, path in enumerate(suite.paths, start=1):
-        writer.writerow([index, 0, "start", "", "", path.start_screen, spec.screens[path.start_screen].title,
+        writer.writerow([index, 0, "start", "", "", path.start_screen, reader_name(spec, path.start_screen),
                          *[path.given.get(n, "") for n in names]])
         for number, step in enumerate(path.steps, start=1):
             writer.writerow([index, number, spec.events[step.event].label, step.event, "yes" if step.refused else "",
-                             step.screen, spec.screens[step.screen].title,
+                             step.screen, reader_name(spec, step.screen),
                              *["" if step.world.get(n) is None else step.world.get(n) for n in names]])
     return out.getvalue()
 
