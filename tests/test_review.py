@@ -61,3 +61,12 @@ def test_review_reports_a_violated_property(tmp_path):
     mutant.write_text(text)
     review = render_review(load_spec(str(mutant)))
     assert "- **VIOLATED**: The balance never goes negative" in review
+
+
+def test_review_lists_a7_with_its_alternative_and_the_screen_it_shapes():
+    text = render_review(load_spec(str(KMS_SPEC)), walk=False)
+    section = text[text.index("### A7: "):]
+    section = section[:section.index("Sign-off")]
+    assert "- **Alternative:** A note on the next launch" in section
+    assert "`account.active.try_payment.2`" in section
+    assert "**License** (`license_menu`)" in section

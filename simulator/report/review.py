@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..check import assumption_trace, kb_trace
+from ..check import assumption_screens, assumption_trace, kb_trace
 from ..spec.model import Spec, Transition
 from ..spec.texts import TEXT_KEYS, initial_values, reader_names, screen_texts, template_names
 
@@ -137,13 +137,18 @@ def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
 
     if spec.assumptions:
         out += ["## Decisions to sign off (where the article is silent)", ""]
+        shaped, readers = assumption_screens(spec), reader_names(spec)
         for assumption_id, ids in assumption_trace(spec):
             a = spec.assumptions[assumption_id]
+            screens = shaped[assumption_id]
             out += [f"### {a.id}: {a.title}", "", f"- **Decision:** {a.decision}",
                     f"- **Alternative:** {a.alternative}", f"- **Why:** {a.why}",
                     f"- **Shapes {len(ids)} transition{'s' * (len(ids) != 1)}:** "
-                    + ", ".join(f"`{i}`" for i in ids), "- Sign-off: [ ] keep the decision  [ ] take the alternative",
-                    ""]
+                    + ", ".join(f"`{i}`" for i in ids)]
+            if screens:
+                out.append(f"- **Shapes what {'these screens show' if len(screens) > 1 else 'this screen shows'}:** "
+                           + ", ".join(f"**{readers[name]}** (`{name}`)" for name in screens))
+            out += ["- Sign-off: [ ] keep the decision  [ ] take the alternative", ""]
 
     values = initial_values(spec) if values is None else values
     names = reader_names(spec, values)
