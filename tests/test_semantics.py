@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator import Simulator, load_checked_spec
+from simulator import Simulator, check_spec, load_checked_spec
 from simulator.errors import FlowRuntimeError, SpecError
 from simulator.runtime.machine import Flow
 from simulator.spec.load import load_spec
@@ -37,7 +37,7 @@ def test_corpus_has_one_spec_per_feature():
     names = {p.stem for p in CORPUS}
     assert len(names) >= 12
     assert {"before_after", "conditions_unless", "multi_source", "star_source", "internal", "signals",
-            "system_chain", "notes", "counters", "bounds", "guard_reads_kept_counter"} <= names
+            "system_chain", "notes", "counters", "bounds", "guard_reads_kept_counter", "account_signal"} <= names
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
@@ -273,3 +273,16 @@ def test_semantics_a_guard_that_writes_is_refused_by_walk_and_simulator(tmp_path
     assert "guard 'writes_level' changes 'level'" in str(caught.value)
     with pytest.raises(FlowRuntimeError, match="guard 'writes_level'.*changes 'level'"):
         Simulator(spec).fire("reset")
+
+
+def test_semantics_a_signal_that_leads_back_to_itself_is_a_located_check_error(tmp_path):
+    text = (CORPUS_DIR / "account_signal.yaml").read_text().replace(
+        "    - {trigger: settle, source: free, dest: paid, conditions: high, assumption: S1}",
+        "    - {trigger: settle, source: free, dest: paid, conditions: high, send: [settle], assumption: S1}")
+    path = tmp_path / "loop.yaml"
+    path.write_text(text)
+    problems = [p for p in check_spec(load_spec(str(path))) if p.code == "signal-loop"]
+    line = text.splitlines().index(
+        "    - {trigger: settle, source: free, dest: paid, conditions: high, send: [settle], assumption: S1}") + 1
+    assert [(p.loc.line, p.level) for p in problems] == [(line, "error")]
+    assert "settle -> settle" in problems[0].message

@@ -151,6 +151,22 @@ def check_transitions(spec: Spec) -> Iterator[Problem]:
                          "assumption adds it (assumption)", "no-source-ref")
 
 
+def check_signal_loops(spec: Spec) -> Iterator[Problem]:
+    """A signal may lead to another (a passing day sends the day's attempt), but never back to itself:
+    the chain would never end, and a step must."""
+    sends = nx.DiGraph()
+    first: dict[tuple[str, str], Transition] = {}
+    for t in spec.all_transitions():
+        for signal in t.send:
+            sends.add_edge(t.trigger, signal)
+            first.setdefault((t.trigger, signal), t)
+    for cycle in sorted(nx.simple_cycles(sends), key=lambda c: (len(c), c))[:1]:
+        closing = first[(cycle[-1], cycle[0])]
+        chain = " -> ".join(cycle + [cycle[0]])
+        yield _error(closing.loc_of("send"), f"signals loop: {chain}; a signal must not lead back to an event "
+                     "that sent it, or the step never ends", "signal-loop")
+
+
 def check_duplicates(spec: Spec) -> Iterator[Problem]:
     """Two transitions of one event from one state with the very same guards: the second never fires."""
     seen: dict[tuple, Transition] = {}
@@ -400,7 +416,8 @@ def check_properties(spec: Spec) -> Iterator[Problem]:
     yield from properties_problems(spec)
 
 
-SPEC_CHECKS = (check_names, check_account, check_transitions, check_duplicates, check_graph, check_traceability,
+SPEC_CHECKS = (check_names, check_account, check_transitions, check_signal_loops, check_duplicates, check_graph,
+               check_traceability,
                check_softkeys, check_notes,
                check_unused, check_views, check_texts, check_reader_names)
 #: The sections only the exhaustive walk reads; see simulator.check for when they are reported.
