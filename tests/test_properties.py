@@ -90,6 +90,9 @@ MUTATIONS = {
     "Yes on the resume offer needs no connection": (
         "    conditions: [license_valid, network_up]   # still valid, and the server can be reached\n",
         "    conditions: license_valid\n", "deterministic"),
+    "Unsubscribe listed while the subscription is not active": (
+        "    conditions: subscription_active     # the item is listed only then (A1)\n", "",
+        "ways_back_lead_to_the_parent"),
     "the subscription can never be resumed": (
         "    source: price_resume\n    dest: note_resumed\n", "    source: price_resume\n    dest: license_menu\n",
         "payment_possible"),

@@ -276,6 +276,12 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
             if name not in spec.parameters:
                 r.error(check.loc_of(key), f"{what}: unknown parameter {name!r}{did_you_mean(name, spec.parameters)}",
                         "")
+    if "screen" in params and params["screen"] not in spec.screens:
+        r.error(check.loc_of("screen"), f"{what}: unknown screen {params['screen']!r}"
+                f"{did_you_mean(params['screen'], spec.screens)}", "")
+    if "event" in params and params["event"] not in spec.events:
+        r.error(check.loc_of("event"), f"{what}: unknown event {params['event']!r}"
+                f"{did_you_mean(params['event'], spec.events)}", "")
     kinds = ("closed", "menu", "query", "list", "note", "system")
     for name in params.get("on", ()):
         if name not in kinds:

@@ -238,6 +238,7 @@ CHECK_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "note_requires": (("note", "where"), ()),
     "returns_to_parent": (("events",), ("on",)),
     "parameters_vary": (("parameters",), ()),
+    "offered_when": (("screen", "event", "where"), ()),
 }
 
 #: How each check parameter is written, and what it names (said when it is missing).
@@ -265,6 +266,8 @@ PARAM_KINDS: dict[str, tuple[str, str]] = {
     "where": ("conditions", "comparisons such as 'balance < price'"),
     "parameters": ("names", "parameters"),
     "on": ("names", "screen kinds"),
+    "screen": ("name", "a screen"),
+    "event": ("name", "an event"),
 }
 BY_VALUES = ("user", "environment", "any")
 

@@ -438,6 +438,27 @@ def _check_returns_to_parent(ctx: _Context, params: dict) -> Iterator[Violation]
                             f"not to its parent {parent}")
 
 
+def _check_offered_when(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # On every reachable configuration of the screen, the event is accepted exactly when the comparisons
+    # hold: a menu item is listed when it should be, and only then.
+    graph = ctx.graph
+    if params["event"] not in graph.events:
+        return
+    event = graph.events.index(params["event"])
+    conditions = conditions_of(ctx.spec, params["where"])
+    accepted = {graph.src[e] for e in range(graph.edge_count) if graph.event[e] == event}
+    accepted |= {node for node, e, _target, _step in graph.cut if e == event}
+    for node, config in enumerate(graph.nodes):
+        if config.screen != params["screen"]:
+            continue
+        values = {**graph.domain.parameters, **dict(zip(graph.variables, config.world))}
+        should = all(c.holds(values) for c in conditions)
+        if should != (node in accepted):
+            where = " and ".join(c.text for c in conditions)
+            yield Violation(node, message=f"{params['event']} is {'refused' if should else 'accepted'} on "
+                            f"{params['screen']} although {where} {'holds' if should else 'does not hold'}")
+
+
 def _check_parameters_vary(ctx: _Context, params: dict) -> Iterator[Violation]:
     graph = ctx.graph
     for name in _as_list(params["parameters"]):
@@ -508,6 +529,7 @@ CHECK_KINDS: dict[str, Callable[[_Context, dict], Iterator[Violation]]] = {
     "note_requires": _check_note_requires,
     "returns_to_parent": _check_returns_to_parent,
     "parameters_vary": _check_parameters_vary,
+    "offered_when": _check_offered_when,
 }
 
 
