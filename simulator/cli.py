@@ -374,6 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                               "scenarios)")
     _add_domain_arguments(paths)
     paths.set_defaults(run=cmd_paths)
+
+    from .diff.command import add_diff_command
+    add_diff_command(commands)
     return parser
 
 

@@ -24,7 +24,7 @@ from .run_path import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 
 __all__ = ["Node", "Edge", "Cluster", "LegendEntry", "Diagram", "build_diagram", "with_path", "with_coverage",
-           "path_views", "ACCOUNT_CLUSTER", "coverage_band"]
+           "with_diff", "path_views", "ACCOUNT_CLUSTER", "coverage_band"]
 
 ACCOUNT_CLUSTER = "account"
 _WRAP = 30
@@ -42,8 +42,9 @@ class Node:
     shape: str = ""  # the screen kind (menu, query, ...) or the node kind
     cluster: str | None = None
     tooltip: str = ""
-    mark: str = ""  # overlay: "visited" | "final" | "covered" | "uncovered"
+    mark: str = ""  # overlay: "visited" | "final" | "covered" | "uncovered" | "added" | "removed" | "changed"
     count: int | None = None
+    was: tuple[str, ...] = ()  # diff overlay: the old title and lines of a changed box, drawn struck through
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,10 @@ class Edge:
     tooltip: str = ""
     dashed: bool = False  # added by an assumption, not by the article
     transition_id: str | None = None
-    mark: str = ""  # overlay: "path" | "off-path" | "covered" | "uncovered"
+    mark: str = ""  # overlay: "path" | "off-path" | "covered" | "uncovered" | "added" | "removed" | "changed"
     steps: tuple[int, ...] = ()
     count: int | None = None
+    was: str = ""  # diff overlay: the old label of a changed arrow, drawn struck through
     backward: bool = False  # leads back towards the start: layout should not rank by it
     loop_index: int = 0  # the n-th arrow from a node to itself (0 for other arrows)
 
@@ -96,7 +98,7 @@ class Diagram:
     edges: tuple[Edge, ...]
     clusters: tuple[Cluster, ...]
     legend: tuple[LegendEntry, ...]
-    overlay: str = ""  # "" | "path" | "coverage"
+    overlay: str = ""  # "" | "path" | "coverage" | "diff"
     caption: str = ""  # what the overlay shows
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -364,6 +366,20 @@ def with_coverage(diagram: Diagram, coverage: dict[str, Any], sources: str) -> D
     return replace(drawn, legend=_legend(drawn))
 
 
+def with_diff(base: Diagram, nodes: list[Node], edges: list[Edge], clusters: list[Cluster], caption: str) -> Diagram:
+    """A drawing of what changed between two versions of a view (see :mod:`simulator.diff.drawn`).
+
+    ``nodes`` and ``edges`` are both versions' elements merged, each marked
+    ``added``, ``removed`` (drawn where it was) or ``changed`` (its old label
+    in ``was``), unmarked when the same; ``base`` gives the title. Self-loops and
+    arrows leading back are worked out again for the merged drawing.
+    """
+    drawn = replace(base, nodes=tuple(nodes), edges=tuple(_layout_hints(nodes, [replace(e, loop_index=0, backward=False)
+                                                                                for e in edges])),
+                    clusters=tuple(clusters), overlay="diff", caption=caption)
+    return replace(drawn, legend=_legend(drawn))
+
+
 # -- legend ----------------------------------------------------------------------------
 
 _SCREEN_MEANINGS = {
@@ -395,6 +411,10 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
         entries += [LegendEntry("path-edge", "step taken, numbered in order"),
                     LegendEntry("path-visited", "screen or state passed through"),
                     LegendEntry("path-final", "where the run ended")]
+    elif diagram.overlay == "diff":
+        entries += [LegendEntry("diff-added", "added in the new version"),
+                    LegendEntry("diff-removed", "removed: only in the old version, drawn where it was"),
+                    LegendEntry("diff-changed", "changed: the old label struck through")]
     elif diagram.overlay == "coverage":
         entries += [LegendEntry("cov-none", "never passed (uncovered)"),
                     LegendEntry("cov-once", "passed once"),

@@ -46,6 +46,9 @@ _COVERAGE_COLOUR = {"cov-none": "#c62828", "cov-once": "#b7dfae", "cov-low": "#8
                     "cov-high": "#2e7d32"}
 _COVERAGE_FILL = {"cov-none": "#fde0dc", "cov-once": "#e4f4df", "cov-low": "#cdebc5", "cov-mid": "#a9dc9c",
                   "cov-high": "#7cc46b"}
+# The diff overlay (kmsflow diff --diagrams): added green, removed dashed red, changed amber.
+_DIFF_COLOUR = {"added": "#2e7d32", "removed": "#c62828", "changed": "#d98200"}
+_DIFF_FILL = {"added": "#e3f4e0", "removed": "#fdecea", "changed": "#fff1d6"}
 
 
 def choose_engine(diagram: Diagram) -> str:
@@ -68,6 +71,9 @@ def _node_label(node: Node) -> str:
     title = f"<B>{_esc(node.title)}</B>"
     if node.count is not None:
         title += f'<BR/><FONT POINT-SIZE="9">{"never passed" if node.count == 0 else f"passed {node.count}×"}</FONT>'
+    if node.was:  # diff overlay: what the box said before, struck through
+        title += f'<BR/><FONT POINT-SIZE="9" COLOR="{_DIFF_COLOUR["changed"]}">' + \
+            "<BR/>".join(f"<S>{_esc(line)}</S>" for line in node.was) + "</FONT>"
     if not node.lines:
         return f"<{title}>"
     body = "<BR/>".join(_esc(line) for line in node.lines)
@@ -88,6 +94,11 @@ def _node_attrs(node: Node) -> dict[str, str]:
             attrs["style"] += ",filled"
         if node.mark == "final":
             attrs["peripheries"] = "2"
+    elif node.mark in _DIFF_COLOUR:
+        attrs.update({"class": f"diff-{node.mark}", "color": _DIFF_COLOUR[node.mark],
+                      "fillcolor": _DIFF_FILL[node.mark], "penwidth": "2.5"})
+        styles = [part for part in attrs.get("style", "").split(",") if part] + ["filled"]
+        attrs["style"] = ",".join(dict.fromkeys(styles + (["dashed"] if node.mark == "removed" else [])))
     elif node.mark in ("covered", "uncovered"):
         band = coverage_band(node.count or 0)
         attrs.update({"class": f"{node.mark} count-{node.count}", "fillcolor": _COVERAGE_FILL[band],
@@ -108,6 +119,8 @@ def _edge_label(edge: Edge) -> str:
         lines.append(f"/ {_esc(edge.effect)}")
     if edge.count is not None:
         lines.append(f"<B>{'never' if edge.count == 0 else f'{edge.count}×'}</B>")
+    if edge.was:  # diff overlay: the old label, struck through
+        lines.append(f'<FONT COLOR="{_DIFF_COLOUR["changed"]}"><S>{_esc(edge.was)}</S></FONT>')
     refs = f'<BR/><FONT POINT-SIZE="8" COLOR="#666666">{_esc(edge.refs)}</FONT>' if edge.refs else ""
     return f"<{'<BR/>'.join(lines)}{refs}>"
 
@@ -130,6 +143,10 @@ def _edge_attrs(edge: Edge) -> dict[str, str]:
                       "fontcolor": _PATH_COLOUR, "penwidth": "2.5"})
     elif edge.mark == "off-path":
         attrs.update({"class": "off-path", "color": _OFF_PATH_COLOUR, "fontcolor": "#909090"})
+    elif edge.mark in _DIFF_COLOUR:
+        attrs.update({"class": f"diff-{edge.mark}", "color": _DIFF_COLOUR[edge.mark],
+                      "fontcolor": _DIFF_COLOUR[edge.mark], "penwidth": "2.5"})
+        styles = ["dashed"] if edge.mark == "removed" else [s for s in styles if s != "dashed"]
     elif edge.mark in ("covered", "uncovered"):
         band = coverage_band(edge.count or 0)
         attrs.update({"class": f"{edge.mark} count-{edge.count}", "color": _COVERAGE_COLOUR[band],
@@ -168,6 +185,11 @@ def _legend_label(diagram: Diagram) -> str:
             cell = f'<TD BORDER="1" WIDTH="44"{{bg}}><FONT COLOR="{_COVERAGE_COLOUR[entry.sample]}">━━▶</FONT></TD>'
         elif entry.sample == "path-edge":
             cell = f'<TD BORDER="1" WIDTH="44"><FONT COLOR="{colour}">{_esc(sample)}</FONT></TD>'
+        elif entry.sample.startswith("diff-"):
+            mark = entry.sample[5:]
+            arrow = {"added": "━━▶", "removed": "- - ▶", "changed": "<S>old</S> ▶"}[mark]
+            cell = (f'<TD BORDER="1" WIDTH="44" BGCOLOR="{_DIFF_FILL[mark]}"><FONT COLOR="{_DIFF_COLOUR[mark]}">'
+                    f'{arrow}</FONT></TD>')
         rows.append(f'<TR>{cell.format(bg=bg)}<TD ALIGN="LEFT">{_esc(entry.meaning)}</TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="3">{"".join(rows)}</TABLE>>'
 

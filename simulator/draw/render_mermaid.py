@@ -45,7 +45,12 @@ _CLASSES = {
     "cov-low": "fill:#cdebc5,stroke:#333333",
     "cov-mid": "fill:#a9dc9c,stroke:#333333",
     "cov-high": "fill:#7cc46b,stroke:#333333",
+    "diff-added": "fill:#e3f4e0,stroke:#2e7d32,stroke-width:3px",
+    "diff-removed": "fill:#fdecea,stroke:#c62828,stroke-width:3px,stroke-dasharray:6 4",
+    "diff-changed": "fill:#fff1d6,stroke:#d98200,stroke-width:3px",
 }
+#: How an arrow's label says it changed (state diagrams cannot colour one arrow).
+_DIFF_PREFIX = {"added": "[+ added] ", "removed": "[- removed] ", "changed": "[~ changed] "}
 _LEGEND_TEXT = {
     "screen-menu": "menu screen", "screen-query": "question (Yes / No)", "screen-list": "list to pick from",
     "screen-note": "message closed with OK", "screen-system": "the app works by itself",
@@ -57,6 +62,9 @@ _LEGEND_TEXT = {
     "path-final": "dark blue, thick border: where the run ended",
     "cov-none": "red: never passed", "cov-once": "pale green: passed once", "cov-low": "green: 2-3 times",
     "cov-mid": "darker green: 4-9 times", "cov-high": "darkest green: 10 times or more",
+    "diff-added": "green box, [+ added] arrow: in the new version only",
+    "diff-removed": "red dashed box, [- removed] arrow: in the old version only, drawn where it was",
+    "diff-changed": "amber box, [~ changed] arrow: changed, the old label struck through",
 }
 
 
@@ -101,8 +109,13 @@ class _Ids:
         return candidate
 
 
+def _struck(text: str) -> str:
+    """``text`` struck through with a combining long stroke after each character (Mermaid has no markup for it)."""
+    return "".join(ch + "\u0336" for ch in text)
+
+
 def _edge_label(edge: Edge) -> str:
-    text = edge.event
+    text = _DIFF_PREFIX.get(edge.mark, "") + edge.event
     if edge.steps:
         text = f"({', '.join(str(n) for n in edge.steps)}) {text}"
     if edge.guard:
@@ -113,6 +126,8 @@ def _edge_label(edge: Edge) -> str:
         text += f" ({'assumption ' if edge.dashed else ''}{edge.refs})"
     if edge.count is not None:
         text += " - never" if edge.count == 0 else f" - {edge.count}x"
+    if edge.was:
+        text += f" (was: {_struck(edge.was)})"
     return _text(text)
 
 
@@ -121,6 +136,8 @@ def _node_class(node: Node) -> str:
         return node.mark
     if node.mark in ("covered", "uncovered"):
         return coverage_band(node.count or 0)
+    if f"diff-{node.mark}" in _CLASSES:
+        return f"diff-{node.mark}"
     return node.shape if node.shape in _CLASSES else ""
 
 
@@ -144,6 +161,7 @@ def render_mermaid(diagram: Diagram) -> str:
         if node.count is not None:
             title_text += " - never passed" if node.count == 0 else f" - passed {node.count}x"
         out = [f'{indent}state "{_text(title_text)}" as {mid}']
+        out += [f"{indent}{mid} : was: {_text(_struck(line))}" for line in node.was]
         out += [f"{indent}{mid} : {_text(line)}" for line in node.lines]
         return out
 
