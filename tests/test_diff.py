@@ -285,7 +285,8 @@ def test_diff_mutant_has_a_shortest_distinguishing_scenario_that_tells_the_two_a
 def test_diff_cli_writes_both_scenarios_and_reports_the_property_that_changed(tmp_path, schema):
     mutant = _mutant(tmp_path, "retarget_back")
     folder = tmp_path / "out"
-    code, out, err = _run(["diff", str(KMS_SPEC), str(mutant), "--scenarios", str(folder), "--json"])
+    code, out, err = _run(["diff", str(KMS_SPEC), str(mutant), "--scenarios", str(folder), "--json",
+                           "--domain", "period_days=30"])
     assert code == 1, err
     data = json.loads(out)
     schema.validate(data)
@@ -435,3 +436,20 @@ def test_diff_synthetic_spec_one_point_change(tmp_path):
     found = result.behaviour.distinguishing
     assert found is not None and found.events[-1] == "next" and found.screens[-1] == "s5"
     assert found.length == brute_force_length(result.behaviour.old_graph, result.behaviour.new_graph)
+
+
+def test_diff_another_home_screen_differs_before_any_step(tmp_path):
+    text = synthetic_spec_text(12, seed=2)
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(text, encoding="utf-8")
+    new.write_text(text.replace("home: s0\n", "home: s1\n"), encoding="utf-8")
+    result = diff_specs(load_spec(str(old)), load_spec(str(new)))
+    found = result.behaviour.distinguishing
+    assert found.kind == "start" and found.events == [] and brute_force_length(
+        result.behaviour.old_graph, result.behaviour.new_graph) == 0
+    folder = tmp_path / "scenarios"
+    write_scenarios(result, str(folder))
+    assert _run(["simulate", str(folder / "old_not_new.yaml")])[0] == 0
+    assert _run(["simulate", "--spec", str(new), str(folder / "old_not_new.yaml")])[0] == 1
+    assert _run(["simulate", str(folder / "new_not_old.yaml")])[0] == 0
+    assert _run(["simulate", "--spec", str(old), str(folder / "new_not_old.yaml")])[0] == 1

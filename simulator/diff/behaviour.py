@@ -21,6 +21,7 @@ ends the shortest event sequence that tells the specs apart.
 """
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import pickle
@@ -164,7 +165,7 @@ def _parameter_values(domain: Domain, name: str) -> tuple:
     return (domain.parameters[name],)
 
 
-def _widened(spec: Spec, own: Domain, other_spec: Spec, other: Domain, common: tuple[str, ...]) -> Domain:
+def _widened(spec: Spec, own: Domain, other: Domain, common: tuple[str, ...]) -> Domain:
     """``own`` with, per parameter combination, the other domain's start values and larger bounds added."""
     theirs = {tuple(parameters[p] for p in common): (initial, bounds)
               for parameters, initial, bounds in other.parameter_sets()}
@@ -182,8 +183,8 @@ def _widened(spec: Spec, own: Domain, other_spec: Spec, other: Domain, common: t
     for _, _, bounds in sets:
         for name, value in bounds.items():
             largest[name] = max(largest.get(name, value), value)
-    return Domain(sets[0][1], largest, own.counters, own.declared, sets[0][0], own.varied,
-                  tuple(sets) if own.varied else ())
+    return dataclasses.replace(own, initial=sets[0][1], bounds=largest, parameters=sets[0][0],
+                               sets=tuple(sets) if own.varied else ())
 
 
 def lockstep_domains(old: Spec, new: Spec, values: list[str] = (), bounds: list[str] = ()) -> tuple[Domain, Domain]:
@@ -220,7 +221,7 @@ def lockstep_domains(old: Spec, new: Spec, values: list[str] = (), bounds: list[
                                   _for(spec, other, bounds))
         domains.append(own)
     common = tuple(name for name in domains[0].varied if name in domains[1].varied)
-    return (_widened(old, domains[0], new, domains[1], common), _widened(new, domains[1], old, domains[0], common))
+    return _widened(old, domains[0], domains[1], common), _widened(new, domains[1], domains[0], common)
 
 
 # -- walking both --------------------------------------------------------------------
@@ -394,8 +395,8 @@ def _keys(graph: ProductGraph, spec: Spec, variables: list[str], parameters: lis
     for node in graph.initial:
         world = graph.initial_world[node]
         base = tuple(world[name] for name in variables)
-        choices = [((name, world[name]),) + ((( name, _DEFAULT),) if world[name] == spec.parameters[name].default
-                                            else ()) for name in parameters]
+        choices = [((name, world[name]),) + (((name, _DEFAULT),) if world[name] == spec.parameters[name].default
+                                             else ()) for name in parameters]
         for mask in _product(choices):
             keys.setdefault(base + mask, []).append(node)
     return keys

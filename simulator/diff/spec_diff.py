@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..output import write_atomic
-from ..runtime.scenario import spec_reference
+from ..runtime.scenario import scenario_text, spec_reference
 from ..spec.model import Spec
 from ..walk.export import scenario_of_path
 from .behaviour import BehaviourDiff, compare_behaviour
@@ -115,6 +115,11 @@ def write_scenarios(result: SpecDiff, folder: str) -> list[tuple[str, str, str]]
                    f"on {fails} ({other.path}).\n{found.summary()}.\n"
                    f"Passes: {on_it}\nFails: {on_other}")
         title = f"{'old' if passes == 'OLD' else 'new'} behaviour: {found.summary()}"
-        write_atomic(file, scenario_of_path(spec, path, title, reference, comment))
+        if path.steps:
+            text = scenario_of_path(spec, path, title, reference, comment)
+        else:  # they differ before any step (another home screen): expect where this spec starts
+            expect = {"screen": path.start_screen, **{k: v for k, v in path.given.items() if k in spec.variables}}
+            text = scenario_text(title, path.given, [], expect, reference, comment)
+        write_atomic(file, text)
         written.append((file, passes, fails))
     return written
