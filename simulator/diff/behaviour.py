@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import operator
 import os
 import pickle
 import time
@@ -301,12 +302,13 @@ def walk_both(old: Spec, new: Spec, domains: tuple[Domain, Domain],
 # -- the lockstep ----------------------------------------------------------------------
 
 class _Side:
-    """One spec's product graph as the lockstep reads it: what each event does from a configuration.
+    """One spec's product graph as the lockstep reads it: per edge, its lockstep event and a signature.
 
     What a scenario sees of a step (the screen it ends on, the shared world
     variables, how much each shared counter grew, the notes shown) is
-    interned into one number shared by both sides, so comparing two steps
-    is comparing two numbers.
+    interned into one number shared by both sides (``sign``), so comparing
+    two steps is comparing two numbers. A *move* is an edge number, or ``~i``
+    for the i-th step beyond the bounds (``graph.cut``).
     """
 
     def __init__(self, graph: ProductGraph, shared: list[str], counters: list[str], events: list[str],
@@ -317,16 +319,24 @@ class _Side:
         counter_position = {name: i for i, name in enumerate(graph.domain.counters)}
         self.counters = tuple(counter_position[name] for name in counters)
         lockstep = {name: k for k, name in enumerate(events)}
-        self.to_lockstep = [lockstep[name] for name in graph.events]
+        to_lockstep = [lockstep[name] for name in graph.events]
         index = {name: i for i, name in enumerate(graph.events)}
         self.events = [index.get(name) for name in events]  # lockstep event -> this graph's event index
-        self.cut_from: dict[int, list[int]] = {}
-        for i, (node, _, _, _) in enumerate(graph.cut):
-            self.cut_from.setdefault(node, []).append(i)
         self.note_of = {name: screen.note for name, screen in graph.spec.screens.items() if screen.note}
         self.interned = interned
-        self._node_sign: list[int | None] = [None] * len(graph.nodes)
-        self._step_sign: list[int | None] = [None] * len(graph.steps)
+        # Worked out for every edge at once: a few list comprehensions cost less than a lookup per visit.
+        shared_values = operator.itemgetter(*self.shared) if len(self.shared) > 1 else \
+            (lambda world: tuple(world[i] for i in self.shared))  # itemgetter of one gives no tuple
+        intern = interned.setdefault  # the next number, unless the key has one
+        node_sign = [intern((config.screen, shared_values(config.world)), len(interned)) << 32
+                     for config in graph.nodes]
+        step_sign = [self._intern(("step",) + self.step_seen(i)) for i in range(len(graph.steps))]
+        self.key = [to_lockstep[e] for e in graph.event]
+        self.sign = [node_sign[t] | step_sign[s] for t, s in zip(graph.dst, graph.step)]
+        self.cut_from: dict[int, list[tuple[int, int, int]]] = {}  # node -> (lockstep event, move, signature)
+        for i, (node, event, config, step) in enumerate(graph.cut):
+            self.cut_from.setdefault(node, []).append(
+                (to_lockstep[event], ~i, (self._intern(self.seen(config)) << 32) | step_sign[step]))
 
     def step_seen(self, step_id: int) -> tuple:
         """What a scenario sees of a step besides where it ends: how much shared counters grew, notes shown."""
@@ -344,39 +354,25 @@ class _Side:
             found = self.interned[seen] = len(self.interned)
         return found
 
-    def _step(self, step_id: int) -> int:
-        found = self._step_sign[step_id]
-        if found is None:
-            found = self._step_sign[step_id] = self._intern(("step",) + self.step_seen(step_id))
-        return found
-
-    def moves(self, node: int) -> dict[int, tuple]:
-        """Lockstep event -> (move, signature, target node or None beyond the bounds).
-
-        A move is an edge number, or ``~i`` for the i-th step beyond the bounds (``graph.cut``).
-        """
-        graph, node_sign, step_sign, to_lockstep = self.graph, self._node_sign, self._step_sign, self.to_lockstep
-        dst, steps, event, nodes = graph.dst, graph.step, graph.event, graph.nodes
-        out = {}
-        for edge in graph.out[node]:
-            target, step = dst[edge], steps[edge]
-            target_sign, this_step = node_sign[target], step_sign[step]
-            if target_sign is None:
-                target_sign = node_sign[target] = self._intern(self.seen(nodes[target]))
-            if this_step is None:
-                this_step = self._step(step)
-            # One number for what a scenario sees of the step, equal on both sides exactly when they agree.
-            out[to_lockstep[event[edge]]] = (edge, (target_sign << 32) | this_step, target)
-        for cut in self.cut_from.get(node, ()):
-            _, e, config, step = graph.cut[cut]
-            out[to_lockstep[e]] = (~cut, (self._intern(self.seen(config)) << 32) | self._step(step), None)
+    def moves(self, node: int) -> dict[int, int]:
+        """Lockstep event -> the move it makes from ``node`` (accepted events only)."""
+        key = self.key
+        out = {key[edge]: edge for edge in self.graph.out[node]}
+        for event, move, _ in self.cut_from.get(node, ()):
+            out[event] = move
         return out
+
+    def sign_of(self, move: int) -> int:
+        if move >= 0:
+            return self.sign[move]
+        _, _, config, step = self.graph.cut[~move]
+        return (self._intern(self.seen(config)) << 32) | self._intern(("step",) + self.step_seen(step))
 
     def path_move(self, move: int) -> tuple:
         """A move as :func:`~simulator.walk.suites.path_from_moves` takes it."""
         return ("edge", move) if move >= 0 else ("cut", ~move)
 
-    def shown(self, move: tuple, shared: list[str], counters: list[str]) -> dict[str, Any]:
+    def shown(self, move: int, shared: list[str], counters: list[str]) -> dict[str, Any]:
         """What a scenario sees of ``move``, by name (for the report)."""
         graph = self.graph
         if move >= 0:
@@ -479,7 +475,8 @@ def _lockstep(old: Spec, new: Spec, old_graph: ProductGraph, new_graph: ProductG
             first = first or (pid, None, None, None)
         else:
             queue.append(pid)
-    a_moves, b_moves = a_side.moves, b_side.moves
+    a_out, a_key, a_sign, a_dst = old_graph.out, a_side.key, a_side.sign, old_graph.dst
+    b_moves, b_sign, b_dst = b_side.moves, b_side.sign, new_graph.dst
     processed = 0
     while queue:
         pid = queue.popleft()
@@ -487,27 +484,35 @@ def _lockstep(old: Spec, new: Spec, old_graph: ProductGraph, new_graph: ProductG
         if progress is not None and processed & 4095 == 0:
             progress(f"lockstep: {len(pair_list)} pairs of configurations, {len(queue)} to go")
         a, b = pair_list[pid]
-        here, there = a_moves(a), b_moves(b)
+        there = b_moves(b)
         differs = 0
-        for k, (move, sign, target) in here.items():
-            other = there.get(k)
-            if other is not None and other[1] == sign:
-                if target is not None and other[2] is not None:
-                    pair = (target, other[2])
-                    if pair not in pairs:
-                        pairs[pair] = len(pair_list)
-                        pair_list.append(pair)
-                        parent.append((pid, k, move, other[0]))
-                        queue.append(pairs[pair])
+        for move in a_out[a]:  # the common case, kept tight: an edge on both sides
+            k = a_key[move]
+            other = there.pop(k, None)
+            if other is not None and other >= 0 and a_sign[move] == b_sign[other]:
+                pair = (a_dst[move], b_dst[other])
+                if pair not in pairs:
+                    pairs[pair] = len(pair_list)
+                    pair_list.append(pair)
+                    parent.append((pid, k, move, other))
+                    queue.append(pairs[pair])
                 continue
+            if other is not None and other < 0 and a_sign[move] == b_side.sign_of(other):
+                continue  # the same step, beyond NEW's bounds: nothing to follow
             differs += 1
             if first is None:
-                first = (pid, k, move, other[0] if other else None)
-        for k, (move, _, _) in there.items():
-            if k not in here:
-                differs += 1
-                if first is None:
-                    first = (pid, k, None, move)
+                first = (pid, k, move, other)
+        for k, move, sign in a_side.cut_from.get(a, ()):
+            other = there.pop(k, None)
+            if other is not None and sign == b_side.sign_of(other):
+                continue  # the same step, beyond the bounds: nothing to follow
+            differs += 1
+            if first is None:
+                first = (pid, k, move, other)
+        for k, other in there.items():  # accepted by NEW only
+            differs += 1
+            if first is None:
+                first = (pid, k, None, other)
         differing_transitions += differs
         differing_configs += differs > 0
     distinguishing = None
