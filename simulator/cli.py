@@ -3,17 +3,22 @@
 Each sub-command parses its arguments, calls the library and prints. Every
 error kmsflow raises on purpose (KmsflowError: bad input, or a spec that gets
 stuck when run) is caught here, in one place, and becomes one clean message
-per problem on standard error and exit status 2, with nothing written; a bug
-keeps its traceback. Standard output carries each command's own report.
+per problem on standard error and exit status 2, with nothing written; so do
+Ctrl-C (exit 130) and standard streams that are closed or cannot be written
+(see :func:`main`). A bug keeps its traceback. Standard output carries each
+command's own report.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
 from pathlib import Path
 from typing import Callable
+
+import graphviz
 
 from .check import check_spec, load_checked_spec
 from .draw.diagrams import (FORMATS, DiagramRequest, diagram_files, live_path_svg, parse_formats, select_views,
@@ -31,6 +36,8 @@ from .draw.views import load_views
 __all__ = ["main", "build_parser"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: Interrupted (Ctrl-C, SIGINT): 128 + the signal's number, as a shell reports it.
+EXIT_INTERRUPTED = 130
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -108,6 +115,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     from .play.session import PlaySession, parse_given, run_lines, session_from_scenario
 
+    if sys.stdin is None:  # closed (<&-): main() has put /dev/null behind it, but play would read nothing
+        raise UsageError(Problem(Loc("<standard input>"), "error", "it is closed, and play reads its lines from "
+                                 "it; give it a file, a pipe or </dev/null", "bad-usage"))
     spec_path = args.spec or (scenario_spec_path(args.from_scenario) if args.from_scenario else None) \
         or default_spec_path()
     spec = load_checked_spec(spec_path)
@@ -380,7 +390,120 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OutputLost(Exception):
+    """Standard output cannot be written (disk full, closed pipe, I/O error): the report cannot be given."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error.strerror or str(error))
+        self.error = error
+
+
+class _GuardedStream:
+    """Standard output or error, with what a failed write means decided in one place.
+
+    A failed write to standard output ends the command (:class:`_OutputLost`);
+    one to standard error is dropped, and so is every later one: when the
+    channel for messages is gone, the exit status is the only message left.
+    Everything else is the stream's own.
+    """
+
+    def __init__(self, stream, fatal: bool):
+        self._stream, self._fatal, self._lost = stream, fatal, False
+
+    def _call(self, method: str, *args):
+        if self._lost:
+            return len(args[0]) if args else None
+        try:
+            return getattr(self._stream, method)(*args)
+        except OSError as exc:
+            self._lost = True
+            _silence(self._stream)
+            if self._fatal:
+                raise _OutputLost(exc) from None
+            return len(args[0]) if args else None
+
+    def write(self, text: str):
+        return self._call("write", text)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _silence(stream) -> None:
+    """Point a failed standard stream at /dev/null, so that the interpreter's last flush cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture): nothing to do
+        pass
+
+
+def _reopen_closed_streams() -> set[int]:
+    """Open /dev/null on each standard descriptor that was closed (``>&-``, ``<&-``); return which were.
+
+    Otherwise the next file kmsflow opens would take the free number, and
+    output meant for the terminal would land in it. A closed standard input
+    or error is left None in :mod:`sys`, so the commands can tell.
+    """
+    closed = set()
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if 2 in closed:  # print(file=None) would write to standard output: messages go nowhere instead
+        sys.stderr = open(2, "w", closefd=False)  # lives as long as the process
+    return closed
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+    sys.stderr.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit status. The one error boundary of kmsflow.
+
+    Whatever goes wrong on purpose ends here as one message on standard error:
+    bad input (2), a flow error (2), Graphviz refusing a diagram (2), standard
+    output that cannot be written (2; a closed pipe ends quietly with 0, as
+    ``| head`` expects), Ctrl-C (130). Files are written atomically, so an
+    interrupted command leaves each as it was. Anything else is a bug and
+    keeps its traceback.
+    """
+    if 1 in _reopen_closed_streams():
+        _say(str(Problem(Loc("<standard output>"), "error", "it is closed; redirect it to a file or to /dev/null",
+                         "output")))
+        return EXIT_BAD_INPUT
+    if hasattr(sys.stdin, "reconfigure"):  # bytes that are not UTF-8 become U+FFFD, not a traceback
+        sys.stdin.reconfigure(errors="replace")
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _GuardedStream(stdout, fatal=True), _GuardedStream(stderr, fatal=False)
+    try:
+        status = _run_command(argv)
+        sys.stdout.flush()
+        return status
+    except KeyboardInterrupt:
+        _say("kmsflow: interrupted")
+        return EXIT_INTERRUPTED
+    except _OutputLost as exc:
+        if exc.error.errno == errno.EPIPE:  # the reader has gone (`| head`): it wants no more
+            return EXIT_OK
+        _say(str(Problem(Loc("<standard output>"), "error", f"cannot write: {exc}", "output")))
+        return EXIT_BAD_INPUT
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run_command(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -396,8 +519,13 @@ def main(argv: list[str] | None = None) -> int:
     except KmsflowError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BrokenPipeError:  # e.g. `kmsflow check --trace | head`
-        return EXIT_OK
+    except graphviz.CalledProcessError as exc:  # the renderers say more; this is the boundary's last word
+        said = [line for line in (exc.stderr or b"").decode("utf-8", "replace").splitlines() if line.strip()]
+        detail = next((line for line in said if line.startswith("Error")), said[0] if said else "no message")
+        where = Loc(getattr(args, "spec", None) or default_spec_path())
+        print(Problem(where, "error", f"Graphviz refused a diagram of this spec: {detail[:300]}", "graphviz-refused"),
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ the session it prints how many screens and transitions of each spec the runs
 passed through, the way pytest-cov reports code coverage.
 ``--kmsflow-coverage=PATH`` also writes the coverage file
 (``kmsflow-coverage/1``; with several specs, ``{spec}`` in PATH is replaced by
-each spec's name). ``--no-kmsflow-summary`` turns the summary off.
+each spec's name; a PATH that cannot be written is a usage error as pytest
+starts, before any test runs). ``--no-kmsflow-summary`` turns the summary off.
 
 Because pytest loads this module in every run, including runs that never touch
 kmsflow, it imports nothing of kmsflow at the top: the hook registry (which
@@ -62,9 +63,40 @@ def pytest_addoption(parser):
                     help="do not print the kmsflow spec-coverage summary")
 
 
+def _unwritable(path: str) -> str | None:
+    """Why the coverage file ``path`` could not be written, found by trying; None when it can be.
+
+    Tried when pytest starts, so a wrong path is a usage error before any test runs, not a
+    failure after all of them. Missing folders count as writable when their parent is (they are
+    created at the end).
+    """
+    import tempfile
+
+    target = os.path.abspath(path.replace("{spec}", "spec"))
+    if os.path.isdir(target):
+        return "it is a folder"
+    if os.path.lexists(target) and not os.path.isfile(target):
+        return "it is not a regular file"
+    folder = os.path.dirname(target)
+    while not os.path.lexists(folder):
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        return f"{folder} is not a folder"
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-kmsflow-"):
+            pass
+    except OSError as exc:
+        return f"cannot write in {folder}: {exc.strerror or exc}"
+    return None
+
+
 def pytest_configure(config):
     from .runtime.hooks import add_simulator_hook  # imports nothing of kmsflow itself
 
+    path = config.getoption("kmsflow_coverage", None)
+    why = _unwritable(path) if path else None
+    if why:
+        raise pytest.UsageError(f"--kmsflow-coverage={path}: {why}")
     recorder = SpecCoverageRecorder()
     config.stash[_RECORDER] = recorder
     add_simulator_hook(recorder.simulator_created)
@@ -83,6 +115,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     recorder = config.stash.get(_RECORDER, None)
     if recorder is None or not recorder.by_spec:
         return
+    from .errors import KmsflowError
     from .output import write_atomic
     from .walk.coverage import format_coverage_summary
 
@@ -97,5 +130,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             counts = recorder.by_spec[key]
             target = path.replace("{spec}", counts.spec.name) if "{spec}" in path else (
                 f"{os.path.splitext(path)[0]}.{counts.spec.name}{os.path.splitext(path)[1]}" if several else path)
-            write_atomic(target, counts.text())
+            try:
+                write_atomic(target, counts.text())
+            except KmsflowError as exc:  # the place was writable when the run started, and is no longer
+                for problem in exc.problems:
+                    terminalreporter.write_line(f"kmsflow spec coverage not written: {problem}", red=True)
+                continue
             terminalreporter.write_line(f"kmsflow spec coverage written to {target}")

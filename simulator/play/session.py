@@ -29,6 +29,7 @@ from ..runtime.simulate import Simulator, TraceStep
 from ..spec.load import default_spec_path, did_you_mean
 from ..spec.model import Spec
 from ..spec.texts import reader_name, reader_names
+from ..spec.yamlsafe import whole_number
 from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
@@ -146,7 +147,7 @@ class PlaySession:
         words = text.lower().split()
         if not words:
             return Reply()
-        if re.fullmatch(r"[0-9]+", text):
+        if re.fullmatch(r"[0-9]{1,9}", text):  # a longer number is no event's
             action = self.view.action(int(text))
             if action is None:
                 return self._refuse(f"there is no event number {text} here.")
@@ -163,7 +164,7 @@ class PlaySession:
         if head in ("day", "days"):
             if not rest:
                 return self.pass_days(1)
-            if len(rest) == 1 and rest[0].isdigit() and 1 <= int(rest[0]) <= MAX_DAYS:
+            if len(rest) == 1 and re.fullmatch(r"[0-9]{1,9}", rest[0]) and 1 <= int(rest[0]) <= MAX_DAYS:
                 return self.pass_days(int(rest[0]))
             return self._refuse(f"'{text}': day takes a number of days from 1 to {MAX_DAYS}, e.g. 'day 5'.")
         if tuple(words) in _WORLD_COMMANDS:
@@ -346,8 +347,8 @@ def describe_step(spec: Spec, step: TraceStep, names: dict[str, str] | None = No
 
 # -- starting a session ---------------------------------------------------------------
 def _parse_value(text: str) -> Any:
-    if re.fullmatch(r"-?\d+", text):
-        return int(text)
+    if re.fullmatch(r"[-+]?[0-9]+", text):
+        return whole_number(text)  # ValueError beyond 18 digits
     return None if text in ("null", "~") else text
 
 
@@ -364,7 +365,11 @@ def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
                                     "expected KEY=VALUE, e.g. --given balance=2 (a SPEC goes before --given)",
                                     "bad-value"))
             continue
-        value = _parse_value(raw.strip())
+        try:
+            value = _parse_value(raw.strip())
+        except ValueError as exc:
+            problems.append(Problem(loc, "error", f"given: {key.strip()}: {exc}", "bad-value"))
+            continue
         found = validate_world_values(spec, {key.strip(): value}, "given", allow, loc)
         problems += found
         if not found:

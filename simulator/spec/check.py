@@ -25,10 +25,16 @@ __all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace",
            "check_softkeys", "check_notes", "says",
            "RESERVED_NAMES", "check_names", "check_account", "check_transitions", "check_duplicates",
            "check_graph", "check_traceability", "check_unused", "check_views", "check_domain",
-           "check_properties", "check_texts", "check_reader_names"]
+           "check_properties", "check_texts", "check_reader_names", "check_characters", "WORLD_ATTRIBUTES"]
 
 #: Names a world variable or parameter cannot take: scenarios use them for other things.
 RESERVED_NAMES = {"screen", "note", "history"}
+#: The world's own attributes (simulator.runtime.world.World's methods and fields, and those of the views
+#: guards read it through): a variable or parameter of the same name would hide them. Names beginning
+#: with "_" are refused as well (Python's own attributes, the world's private fields). A test holds this
+#: list to the World class.
+WORLD_ATTRIBUTES = frozenset({"note", "history", "record", "show_note", "variables", "parameters",
+                              "variable_names", "parameter_names", "snapshot", "restore"})
 
 
 def _error(loc: Loc, message: str, code: str) -> Problem:
@@ -50,6 +56,11 @@ def check_names(spec: Spec) -> Iterator[Problem]:
         if name in RESERVED_NAMES:
             yield _error(variable.loc, f"{name!r} is reserved (scenarios use it); choose another name",
                          "reserved-name")
+        elif name in WORLD_ATTRIBUTES or name.startswith("_"):
+            what = "a name beginning with '_'" if name.startswith("_") else "the name of one of the world's own " \
+                "attributes"
+            yield _error(variable.loc, f"{name!r} is {what} (rules read the world as w.{name}); choose another "
+                         "name", "reserved-name")
     for name, event in spec.events.items():
         if name in ("trigger", "state", "may_trigger") or name.startswith(("may_", "is_", "to_")):
             yield _error(event.loc, f"event name {name!r} clashes with the names transitions gives models",
@@ -295,6 +306,48 @@ def check_texts(spec: Spec) -> Iterator[Problem]:
                                  f"parameter nor a world variable{did_you_mean(word, known)}", "unknown-text-name")
 
 
+#: Characters no name or text may hold: control characters (a line break and a tab only in texts), and
+#: lone surrogates, which are no character at all. Graphviz, Mermaid and YAML files cannot carry them.
+_BAD_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_WRITTEN = ("loc", "key_locs", "end_loc", "screen_loc", "event_loc", "state_locs", "path", "problems")
+#: The fields (and sections) that hold sentences; every other string is a name.
+_TEXT_FIELDS = frozenset({"title", "text", "status", "caption", "doc", "label", "decision", "alternative", "why",
+                          "section", "says", "description", "states", "source"})
+
+
+def check_characters(spec: Spec) -> Iterator[Problem]:
+    """No name or text of the spec holds a control character (but line breaks and tabs in texts).
+
+    Every string of the loaded spec is looked at, so a new section is covered
+    without a change here. A bad string is reported once, where it is defined
+    (a ``name`` field) if it is a name, else where it is first used.
+    """
+    found: dict[str, tuple[bool, Loc, str]] = {}  # bad string -> (not its definition, where, which key)
+    pending: list[tuple[object, Loc, str]] = [(spec, spec.loc_of("spec"), "")]
+    while pending:
+        value, loc, key = pending.pop()
+        if isinstance(value, str):
+            if (_BAD_IN_TEXT if key in _TEXT_FIELDS else _BAD_IN_NAME).search(value):
+                found[value] = min(found.get(value, (True, loc, key)), (key != "name", loc, key))
+        elif isinstance(value, dict):
+            pending += [(item, loc, "") for item in value] + [(item, loc, key) for item in value.values()]
+        elif isinstance(value, (tuple, list, frozenset, set)):
+            pending += [(item, loc, key) for item in value]
+        elif hasattr(value, "__dataclass_fields__") and not isinstance(value, Loc):
+            own = getattr(value, "loc", None)
+            locs = getattr(value, "key_locs", None) or {}
+            for field_name in value.__dataclass_fields__:
+                if field_name not in _NOT_WRITTEN:
+                    where = locs.get(field_name, own if isinstance(own, Loc) else loc)
+                    pending.append((getattr(value, field_name), where, field_name))
+    for value, (_, loc, key) in sorted(found.items(), key=lambda item: item[1][1]):
+        bad = (_BAD_IN_TEXT if key in _TEXT_FIELDS else _BAD_IN_NAME).search(value)
+        assert bad is not None
+        yield _error(loc, f"{key or 'name'} {value[:40]!r} holds the control character U+{ord(bad.group()):04X}: "
+                     "names hold none, texts only line breaks and tabs", "control-character")
+
+
 def check_reader_names(spec: Spec) -> Iterator[Problem]:
     """Screens that share a title must still be told apart wherever they are named to a reader."""
     seen: dict[str, str] = {}
@@ -419,6 +472,6 @@ def check_properties(spec: Spec) -> Iterator[Problem]:
 SPEC_CHECKS = (check_names, check_account, check_transitions, check_signal_loops, check_duplicates, check_graph,
                check_traceability,
                check_softkeys, check_notes,
-               check_unused, check_views, check_texts, check_reader_names)
+               check_unused, check_views, check_texts, check_reader_names, check_characters)
 #: The sections only the exhaustive walk reads; see simulator.check for when they are reported.
 WALK_SECTION_CHECKS = (check_domain, check_properties)

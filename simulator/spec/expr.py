@@ -4,17 +4,61 @@ The walk's domain is written this way so that overriding a parameter moves the
 domain with it. Only what a domain needs is understood: whole numbers, parameter
 names, ``+``, ``-``, ``*`` and a leading minus; a lone unknown name is an enum
 value (``active``). Python's parser reads the text, but nothing is ever run.
+
+Python's parser needs memory and stack in proportion to what it reads, so a
+text is held to :data:`MAX_EXPRESSION_LENGTH` characters before it is parsed
+and to :data:`MAX_EXPRESSION_DEPTH` levels after: ``price + price + ...`` a
+hundred thousand times is refused with a message, never a MemoryError or a
+RecursionError. Whole numbers have at most 18 digits, written or computed.
 """
 from __future__ import annotations
 
 import ast
 import operator
+import re
 from typing import Any
 
 from .reader import did_you_mean
 from .sections import literal_problem
+from .yamlsafe import MAX_INT, whole_number
 
-__all__ = ["evaluate_value", "Condition"]
+__all__ = ["evaluate_value", "Condition", "parse_expression", "MAX_EXPRESSION_LENGTH", "MAX_EXPRESSION_DEPTH"]
+
+#: The longest expression or comparison read, in characters (the KMS spec's longest is 33).
+MAX_EXPRESSION_LENGTH = 1000
+#: The deepest an expression nests: each operator of a chain (``a + b + c``) and each bracket is a level.
+MAX_EXPRESSION_DEPTH = 50
+
+_WHOLE = re.compile(r"\s*[-+]?[0-9]+\s*")
+
+
+def parse_expression(text: str) -> ast.AST:
+    """The body of ``text`` parsed as one Python expression, within the limits above.
+
+    Raises ValueError naming what is wrong: too long, too deep, or not an expression.
+    """
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ValueError(f"{text[:30]!r}... is {len(text)} characters long; an expression may have at most "
+                         f"{MAX_EXPRESSION_LENGTH}")
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):  # ValueError: a NUL character
+        raise ValueError(f"cannot read {text!r}") from None
+    depth, stack = 0, [(tree, 1)]
+    while stack:  # no recursion here: the depth is what is being measured
+        node, level = stack.pop()
+        depth = max(depth, level)
+        if depth > MAX_EXPRESSION_DEPTH:
+            raise ValueError(f"{text[:30]!r}{'...' if len(text) > 30 else ''} nests deeper than "
+                             f"{MAX_EXPRESSION_DEPTH} levels; split it up")
+        stack.extend((child, level + 1) for child in ast.iter_child_nodes(node))
+    return tree
+
+
+def _in_range(value: int, text: str) -> int:
+    if not -MAX_INT <= value <= MAX_INT:
+        raise ValueError(f"{text!r} is out of range: whole numbers have at most 18 digits")
+    return value
 
 
 def evaluate_value(text: Any, parameters: dict[str, int]) -> Any:
@@ -26,19 +70,18 @@ def evaluate_value(text: Any, parameters: dict[str, int]) -> Any:
     if problem:
         raise ValueError(problem)
     if isinstance(text, int):
-        return text
-    try:
-        tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError:
-        raise ValueError(f"cannot read {text!r}") from None
+        return _in_range(text, str(text) if abs(text) < 10 ** 100 else "a number of over 100 digits")
+    if _WHOLE.fullmatch(text):  # 010 is ten, as in YAML 1.2 (Python's parser refuses it)
+        return whole_number(text.strip())
+    tree = parse_expression(text)
     if isinstance(tree, ast.Name) and tree.id not in parameters:
         return tree.id  # an enum value such as `active`
-    return _evaluate(tree, parameters, text)
+    return _in_range(_evaluate(tree, parameters, text), text)
 
 
 def _evaluate(node: ast.AST, parameters: dict[str, int], text: str) -> int:
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-        return node.value
+        return _in_range(node.value, text)
     if isinstance(node, ast.Name):
         if node.id not in parameters:
             raise ValueError(f"unknown parameter {node.id!r} in {text!r}{did_you_mean(node.id, parameters)}")
@@ -48,8 +91,8 @@ def _evaluate(node: ast.AST, parameters: dict[str, int], text: str) -> int:
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
         left, right = _evaluate(node.left, parameters, text), _evaluate(node.right, parameters, text)
         if isinstance(node.op, ast.Add):
-            return left + right
-        return left - right if isinstance(node.op, ast.Sub) else left * right
+            return _in_range(left + right, text)
+        return _in_range(left - right if isinstance(node.op, ast.Sub) else left * right, text)
     raise ValueError(f"cannot read {text!r}: only whole numbers, parameter names, +, - and * are allowed")
 
 
@@ -77,10 +120,7 @@ class Condition:
             raise ValueError(problem)
         if not isinstance(text, str):
             raise ValueError(f"expected a comparison such as 'balance < price', found {text!r}")
-        try:
-            tree = ast.parse(text.strip(), mode="eval").body
-        except SyntaxError:
-            raise ValueError(f"cannot read {text!r}") from None
+        tree = parse_expression(text)
         if not isinstance(tree, ast.Compare):
             raise ValueError(f"{text!r} is not a comparison (==, !=, <, <=, >, >=, in)")
         self.names = frozenset(names)
@@ -102,7 +142,7 @@ class Condition:
 
     def _term(self, node: ast.AST):
         if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
-            return ("value", node.value)
+            return ("value", _in_range(node.value, self.text))
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return ("value", node.value)
         if isinstance(node, ast.Name):

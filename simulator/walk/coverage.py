@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from ..errors import Loc, Problem, ScenarioError, UsageError
+from ..errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
 from ..runtime.scenario import ScenarioResult
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
+from ..spec.yamlsafe import read_input_text, whole_number
 from .suites import Suite
 
 __all__ = ["COVERAGE_FORMAT", "CoverageCounts", "coverage_figures", "coverage_json", "coverage_of_results",
@@ -121,17 +122,16 @@ def read_coverage_file(path: str, spec: Spec) -> dict[str, Any]:
         return ScenarioError(Problem(Loc(path), "error", message, code))
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except FileNotFoundError:
-        raise fail("no such file", "file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read: {exc}", "file") from None
+        data = json.loads(read_input_text(path, "a coverage file (JSON)"), parse_int=whole_number)
+    except KmsflowError as exc:
+        raise ScenarioError(exc.problems) from None
     except json.JSONDecodeError as exc:
         raise ScenarioError(Problem(Loc(path, exc.lineno, exc.colno), "error", f"not JSON: {exc.msg}",
                                     "bad-coverage")) from None
     except RecursionError:
         raise fail("JSON nested too deeply to be a coverage record") from None
+    except ValueError as exc:  # a count out of range
+        raise fail(f"not a coverage record: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != COVERAGE_FORMAT:
         raise fail(f"expected a JSON object with \"format\": \"{COVERAGE_FORMAT}\"")
     if data.get("spec") != spec.name:

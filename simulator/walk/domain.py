@@ -128,7 +128,7 @@ def _parse_values(spec: Spec, item: str, name: str, text: str, parameters: dict[
     for part in text.split(","):
         part = part.strip()
         try:
-            value = evaluate_value(int(part) if part.lstrip("-").isdigit() else part, parameters)
+            value = evaluate_value(part, parameters)
         except ValueError as exc:
             raise UsageError(Problem(where, "error", f"--domain {item!r}: {exc}", "bad-usage")) from None
         message = value_problem(spec, name, value)
@@ -170,7 +170,7 @@ def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: 
                                      f"{', '.join(domain.bounds) or '(no bounded variable)'}"
                                      f"{did_you_mean(name, domain.bounds)}", "bad-usage"))
         try:
-            value = evaluate_value(int(text) if text.strip().lstrip("-").isdigit() else text, domain.parameters)
+            value = evaluate_value(text, domain.parameters)
         except ValueError as exc:
             raise UsageError(Problem(where, "error", f"--bound {item!r}: {exc}", "bad-usage")) from None
         if not isinstance(value, int) or value < 0:
