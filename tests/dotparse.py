@@ -56,7 +56,7 @@ def parse_attrs(text: str) -> dict[str, str]:
 
 def parse_dot(source: str) -> Dot:
     nodes, edges, graph = {}, {}, {}
-    for line in source.splitlines():
+    for line in source.split("\n"):  # only \n ends a line of DOT (a name may hold U+2028)
         stripped = line.strip()
         if stripped.startswith(("graph [", "node [", "edge [")):
             if stripped.startswith("graph [") and not graph:

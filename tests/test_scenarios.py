@@ -95,11 +95,11 @@ def test_scenario_refused_step_that_is_allowed_fails(tmp_path, capsys):
     ("name: x\nsteps:\n  - {event: day_passes, repat: 2}\nexpect: {}\n", 3, "unknown-key"),
     ("name: x\nsteps: [launch\nexpect: {}\n", 3, "yaml-syntax"),
     ("name: x\ngiven: {subscription: active, days_left: 0}\nsteps: [launch]\nexpect: {}\n", 2, "bad-value"),
-    ("name: x\nsteps: []\nexpect: {}\n", 2, "type"),
+    ("name: x\nsteps:\nexpect: {}\n", 2, "missing-key"),
     ("name: !!python/object/apply:os.system [ls]\nsteps: [launch]\nexpect: {}\n", 1, "yaml-tag"),
 ], ids=["typo-event", "system-event", "unknown-variable", "enum-value", "negative", "wrong-type", "system-screen",
         "unknown-screen", "unknown-note", "repeat-zero", "unknown-step-key", "malformed-yaml", "impossible-world",
-        "no-steps", "python-tag"])
+        "blank-steps", "python-tag"])
 def test_scenario_invalid_file_exits_2_with_line_and_code(tmp_path, capsys, body, line, code):
     path = _write(tmp_path, body)
     assert main(["simulate", path]) == 2

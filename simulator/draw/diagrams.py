@@ -1,8 +1,8 @@
 """The diagram files of a spec: which views, which overlay, which formats, under which names.
 
 Everything is produced in memory first (:func:`diagram_files`), so a bad input
-found half-way writes nothing; :func:`write_files` then writes each file
-atomically. File names::
+found half-way writes nothing; :func:`write_files` then writes the set into its
+folder as a whole. File names::
 
     <view>.<ext>                     the view itself
     <view>.path-<scenario>.<ext>     --highlight: a scenario's path on each view it passes through
@@ -10,7 +10,6 @@ atomically. File names::
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -19,7 +18,7 @@ from .diagram_model import Diagram, build_diagram, path_views, with_coverage, wi
 from ..errors import Loc, Problem, UsageError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
-from ..output import write_atomic
+from ..output import write_folder
 from .run_path import Path, path_of_trace
 from .render_dot import IMAGE_FORMATS, render_dot, render_image
 from .render_mermaid import render_mermaid
@@ -114,10 +113,10 @@ def live_path_svg(spec: Spec, views: ViewSet, name: str, given: dict, trace: lis
 
 
 def write_files(folder: str, files: dict[str, str | bytes]) -> list[str]:
-    """Write each file atomically into ``folder`` (created if missing); return the paths, sorted."""
-    paths = []
-    for name in sorted(files):
-        path = os.path.join(folder, name)
-        write_atomic(path, files[name])
-        paths.append(path)
-    return paths
+    """Write the files into ``folder`` (created if missing) as one set; return the paths, sorted.
+
+    The folder is replaced whole (:func:`simulator.output.write_folder`): an interrupted run leaves
+    the old diagrams or the new ones, never a mix. Files of other views, other overlays or the
+    user's own stay as they were.
+    """
+    return write_folder(folder, files)

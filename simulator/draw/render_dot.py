@@ -13,6 +13,7 @@ uses it too.
 from __future__ import annotations
 
 import html
+import re
 
 import graphviz
 
@@ -58,13 +59,85 @@ def choose_engine(diagram: Diagram) -> str:
     return "sfdp"
 
 
+#: Graphviz's scanner refuses a single string (quoted or HTML) longer than 16384 bytes on one line;
+#: longer ones are folded into lines of at most this many characters, which Graphviz joins back.
+_FOLD = 4000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text for an HTML-like label, shown as written: markup escaped, a line break as <BR/>.
+
+    Graphviz expands escapes such as ``\\N`` (the node's name) in HTML text too, so a backslash is
+    doubled. It drops tabs and other characters below a space, so a tab shows as a space; a lone
+    surrogate (no character at all, so no UTF-8 for it) shows as U+FFFD.
+    """
+    text = _SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("\t", " ").replace("\\", "\\\\"))
+    return "<BR/>".join(_esc_line(line) for line in re.split("[\n\r\x0b\x0c\x85\u2028\u2029]", text))
+
+
+def _esc_line(line: str) -> str:
+    # Graphviz refuses an element whose whole text is "]" or "]]" (a syntax error); as entities it reads them.
+    return "&#93;" * len(line) if line and not line.strip("]") else html.escape(line, quote=True)
 
 
 def _plain(text: str) -> str:
-    """An attribute value taken literally: quotes escaped by the package, newlines as DOT's ``\\n``."""
-    return graphviz.nohtml(text.replace("\\", "\\\\").replace("\n", "\\n"))
+    """An attribute value taken literally: quotes escaped by the package, line breaks as DOT's ``\\n``.
+
+    The value is an escString, so a backslash is doubled (``\\N`` must not become the node's name).
+    Graphviz reads entities in tooltips and copies ids into the SVG as they are, so '&' is written
+    as ``&amp;`` (text holding ``&x;`` would otherwise make the SVG unreadable XML).
+    """
+    text = _SURROGATE.sub("\ufffd", text.replace("\r\n", "\n").replace("&", "&amp;"))
+    text = re.sub("[\n\r\x0b\x0c\x85\u2028\u2029]", "\\\\n", text.replace("\\", "\\\\"))
+    return graphviz.nohtml(_fold_quoted(text))
+
+
+def _id(text: str) -> str:
+    """An ``id`` attribute: the element's id in the SVG, exactly (an escString, '&' as ``&amp;``).
+
+    Graphviz writes the second of two spaces into SVG as a no-break space; as ``&#32;`` it stays a space.
+    """
+    text = _SURROGATE.sub("\ufffd", text).replace("&", "&amp;").replace("\\", "\\\\")
+    text = re.sub("(?<= ) ", "&#32;", text)
+    return graphviz.nohtml(_fold_quoted(text))
+
+
+def _fold_quoted(text: str) -> str:
+    """A long quoted string cut into lines joined by DOT's backslash-newline (never inside an escape)."""
+    if len(text) <= _FOLD:
+        return text
+    parts, start = [], 0
+    while len(text) - start > _FOLD:
+        cut = start + _FOLD
+        while cut > start + 1 and (len(text[start:cut]) - len(text[start:cut].rstrip("\\"))) % 2:
+            cut -= 1  # an odd run of backslashes before the cut would escape the newline's backslash
+        parts.append(text[start:cut])
+        start = cut
+    parts.append(text[start:])
+    return "\\\n".join(parts)
+
+
+def _fold_html(label: str) -> str:
+    """A long HTML-like label cut into lines, between characters of its text (Graphviz drops the breaks there)."""
+    if len(label) <= _FOLD:
+        return label
+    out, since, depth = [], 0, 0
+    for char in label:
+        out.append(char)
+        since += 1
+        if char == "<":
+            depth += 1
+        elif char == ">":
+            depth -= 1
+        elif char == "&":
+            depth += 100  # inside an entity until its ';'
+        elif char == ";" and depth >= 100:
+            depth -= 100
+        if since >= _FOLD and depth == 1 and char not in "<&":
+            out.append("\n")
+            since = 0
+    return "".join(out)
 
 
 def _node_label(node: Node) -> str:
@@ -82,11 +155,11 @@ def _node_label(node: Node) -> str:
 
 def _node_attrs(node: Node) -> dict[str, str]:
     style = dict(_SCREEN_STYLE.get(node.shape) or _KIND_STYLE.get(node.kind) or {})
-    attrs: dict[str, str] = {"id": node.id, **style, "tooltip": _plain(node.tooltip)}
+    attrs: dict[str, str] = {"id": _id(node.id), **style, "tooltip": _plain(node.tooltip)}
     if node.kind in ("start", "end"):
         attrs["label"] = ""
         return attrs
-    attrs["label"] = _node_label(node)
+    attrs["label"] = _fold_html(_node_label(node))
     if node.mark in ("visited", "final"):
         attrs.update({"class": node.mark, "fillcolor": _FINAL_FILL if node.mark == "final" else _VISITED_FILL,
                       "color": _PATH_COLOUR, "penwidth": "2"})
@@ -126,11 +199,11 @@ def _edge_label(edge: Edge) -> str:
 
 
 def _edge_attrs(edge: Edge) -> dict[str, str]:
-    attrs: dict[str, str] = {"id": edge.id, "tooltip": _plain(edge.tooltip)}
+    attrs: dict[str, str] = {"id": _id(edge.id), "tooltip": _plain(edge.tooltip)}
     if not edge.is_transition:
         attrs.update({"style": "dotted" if edge.dest.startswith("end:") else "solid", "arrowsize": "0.7"})
         return attrs
-    attrs["label"] = _edge_label(edge)
+    attrs["label"] = _fold_html(_edge_label(edge))
     if edge.backward:
         attrs["constraint"] = "false"
     if edge.loop_index > 1:
@@ -204,8 +277,8 @@ def _title_label(diagram: Diagram) -> str:
 
 
 def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
-    base = {"label": f"<<B>{_esc(cluster.label)}</B>>", "fontname": _FONT, "labeljust": "l",
-            "id": f"cluster:{cluster.id}"}
+    base = {"label": _fold_html(f"<<B>{_esc(cluster.label)}</B>>"), "fontname": _FONT, "labeljust": "l",
+            "id": _id(f"cluster:{cluster.id}")}
     if cluster.kind == "account":
         return {**base, "style": "rounded,filled", "fillcolor": "#fff8f5", "color": "#d08770"}
     if cluster.kind == "flow":
@@ -213,19 +286,30 @@ def _cluster_attrs(cluster: Cluster) -> dict[str, str]:
     return {**base, "style": "rounded", "color": "#5b7db1"}
 
 
+#: Characters a node name keeps as they are; the others are %-encoded (UTF-8 bytes), see _node_name.
+_NAME_UNSAFE = re.compile(r"[%:&\\\"\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def _node_name(node_id: str) -> str:
     # The graphviz package reads "a:b" in an edge end as node a, port b: the DOT node name uses '.'
-    # after the kind instead, and escapes any ':' in the spec's own name.
+    # after the kind instead. In the spec's own name '%', ':', '&', '\\', '"' and control characters are
+    # %-encoded, so the name is one the package quotes safely and two names never meet.
     kind, _, name = node_id.partition(":")
-    return f"{kind}." + name.replace("%", "%25").replace(":", "%3A")
+    return _dot_name(f"{kind}.{name}" if kind else name)
+
+
+def _dot_name(name: str) -> str:
+    encoded = _NAME_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8", "surrogatepass")),
+                               name)
+    return graphviz.nohtml(_fold_quoted(encoded))
 
 
 def render_dot(diagram: Diagram) -> str:
     """The DOT source of ``diagram`` (deterministic text, ends with a newline)."""
     engine = choose_engine(diagram)
     graph = graphviz.Digraph(name=diagram.name, strict=False)
-    graph.attr("graph", label=_title_label(diagram), labelloc="t", fontname=_FONT, rankdir="TB",
-               nodesep="0.35", ranksep="0.45", id=f"diagram:{diagram.name}", tooltip=_plain(diagram.title))
+    graph.attr("graph", label=_fold_html(_title_label(diagram)), labelloc="t", fontname=_FONT, rankdir="TB",
+               nodesep="0.35", ranksep="0.45", id=_id(f"diagram:{diagram.name}"), tooltip=_plain(diagram.title))
     if engine != "dot":
         # Straight arrows: spline routing (splines=true) made sfdp run past 5 minutes at 1,000 screens.
         graph.attr("graph", layout=engine, overlap="prism")
@@ -243,7 +327,7 @@ def render_dot(diagram: Diagram) -> str:
         for node in members.get(cluster_id, []):
             target.node(_node_name(node.id), **_node_attrs(node))
         for child in children.get(cluster_id, []):
-            with target.subgraph(name=f"cluster_{child.id}") as sub:
+            with target.subgraph(name=_dot_name(f"cluster_{child.id}")) as sub:
                 sub.attr("graph", **_cluster_attrs(child))
                 fill(sub, child.id)
 
@@ -251,7 +335,7 @@ def render_dot(diagram: Diagram) -> str:
     for edge in diagram.edges:
         graph.edge(_node_name(edge.source), _node_name(edge.dest), **_edge_attrs(edge))
     if diagram.legend:
-        graph.node("legend", label=_legend_label(diagram), shape="plaintext", id="legend", fontsize="10",
+        graph.node("legend", label=_fold_html(_legend_label(diagram)), shape="plaintext", id="legend", fontsize="10",
                    tooltip="Legend")
     source = graph.source
     return source if source.endswith("\n") else source + "\n"
@@ -271,5 +355,12 @@ def render_image(dot_source: str, fmt: str) -> bytes:
         raise UsageError(Problem(Loc("--format"), "error", f"{fmt.upper()} needs Graphviz's dot, which is not "
                                  "installed: run `apt-get install graphviz`, or ask for --format dot,mmd",
                                  "graphviz-missing")) from None
+    except graphviz.CalledProcessError as exc:
+        # What `check` accepts is written so that Graphviz reads it; this is Graphviz giving up
+        # (out of memory, a layout it cannot finish), said in its own words.
+        said = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(Problem(Loc("--format"), "error", f"Graphviz could not draw the {fmt.upper()}: "
+                                 f"{said[0] if said else f'dot exited with status {exc.returncode}'}; "
+                                 "--format dot,mmd needs no Graphviz", "graphviz-failed")) from None
 
 

@@ -11,15 +11,17 @@ Mermaid's limits shape the output (each rule was checked with Mermaid's own pars
   ``Object.prototype`` name, never ending in ``_start``/``_end`` (Mermaid's own
   pseudo-state ids); other names get a safe id and keep their text as label.
 - Label text is escaped with Mermaid's entity codes (``#35;`` for ``#``,
-  ``#59;`` for ``;``, ``#quot;``, ``#lt;``/``#gt;``, ...), so no label can end a
-  statement early, start a comment, or read as ``direction LR``.
+  ``#59;`` for ``;``, ``#58;`` for ``:``, ``#quot;``, ``#lt;``/``#gt;``, ``#38;``
+  for ``&``, ...), so no label can end a statement early, start a comment or a
+  style (``:::``), decode as an entity, or read as ``direction LR``; a note line
+  never reads as ``end note``.
 - The title goes into the front matter; the legend is a note.
 """
 from __future__ import annotations
 
-import json
 import re
 
+from ..output import yaml_quoted
 from .diagram_model import Diagram, Edge, Node, coverage_band
 
 __all__ = ["render_mermaid"]
@@ -68,21 +70,51 @@ _LEGEND_TEXT = {
 }
 
 
+# '&' would start an HTML entity; 'ﬂ' and '¶' are the markers Mermaid itself turns entity codes
+# into, so text holding them would be decoded too.
 _ENTITIES = {"#": "#35;", ";": "#59;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "%": "#37;", "{": "#123;",
-             "}": "#125;", "\n": " "}
-_SPECIAL = re.compile("|".join(re.escape(c) for c in _ENTITIES))
+             "}": "#125;", ":": "#58;", "&": "#38;", "\ufb02": "#64258;", "\u00b6": "#182;"}
+# A ':' is written as is only before a space ("account: cancel"): '::' ends a description, ':::'
+# starts a style, a final ':' is refused, and ':' before '#' trips Mermaid's own style clean-up.
+_SPECIAL = re.compile(":(?!\\s)|" + "|".join(re.escape(c) for c in _ENTITIES if c != ":"))
+_SPECIAL_IN_NOTE = re.compile(":(?!\\s|$)|" + "|".join(re.escape(c) for c in _ENTITIES if c != ":"))
+#: Line breaks: a label is one line in the file (Mermaid shows a break in a label as a space anyway).
+_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _text(value: str) -> str:
+def _text(value: str, special: re.Pattern = _SPECIAL) -> str:
     """Label text Mermaid shows as written (entity codes for the characters its grammar reacts to)."""
-    return _defuse(_SPECIAL.sub(lambda m: _ENTITIES[m.group(0)], value))
+    value = _SURROGATE.sub("\ufffd", _BREAKS.sub(" ", value))  # a lone surrogate has no UTF-8: U+FFFD
+    # '[[fork]]', '[[join]]', '[[choice]]' in a state's title would make it a pseudo-state.
+    return _defuse(special.sub(lambda m: _ENTITIES[m.group(0)], value).replace("[[", "#91;["))
+
+
+def _label(value: str) -> str:
+    """A state's title, a description line or an arrow's label: blank ones as a space Mermaid keeps.
+
+    Mermaid drops a blank description and shows a state's id for a blank title; ``#32;`` stays a space.
+    """
+    return _text(value) if value.strip() else "#32;"
 
 
 def _defuse(out: str) -> str:
     """Hide the two line-level hazards Mermaid finds even in quoted text: ``%%{`` and ``direction LR``."""
     out = out.replace("%%{", "#37;#37;{")
-    # "direction TB" anywhere in a line makes Mermaid read the whole line as a direction statement.
-    return re.sub(r"(?i)\b(d)(irection\s+(?:TB|BT|LR|RL))", lambda m: f"#{ord(m.group(1))};{m.group(2)}", out)
+    # "direction TB" anywhere in a line (even inside "redirection TB") makes Mermaid read the whole
+    # line as a direction statement.
+    return re.sub(r"(?i)(d)(irection\s+(?:TB|BT|LR|RL))", lambda m: f"#{ord(m.group(1))};{m.group(2)}", out)
+
+
+def _note_line(value: str) -> str:
+    """A line of a note (a final ':' is harmless there).
+
+    A line reading ``end note`` would close the note, and one starting with ':' would be read as the
+    one-line form of the note (``note left of X : text``).
+    """
+    text = _text(value, _SPECIAL_IN_NOTE)
+    text = re.sub(r"^(\s*):", r"\1#58;", text)
+    return re.sub(r"(?i)^(\s*)(e)(nd\s+note)", lambda m: f"{m.group(1)}#{ord(m.group(2))};{m.group(3)}", text)
 
 
 class _Ids:
@@ -128,7 +160,7 @@ def _edge_label(edge: Edge) -> str:
         text += " - never" if edge.count == 0 else f" - {edge.count}x"
     if edge.was:
         text += f" (was: {_struck(edge.was)})"
-    return _text(text)
+    return _label(text)
 
 
 def _node_class(node: Node) -> str:
@@ -148,8 +180,8 @@ def render_mermaid(diagram: Diagram) -> str:
     for node in states:
         ids.add(node)
     title = diagram.title + (f" - {diagram.caption}" if diagram.caption else "")
-    # The front matter is YAML: a JSON string is a valid YAML scalar, whatever the title holds.
-    lines = ["---", f"title: {json.dumps(_defuse(title), ensure_ascii=False)}", "---", "stateDiagram-v2",
+    # The front matter is YAML: one double-quoted scalar reads back as the title, whatever it holds.
+    lines = ["---", f"title: {yaml_quoted(_defuse(_BREAKS.sub(' ', title)))}", "---", "stateDiagram-v2",
              "    %% generated by kmsflow from the spec: regenerate with `make diagrams`, do not edit"]
     used_classes = sorted({_node_class(n) for n in states} - {""})
     for name in used_classes:
@@ -160,9 +192,9 @@ def render_mermaid(diagram: Diagram) -> str:
         title_text = node.title
         if node.count is not None:
             title_text += " - never passed" if node.count == 0 else f" - passed {node.count}x"
-        out = [f'{indent}state "{_text(title_text)}" as {mid}']
+        out = [f'{indent}state "{_label(title_text)}" as {mid}']
         out += [f"{indent}{mid} : was: {_text(_struck(line))}" for line in node.was]
-        out += [f"{indent}{mid} : {_text(line)}" for line in node.lines]
+        out += [f"{indent}{mid} : {_label(line)}" for line in node.lines]
         return out
 
     inside = {n.id for n in diagram.nodes if n.cluster == "account"}
@@ -187,8 +219,8 @@ def render_mermaid(diagram: Diagram) -> str:
     legend += ["Legend:"] + [_LEGEND_TEXT[e.sample] for e in diagram.legend if _LEGEND_TEXT.get(e.sample)]
 
     def note(anchor: Node, indent: str) -> list[str]:
-        return ([f"{indent}note left of {ids.by_node[anchor.id]}"] + [f"{indent}    {_text(line)}" for line in legend]
-                + [f"{indent}end note"])
+        return ([f"{indent}note left of {ids.by_node[anchor.id]}"]
+                + [f"{indent}    {_note_line(line)}" for line in legend] + [f"{indent}end note"])
 
     if account_nodes and account_cluster is not None:
         region_id = "account_region" if "account_region" not in ids.used else "account_region_2"

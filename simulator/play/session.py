@@ -83,7 +83,7 @@ class PlaySession:
         self.spec = spec
         self.name = name
         self.given_values = dict(given or {})
-        self._listeners: list[Callable[[PlaySession], None]] = []
+        self._listeners: list[Callable[[PlaySession], str | None]] = []
         self.sim = Simulator(spec, self.given_values)
         # Each entry undoes one action: ("events", count) or ("reset", steps, undo entries before it).
         self._undo_stack: list[tuple] = []
@@ -130,8 +130,12 @@ class PlaySession:
             common += 1
         return len(self.steps) - common
 
-    def add_listener(self, callback: Callable[["PlaySession"], None], call_now: bool = True) -> None:
-        """Call ``callback(session)`` after every change (and now, unless ``call_now`` is false)."""
+    def add_listener(self, callback: Callable[["PlaySession"], str | None], call_now: bool = True) -> None:
+        """Call ``callback(session)`` after every change (and now, unless ``call_now`` is false).
+
+        What the callback returns after a change, if anything, is added to the reply as a line of
+        its own (a live diagram that could not be written says so there).
+        """
         self._listeners.append(callback)
         if call_now:
             callback(self)
@@ -291,9 +295,8 @@ class PlaySession:
         return Reply(f"Refused: {why} Nothing changed. Allowed here: {self.allowed_text()}", refused=True)
 
     def _changed(self, message: str) -> Reply:
-        for callback in self._listeners:
-            callback(self)
-        return Reply(message, changed=True)
+        notes = [note for note in (callback(self) for callback in self._listeners) if note]
+        return Reply("\n".join([message, *notes]), changed=True)
 
     def _fire_checked(self, event: str) -> TraceStep:
         step = self.sim.fire(event)

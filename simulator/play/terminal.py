@@ -72,11 +72,12 @@ def default_save_name(folder: str = ".") -> str:
 class TerminalUI:
     """One full-screen session on a terminal; :meth:`run` returns the exit status."""
 
-    def __init__(self, session: PlaySession, **app_options):
+    def __init__(self, session: PlaySession, note: str | None = None, **app_options):
         self.session = session
         self.selected = 0  # index into the view's actions
         self.leaving = False  # asking whether to save before leaving
-        self.message = f"Playing {session.spec.name}. Type help for the commands."
+        # ``note``: what the room should know from the start (a live diagram that could not be written).
+        self.message = f"Playing {session.spec.name}. Type help for the commands." + (f"\n{note}" if note else "")
         self.message_style = ""
         self.farewell = ""
         self.buffer = Buffer(multiline=False)
@@ -246,6 +247,9 @@ class TerminalUI:
         return [("class:prompt", "save as: " if self.leaving else "> ")]
 
 
-def run_terminal(session: PlaySession) -> int:
-    """Play ``session`` full-screen on the current terminal; returns the exit status (0)."""
-    return TerminalUI(session).run()
+def run_terminal(session: PlaySession, note: str | None = None) -> int:
+    """Play ``session`` full-screen on the current terminal; returns the exit status (0).
+
+    ``note`` is shown under the phone from the start.
+    """
+    return TerminalUI(session, note).run()

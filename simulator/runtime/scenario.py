@@ -18,13 +18,12 @@ not the default one.
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError
+from ..output import yaml_comment, yaml_scalar
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..spec.yamlsafe import LDict, LList, load_yaml_file
@@ -128,9 +127,11 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
     user_events = spec.events_of_kind("user", "environment")
     steps: list[Step] = []
     raw_steps = data.get("steps")
-    if not isinstance(raw_steps, LList) or not raw_steps:
-        error(data.loc_of("steps"), "steps: expected a non-empty list of events", "missing-key" if raw_steps is None
-              else "type")
+    # An empty list, written out as `steps: []`, is a scenario that checks the starting world alone
+    # (a property violated in a starting world); a missing or blank `steps:` is still a mistake.
+    if not isinstance(raw_steps, LList):
+        error(data.loc_of("steps"), "steps: expected a list of events (`steps: []` for a scenario that only "
+              "checks the starting world)", "missing-key" if raw_steps is None else "type")
         raw_steps = LList()
     for index, item in enumerate(raw_steps):
         loc = raw_steps.loc_of(index)
@@ -234,39 +235,24 @@ def _run_step(sim: Simulator, step: Step, label: str) -> list[str]:
 # -- writing ----------------------------------------------------------------------------
 # The one writer of scenario files (exported test paths, counterexamples, saved play
 # sessions): one line per value, flow style, so a diff of two files is a diff of steps.
-
-_PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-#: Words a YAML reader might take for something other than a string.
-_RESERVED = {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED:
-        return text
-    return json.dumps(text)  # a JSON string is a valid YAML double-quoted scalar
+# Every name and value goes through yaml_scalar, so any name a spec allows reads back as itself.
 
 
 def _flow_map(values: dict[str, Any]) -> str:
-    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in values.items()) + "}"
+    return "{" + ", ".join(f"{yaml_scalar(k)}: {yaml_scalar(v)}" for k, v in values.items()) + "}"
 
 
 def _step_text(step: Step) -> str:
     """A bare event name when the step is just that, else ``{event: E, repeat: N, refused: true, expect: {...}}``."""
-    parts = [f"event: {step.event}"]
+    event = yaml_scalar(step.event)
+    parts = [f"event: {event}"]
     if step.repeat != 1:
         parts.append(f"repeat: {step.repeat}")
     if step.refused:
         parts.append("refused: true")
     if step.expect:
         parts.append(f"expect: {_flow_map(step.expect)}")
-    return step.event if len(parts) == 1 else "{" + ", ".join(parts) + "}"
+    return event if len(parts) == 1 else "{" + ", ".join(parts) + "}"
 
 
 def scenario_text(name: str, given: dict[str, Any], steps: Iterable[Step], expect: dict[str, Any],
@@ -274,14 +260,16 @@ def scenario_text(name: str, given: dict[str, Any], steps: Iterable[Step], expec
     """A scenario file that :func:`load_scenario` reads back into the same name, given, steps and expect.
 
     ``spec_ref`` is the ``spec:`` line (see :func:`spec_reference`); ``comment``
-    becomes ``#`` lines at the top.
+    becomes ``#`` lines at the top. No steps are written as ``steps: []``: a
+    scenario that checks the starting world alone (a property violated there).
     """
-    lines = [f"# {line}" for line in comment.splitlines()]
-    lines.append(f"name: {_scalar(name)}")
+    lines = yaml_comment(comment)
+    lines.append(f"name: {yaml_scalar(name)}")
     if spec_ref:
-        lines.append(f"spec: {_scalar(spec_ref)}")
-    lines += [f"given: {_flow_map(given)}", "steps:"]
-    lines += [f"  - {_step_text(step)}" for step in steps]
+        lines.append(f"spec: {yaml_scalar(spec_ref)}")
+    lines.append(f"given: {_flow_map(given)}")
+    step_lines = [f"  - {_step_text(step)}" for step in steps]
+    lines += ["steps:", *step_lines] if step_lines else ["steps: []"]
     lines.append(f"expect: {_flow_map(expect)}")
     return "\n".join(lines) + "\n"
 

@@ -20,6 +20,7 @@ trace's ``taken`` lists.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 
 from ..errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
@@ -71,8 +72,13 @@ class CoverageCounts:
 
 
 def coverage_json(record: dict[str, Any]) -> str:
-    """A coverage record as the file's text: deterministic JSON (every key sorted, one trailing newline)."""
-    return json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """A coverage record as the file's text: deterministic JSON (every key sorted, one trailing newline).
+
+    Names are written as themselves (UTF-8); only a lone surrogate, which UTF-8 cannot hold, is
+    written as its ``\\uXXXX`` escape, which :func:`read_coverage_file` reads back as it was.
+    """
+    text = json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def empty_coverage(spec: Spec) -> dict[str, Any]:
