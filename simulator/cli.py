@@ -29,7 +29,7 @@ from .report.text import format_problems, format_scenario_result, format_spec_su
 from .draw.run_path import path_of_result
 from .walk.coverage import coverage_json, coverage_of_results, merge_coverage, read_coverage_file
 from .report.review import render_review
-from .runtime.scenario import load_scenario, run_scenario, scenario_spec_path
+from .runtime.scenario import MAX_SCENARIO_STEPS, load_scenario, run_scenario, scenario_spec_path
 from .draw.views import load_views
 
 __all__ = ["main", "build_parser"]
@@ -79,12 +79,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     specs: dict[str, object] = {}
     loaded = []
     problems = []
+    if args.max_steps < 1:
+        raise UsageError(Problem(Loc("<command line>"), "error", f"--max-steps must be at least 1, found "
+                                 f"{args.max_steps}", "bad-usage"))
     for path in _expand_scenario_paths(args.files):
         try:
             spec_path = args.spec or scenario_spec_path(path) or default_spec_path()
             if spec_path not in specs:
                 specs[spec_path] = load_checked_spec(spec_path)
-            loaded.append((load_scenario(path, specs[spec_path]), specs[spec_path]))
+            loaded.append((load_scenario(path, specs[spec_path], args.max_steps), specs[spec_path]))
         except KmsflowError as exc:
             problems += exc.problems
     if problems:
@@ -104,7 +107,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.diagrams:  # the folder as seen from where the document is written
         link = os.path.relpath(args.diagrams, os.path.dirname(os.path.abspath(args.output or "."))
                                if args.output else ".").replace(os.sep, "/")
-    text = render_review(load_checked_spec(args.spec), diagrams=link, walk=not args.no_walk)
+    text = render_review(load_checked_spec(args.spec), diagrams=link, walk=not args.no_walk,
+                         max_configurations=_walk_budget(args))
     if args.output:
         write_atomic(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -225,7 +229,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
     spec = _load_walkable_spec(args.spec)
     progress = Progress()
     try:
-        analysis = analyse(spec, _walk_domain(spec, args), progress)
+        analysis = analyse(spec, _walk_domain(spec, args), progress, max_configurations=_walk_budget(args))
     finally:  # a flow error is reported on a clean line
         progress.done()
     if args.counterexamples:
@@ -254,12 +258,16 @@ def cmd_paths(args: argparse.Namespace) -> int:
     if args.cutoff < 1:
         raise UsageError(Problem(Loc("<command line>"), "error", f"--cutoff must be at least 1, found {args.cutoff}",
                                  "bad-usage"))
+    if args.max_paths < 1:
+        raise UsageError(Problem(Loc("<command line>"), "error", f"--max-paths must be at least 1, found "
+                                 f"{args.max_paths}", "bad-usage"))
     spec = _load_walkable_spec(args.spec)
     progress = Progress()
     try:
-        graph = explore_spec(spec, _walk_domain(spec, args), parse_properties(spec).flows, progress)
+        graph = explore_spec(spec, _walk_domain(spec, args), parse_properties(spec).flows, progress,
+                             _walk_budget(args))
         progress(f"generating the {args.criterion} suite")
-        suite = generate_suite(graph, args.criterion, cutoff=args.cutoff)
+        suite = generate_suite(graph, args.criterion, cutoff=args.cutoff, max_paths=args.max_paths)
     finally:  # a flow error is reported on a clean line
         progress.done()
     print(format_suite_summary(suite))
@@ -269,6 +277,21 @@ def cmd_paths(args: argparse.Namespace) -> int:
     else:
         print(format_paths(suite))
     return EXIT_OK
+
+
+def _walk_budget(args: argparse.Namespace) -> int:
+    """``--max-configurations``, checked: the budget of every command that walks."""
+    if args.max_configurations < 1:
+        raise UsageError(Problem(Loc("<command line>"), "error", f"--max-configurations must be at least 1, found "
+                                 f"{args.max_configurations}", "bad-usage"))
+    return args.max_configurations
+
+
+def _add_budget_argument(parser: argparse.ArgumentParser) -> None:
+    from .walk.budget import MAX_CONFIGURATIONS
+    parser.add_argument("--max-configurations", type=int, default=MAX_CONFIGURATIONS, metavar="N",
+                        help="stop the exhaustive walk with an error beyond N configurations "
+                             f"(default: {MAX_CONFIGURATIONS:,}, about 2-4.5 GB of memory)")
 
 
 def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
@@ -306,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--spec", default=None,
                           help="spec to run them on (default: the scenario's own 'spec:', else the KMS spec)")
     simulate.add_argument("-q", "--quiet", action="store_true", help="print results only, not each step")
+    simulate.add_argument("--max-steps", type=int, default=MAX_SCENARIO_STEPS, metavar="N",
+                          help=f"refuse a scenario that sends more than N events, repeats counted "
+                               f"(default: {MAX_SCENARIO_STEPS:,})")
     simulate.set_defaults(run=cmd_simulate)
 
     review = commands.add_parser("review", help="write the spec as a Markdown document for product owners",
@@ -316,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     review.add_argument("--diagrams", metavar="DIR",
                         help="show the diagrams generated in DIR (by `kmsflow diagram`), linked from the document")
+    _add_budget_argument(review)
     review.add_argument("--no-walk", action="store_true",
                         help="leave out which properties hold (they come from the exhaustive walk)")
     review.set_defaults(run=cmd_review)
@@ -373,10 +400,12 @@ def build_parser() -> argparse.ArgumentParser:
     explore.add_argument("--counterexamples", metavar="DIR",
                          help="write each violated property's counterexample as a scenario file in DIR")
     _add_domain_arguments(explore)
+    _add_budget_argument(explore)
     explore.set_defaults(run=cmd_explore)
 
     from .walk.export import FORMATS as EXPORT_FORMATS
     from .walk.suites import CRITERIA
+    from .walk.suites.simple_paths import MAX_PATHS
     paths = commands.add_parser(
         "paths", help="generate test paths that cover the spec by a criterion",
         description="Generate test paths (initial world, events, expected screen and world after each step) "
@@ -388,7 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     paths.add_argument("--format", choices=EXPORT_FORMATS, help="file format to write (needs -o)")
     paths.add_argument("-o", "--output", metavar="DIR", help="folder to write the suite into (default format: "
                                                               "scenarios)")
+    paths.add_argument("--max-paths", type=int, default=MAX_PATHS, metavar="N",
+                       help=f"stop with an error beyond N simple paths (default: {MAX_PATHS:,})")
     _add_domain_arguments(paths)
+    _add_budget_argument(paths)
     paths.set_defaults(run=cmd_paths)
 
     from .diff.command import add_diff_command

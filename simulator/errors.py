@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["Loc", "Problem", "KmsflowError", "InputError", "SpecError", "ScenarioError", "UsageError",
-           "FlowRuntimeError"]
+           "LimitError", "FlowRuntimeError"]
 
 
 @dataclass(frozen=True, order=True)
@@ -72,6 +72,14 @@ class ScenarioError(InputError):
 
 class UsageError(InputError):
     """An argument is wrong: on the command line, or given to a library call (e.g. an unknown world variable)."""
+
+
+class LimitError(InputError):
+    """An input is well formed but too big for one of kmsflow's limits (configurations, paths, steps).
+
+    The input is at fault, not the machine: each problem names the limit, how
+    far the work got, what made it big, and the option that raises the limit.
+    """
 
 
 class FlowRuntimeError(KmsflowError):

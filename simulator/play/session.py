@@ -85,15 +85,23 @@ class PlaySession:
         self.given_values = dict(given or {})
         self._listeners: list[Callable[[PlaySession], str | None]] = []
         self.sim = Simulator(spec, self.given_values)
-        # Each entry undoes one action: ("events", count) or ("reset", steps, undo entries before it).
+        # Each entry undoes one action: ("events", count) or ("reset", what the reset put aside: the simulator,
+        # the steps, the undo entries, and the saved-steps count with the save it was counted for).
+        # Nothing here is copied or replayed per step, so a step costs the same in a long session.
         self._undo_stack: list[tuple] = []
         self.steps: list[str] = []
+        self.saved_steps: list[str] = []  # the steps a file already holds (the scenario we started from)
+        self._common = 0  # how many of the first steps are saved_steps' first ones (kept up to date, not recounted)
+        self._saves = 0
+        self._view: tuple | None = None  # (screen and values, view) of the last view asked for
+        self._reader_names: dict[str, str] | None = None
         for event in start_steps:
             self._fire_checked(event)
             self._undo_stack.append(("events", 1))
         self.start_steps = list(self.steps)
         self._start_undo = list(self._undo_stack)
-        self.saved_steps = list(self.steps)  # the steps a file already holds (the scenario we started from)
+        self.saved_steps = list(self.steps)
+        self._common = len(self.steps)
         self.saved_to: str | None = None
 
     # -- reading -------------------------------------------------------------------
@@ -112,8 +120,23 @@ class PlaySession:
 
     @property
     def view(self) -> PhoneView:
-        """The phone's view of the current screen, its texts filled from the world now."""
-        return phone_view(self.spec, self.sim.screen, self.sim.allowed_events(), self.values)
+        """The phone's view of the current screen, its texts filled from the world now.
+
+        Made once per screen and world: guards read only the world variables and
+        parameters, so the allowed events (the costly part) cannot differ.
+        """
+        values = self.values
+        key = (self.sim.screen, tuple(values.items()))
+        if self._view is None or self._view[0] != key:
+            self._view = (key, phone_view(self.spec, self.sim.screen, self.sim.allowed_events(), values))
+        return self._view[1]
+
+    @property
+    def reader_names(self) -> dict[str, str]:
+        """The screens' names for readers (:func:`simulator.spec.texts.reader_name`), made once per session."""
+        if self._reader_names is None:
+            self._reader_names = reader_names(self.spec)
+        return self._reader_names
 
     @property
     def path(self) -> list[TraceStep]:
@@ -123,12 +146,7 @@ class PlaySession:
     @property
     def unsaved_steps(self) -> int:
         """Steps taken since the last save (or since the scenario the session started from)."""
-        common = 0
-        for mine, saved in zip(self.steps, self.saved_steps):
-            if mine != saved:
-                break
-            common += 1
-        return len(self.steps) - common
+        return len(self.steps) - self._common
 
     def add_listener(self, callback: Callable[["PlaySession"], str | None], call_now: bool = True) -> None:
         """Call ``callback(session)`` after every change (and now, unless ``call_now`` is false).
@@ -203,7 +221,7 @@ class PlaySession:
         if isinstance(step, Reply):
             return step
         self._undo_stack.append(("events", 1))
-        return self._changed(describe_step(self.spec, step))
+        return self._changed(describe_step(self.spec, step, self.reader_names))
 
     def pass_days(self, days: int) -> Reply:
         """Pass ``days`` days (the spec's ``day_passes``), undone as one action."""
@@ -236,18 +254,17 @@ class PlaySession:
         if entry[0] == "events":
             for _ in range(entry[1]):
                 self.sim.undo()
-                undone = self.steps.pop()
+                undone = self._pop_step()
             what = f"undid {undone}" + (f" x{entry[1]}" if entry[1] > 1 else "")
         else:
-            _, steps, undo_stack = entry
-            self._replay(steps)
-            self._undo_stack = undo_stack
+            _, self.sim, self.steps, self._undo_stack, common, saves = entry
+            self._common = common if saves == self._saves else _common_prefix(self.steps, self.saved_steps)
             what = "undid the reset"
         return self._changed(what)
 
     def reset(self) -> Reply:
         """Go back to where the session started; undo brings the steps back."""
-        entry = ("reset", list(self.steps), list(self._undo_stack))
+        entry = ("reset", self.sim, self.steps, self._undo_stack, self._common, self._saves)
         self._replay(self.start_steps)
         self._undo_stack = list(self._start_undo) + [entry]
         return self._changed("back to the start of the session")
@@ -261,6 +278,8 @@ class PlaySession:
         except UsageError as exc:  # the place cannot be written: say so, keep the session going
             return self._refuse(f"could not save to {path}: {exc.problems[0].message}.")
         self.saved_steps = list(self.steps)
+        self._common = len(self.steps)
+        self._saves += 1
         self.saved_to = path
         return Reply(f"saved {len(self.steps)} steps to {path}; replay with: kmsflow simulate {path}")
 
@@ -302,8 +321,16 @@ class PlaySession:
         step = self.sim.fire(event)
         if not step.accepted:
             raise FlowRuntimeError(f"{event} is not allowed on {step.screen_before}")
+        common = self._common
+        if common == len(self.steps) < len(self.saved_steps) and self.saved_steps[common] == event:
+            self._common = common + 1  # still walking the saved steps
         self.steps.append(event)
         return step
+
+    def _pop_step(self) -> str:
+        event = self.steps.pop()
+        self._common = min(self._common, len(self.steps))
+        return event
 
     def _fire_guarded(self, event: str) -> TraceStep | Reply:
         """Fire; if the spec gets stuck, say why (the simulator has put everything back as it was)."""
@@ -315,8 +342,19 @@ class PlaySession:
     def _replay(self, steps: list[str]) -> None:
         self.sim = Simulator(self.spec, self.given_values)
         self.steps = []
+        self._common = 0
         for event in steps:
             self._fire_checked(event)
+
+
+def _common_prefix(steps: list[str], saved: list[str]) -> int:
+    """How many of the first ``steps`` are the first ``saved`` ones."""
+    common = 0
+    for mine, theirs in zip(steps, saved):
+        if mine != theirs:
+            break
+        common += 1
+    return common
 
 
 def _shown(value: Any) -> str:
@@ -429,11 +467,17 @@ def format_world_line(session: PlaySession) -> str:
 
 def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
     """The last ``count`` steps, numbered, each with the screens it passed through."""
-    path = session.path
-    first = max(0, len(path) - count)
-    names = reader_names(session.spec)
+    recent: list[TraceStep] = []
+    for step in reversed(session.sim.trace):  # from the end: the cost does not grow with the session
+        if len(recent) == count:
+            break
+        if step.accepted:
+            recent.append(step)
+    recent.reverse()
+    first = len(session.steps) - len(recent)
+    names = session.reader_names
     return [f"{number:>4}  {describe_step(session.spec, step, names)}"
-            for number, step in enumerate(path[first:], start=first + 1)]
+            for number, step in enumerate(recent, start=first + 1)]
 
 
 def format_allowed(view: PhoneView, width: int = 80) -> str:

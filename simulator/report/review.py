@@ -74,14 +74,14 @@ def _diagrams_section(spec: Spec, folder: str) -> list[str]:
     return out
 
 
-def _properties_section(spec: Spec) -> list[str]:
+def _properties_section(spec: Spec, max_configurations: int | None = None) -> list[str]:
     from ..walk.explore import explore_spec  # the walk is optional here: imported only when asked for
     from ..walk.properties import check_properties, parse_properties
 
     props = parse_properties(spec)
     if not props.properties:
         return []
-    graph = explore_spec(spec, flows=props.flows)
+    graph = explore_spec(spec, flows=props.flows, max_configurations=max_configurations)
     results = check_properties(graph, props)
     held = sum(r.holds for r in results)
     out = ["## What the flow guarantees", "",
@@ -92,14 +92,16 @@ def _properties_section(spec: Spec) -> list[str]:
 
 
 def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
-                  values: dict[str, Any] | None = None) -> str:
+                  values: dict[str, Any] | None = None, max_configurations: int | None = None) -> str:
     """The whole review document for ``spec`` as Markdown.
 
     ``diagrams``: the folder holding the generated diagrams, as a link from where the
     document is written (e.g. ``../diagrams``); None leaves the diagrams out. ``walk``:
     run the exhaustive walk and say which of the spec's properties hold. ``values``: what
     the screens' texts are filled with (default: the initial world and default parameters).
-    Raises SpecError for a bad views or properties section, and FlowRuntimeError
+    ``max_configurations``: the walk's budget (see :func:`~simulator.walk.explore.explore_spec`).
+    Raises SpecError for a bad views or properties section, LimitError for a walk over its budget, and
+    FlowRuntimeError
     when the walk finds the spec stuck (no document is better than one without its guarantees).
     """
     out: list[str] = [f"# Review: {spec.title}", ""]
@@ -110,7 +112,7 @@ def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
     if diagrams is not None:
         out += _diagrams_section(spec, diagrams)
     if walk:
-        out += _properties_section(spec)
+        out += _properties_section(spec, max_configurations)
     by_id = {t.id: t for t in spec.all_transitions()}
 
     out += ["## Parameters and what the flow keeps track of", ""]

@@ -180,13 +180,23 @@ class Flow:
         self._screens.set_state(screen, model=self._screen_model)
 
     def is_allowed(self, event: str) -> bool:
-        """Would ``event`` be accepted now? Evaluates guards without firing."""
+        """Would ``event`` be accepted now? Evaluates guards without firing.
+
+        The machine's own transitions and conditions for the current state, as
+        ``may_trigger`` checks them (no prepare callbacks are configured), without
+        its scan of every event of the state on each call: a session asks this
+        for every event after every step.
+        """
         kind = self.compiled.kinds.get(event)
         if kind == "user":
-            return event in self._screens.events and self._screen_model.may_trigger(event)
-        if kind == "environment" and self._account is not None:
-            return event in self._account.events and self._account_model.may_trigger(event)
-        return False
+            machine, state = self._screens, self._screen_model.state
+        elif kind == "environment" and self._account is not None:
+            machine, state = self._account, self._account_model.state
+        else:
+            return False
+        found = machine.events.get(event)
+        candidates = found.transitions.get(state, ()) if found is not None else ()
+        return any(all(c.func() == c.target for c in t.conditions) for t in candidates)
 
     def allowed_events(self) -> list[str]:
         """User events then environment events accepted now, in the spec's order."""

@@ -30,8 +30,8 @@ from ..spec.yamlsafe import LDict, LList, load_yaml_file
 from .given import constraint_problems, validate_world_values
 from .simulate import Simulator, TraceStep
 
-__all__ = ["Step", "Scenario", "ScenarioResult", "load_scenario", "run_scenario", "scenario_spec_path",
-           "scenario_text", "spec_reference"]
+__all__ = ["Step", "Scenario", "ScenarioResult", "MAX_SCENARIO_STEPS", "load_scenario", "run_scenario",
+           "scenario_spec_path", "scenario_text", "spec_reference"]
 
 
 @dataclass
@@ -95,9 +95,18 @@ def scenario_spec_path(path: str) -> str | None:
 
 _STEP_KEYS = ("event", "repeat", "refused", "expect")
 
+#: The most events one scenario sends, repeats counted (``kmsflow simulate --max-steps`` raises it): a run
+#: keeps its trace for the report, about 1 KB and 0.1 ms a step (measured on the KMS spec), so a scenario at
+#: the limit takes about 100 MB and 12 s.
+MAX_SCENARIO_STEPS = 100_000
 
-def load_scenario(path: str, spec: Spec) -> Scenario:
-    """Read and validate a scenario for ``spec``; raise ScenarioError with every problem found."""
+
+def load_scenario(path: str, spec: Spec, max_steps: int = MAX_SCENARIO_STEPS) -> Scenario:
+    """Read and validate a scenario for ``spec``; raise ScenarioError with every problem found.
+
+    A scenario whose steps, repeats counted, send more than ``max_steps``
+    events is refused at the step that goes over.
+    """
     try:
         data = load_yaml_file(path)
     except KmsflowError as exc:
@@ -126,6 +135,7 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
         problems += validate_world_values(spec, given, "given", {"screen", "note"} | set(spec.parameters))
     user_events = spec.events_of_kind("user", "environment")
     steps: list[Step] = []
+    total_steps = 0
     raw_steps = data.get("steps")
     # An empty list, written out as `steps: []`, is a scenario that checks the starting world alone
     # (a property violated in a starting world); a missing or blank `steps:` is still a mistake.
@@ -161,6 +171,11 @@ def load_scenario(path: str, spec: Spec) -> Scenario:
             error(loc, f"step {index + 1}: repeat must be a whole number from 1 to 10000, found {repeat!r}",
                   "bad-value")
             continue
+        if total_steps <= max_steps < total_steps + repeat:  # said once, at the step that goes over
+            error(loc, f"step {index + 1}: the scenario sends more than {max_steps:,} events in all (repeats "
+                  f"counted; {total_steps + repeat:,} up to this step): split it into shorter scenarios, or raise "
+                  "the limit with kmsflow simulate --max-steps N", "too-many-steps")
+        total_steps += repeat
         refused = item_map.get("refused", False)
         if not isinstance(refused, bool):
             error(loc, f"step {index + 1}: refused must be true or false, found {refused!r}", "type")

@@ -51,15 +51,20 @@ class World:
         return {name: getattr(self, name) for name in self._parameter_names}
 
     def snapshot(self) -> tuple:
-        """Everything needed to restore this world exactly (see :meth:`restore`)."""
+        """Everything needed to restore this world exactly (see :meth:`restore`).
+
+        The history only grows, so a snapshot keeps its length, not a copy: taking
+        one costs the same however long the run has been.
+        """
         return (tuple(getattr(self, n) for n in self._variable_names + self._parameter_names),
-                self.note, tuple(self.history))
+                self.note, len(self.history))
 
     def restore(self, snapshot: tuple) -> None:
-        values, self.note, history = snapshot
+        """Go back to ``snapshot``; snapshots are restored newest first (an undo stack), as the history grows."""
+        values, self.note, length = snapshot
         for name, value in zip(self._variable_names + self._parameter_names, values):
             setattr(self, name, value)
-        self.history = list(history)
+        del self.history[length:]
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={v!r}" for k, v in self.variables().items())

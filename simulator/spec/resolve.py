@@ -17,7 +17,8 @@ from .expr import Condition, evaluate_value
 from .model import CheckDecl, FlowDecl, NameChoice, Spec, ViewDecl
 from .reader import Reader, did_you_mean
 
-__all__ = ["ResolvedView", "resolve_views", "DeclaredDomain", "resolve_domain", "value_problem",
+__all__ = ["ResolvedView", "resolve_views", "DeclaredDomain", "resolve_domain", "value_problem", "start_values",
+           "bound_problem",
            "properties_problems", "default_parameters", "ACCOUNT_CHANGED", "conditions_of"]
 
 #: The flag a flow's history gets when the properties section names the account: a user step in the
@@ -146,6 +147,41 @@ def value_problem(spec: Spec, name: str, value: Any) -> str | None:
     return None
 
 
+def start_values(spec: Spec, name: str, initial: dict[str, tuple]) -> tuple:
+    """The values the walk starts ``name`` (a whole-number variable) from: the domain's, else the default ones.
+
+    The default is what the walk uses for a variable the ``domain:`` section does
+    not list: every value of a variable with a min and a max, else its min and
+    its initial value.
+    """
+    if name in initial:
+        return initial[name]
+    variable = spec.variables[name]
+    if variable.min is not None and variable.max is not None:
+        return (variable.min, variable.max)  # the ends of min..max are enough to compare a bound with
+    return tuple(v for v in (variable.min, variable.initial) if v is not None)
+
+
+def bound_problem(spec: Spec, name: str, bound: int, starts: tuple) -> str | None:
+    """Why ``bound`` cannot be the walk's bound of whole-number variable ``name``, or None.
+
+    A bound keeps the walk finite: a step that takes the variable above it is
+    counted, not explored. One below the variable's own min leaves no value to
+    walk; one below a value the walk starts from would cut every step out of
+    those worlds, so the walk would end at once and every property would
+    "hold" on nothing. Both are refused rather than walked.
+    """
+    variable = spec.variables[name]
+    if variable.min is not None and bound < variable.min:
+        return (f"{name}: {bound} is below the variable's min {variable.min}, so no value of {name} is within "
+                "the bound")
+    ints = [value for value in (starts[-1:] if isinstance(starts, range) else starts) if isinstance(value, int)]
+    if ints and max(ints) > bound:
+        return (f"{name}: {bound} is below the start value {max(ints)} the walk uses, so no step could be "
+                f"taken from those worlds; the bound must be at least {max(ints)}")
+    return None
+
+
 def resolve_domain(spec: Spec, parameters: dict[str, int] | None = None) -> tuple[DeclaredDomain, list[Problem]]:
     """The ``domain:`` section evaluated with ``parameters`` (the defaults when None), and its problems."""
     parameters = default_parameters(spec) if parameters is None else parameters
@@ -188,6 +224,10 @@ def resolve_domain(spec: Spec, parameters: dict[str, int] | None = None) -> tupl
             continue
         if not isinstance(value, int):
             r.error(bound.loc, f"bounds: {name}: expected a number, found {value!r}", "")
+            continue
+        message = bound_problem(spec, name, value, start_values(spec, name, initial))
+        if message:
+            r.error(bound.loc, f"bounds: {message}", "")
             continue
         bounds[name] = value
     for ref in decl.counters:

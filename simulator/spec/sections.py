@@ -354,6 +354,9 @@ def _read_property(r: Reader, item: Any, loc: Loc, before: list[PropertyDecl]) -
         # Reported, yet kept: its checks are still read, so one run shows their problems too.
         r.error(loc, f"must_hold: property {name!r} is declared twice", "duplicate-name")
     raw_checks = item["check"] if isinstance(item["check"], LList) else [item["check"]]
+    if not raw_checks:  # a property with nothing to check would "hold" without checking anything
+        r.error(item.loc_of("check"), f"must_hold: {name}: check: is empty; give the property at least one "
+                "check (a kind and its parameters)", "type")
     checks = [_read_check(r, check, item.loc_of("check")) for check in raw_checks]
     return PropertyDecl(name, item["text"], tuple(c for c in checks if c is not None), loc)
 

@@ -79,14 +79,15 @@ def counterexample_path(graph: ProductGraph, violation: Violation) -> TestPath:
 
 
 def analyse(spec: Spec, domain: Domain | None = None, progress: Callable[[str], None] | None = None,
-            criteria: tuple[str, ...] = COVERING_CRITERIA) -> Analysis:
+            criteria: tuple[str, ...] = COVERING_CRITERIA, max_configurations: int | None = None) -> Analysis:
     """Walk ``spec``, check its properties, find structural problems and build a suite per criterion.
 
-    Raises SpecError (bad domain or properties section) and FlowRuntimeError
-    (the spec leaves the app stuck; the message names the path).
+    Raises SpecError (bad domain or properties section), LimitError (the walk
+    does not fit ``max_configurations``, see :func:`explore_spec`) and
+    FlowRuntimeError (the spec leaves the app stuck; the message names the path).
     """
     props = parse_properties(spec)
-    graph = explore_spec(spec, domain or domain_of(spec), props.flows, progress)
+    graph = explore_spec(spec, domain or domain_of(spec), props.flows, progress, max_configurations)
     if progress:
         progress("checking properties")
     results = check_properties(graph, props)

@@ -27,11 +27,11 @@ from ..errors import Loc, Problem, SpecError, UsageError
 from ..spec.expr import evaluate_value
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
-from ..spec.resolve import default_parameters, resolve_domain, value_problem
+from ..spec.resolve import bound_problem, default_parameters, resolve_domain, value_problem
 from ..runtime.given import unmet_constraints
 from ..runtime.world import make_world
 
-__all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_worlds",
+__all__ = ["Domain", "domain_of", "parse_domain", "apply_overrides", "initial_worlds", "start_combinations",
            "evaluate_value"]
 
 
@@ -56,6 +56,9 @@ class Domain:
     varied: tuple[str, ...] = ()
     # (parameters, initial, bounds) per combination of the varied parameters' values
     sets: tuple[tuple[dict[str, int], dict[str, tuple], dict[str, int]], ...] = ()
+    # Where each bound comes from, for messages that say what to change: name -> (place, what sets it)
+    origins: dict[str, tuple[Loc, str]] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()  # the variables whose bound is the default one, derived from their start values
 
     def kept_variables(self, spec: Spec) -> tuple[str, ...]:
         """What a configuration keeps: the variables but the counters (spec order), then the varied parameters."""
@@ -72,14 +75,23 @@ def _default_domain(spec: Spec, parameters: dict[str, int]) -> Domain:
         if variable.type == "enum":
             initial[name] = tuple(variable.values)
         elif variable.min is not None and variable.max is not None:
-            initial[name] = tuple(range(variable.min, variable.max + 1))
+            # Left a range when it is big: min..max may be huge, and the walk's budget refuses it before a
+            # single start world is made.
+            values = range(variable.min, variable.max + 1)
+            initial[name] = tuple(values) if len(values) <= 10_000 else values
         else:
             start = variable.min if variable.min is not None else variable.initial
             initial[name] = tuple(dict.fromkeys([start, variable.initial]))
+    origins: dict[str, tuple[Loc, str]] = {}
     for name, variable in spec.variables.items():
         if variable.type == "int" and variable.max is None:
-            bounds[name] = 2 * max(initial[name]) + 10
-    return Domain(initial, bounds, (), False, parameters)
+            bounds[name] = _default_bound(initial[name])
+            origins[name] = (variable.loc, f"the default bound of {name} (twice its largest start value + 10)")
+    return Domain(initial, bounds, (), False, parameters, origins=origins, derived=tuple(origins))
+
+
+def _default_bound(starts: tuple) -> int:
+    return 2 * max(starts) + 10
 
 
 def parse_domain(spec: Spec, parameters: dict[str, int] | None = None,
@@ -107,8 +119,9 @@ def parse_domain(spec: Spec, parameters: dict[str, int] | None = None,
     for combination in itertools.product(*(ranges[name] for name in varied)):
         these = {**parameters, **dict(zip(varied, combination))}
         evaluated, problems = resolve_domain(spec, these) if combination else (declared, [])
-        if problems:
-            raise SpecError(sorted(problems))
+        if problems:  # said for the combination that has them: the defaults passed
+            raise SpecError(sorted(Problem(p.loc, p.level, f"{p.message} (with {_combination(varied, these)})", p.code)
+                                   for p in problems))
         initial = {**_default_domain(spec, these).initial,
                    **{name: values for name, values in evaluated.initial.items() if name in spec.variables}}
         # The section replaces the default bounds for the variables it names.
@@ -118,8 +131,16 @@ def parse_domain(spec: Spec, parameters: dict[str, int] | None = None,
         for name, value in these_bounds.items():
             bounds[name] = max(bounds.get(name, value), value)
     first_parameters, first_initial, _ = sets[0]
+    origins = dict(default.origins)
+    for bound in spec.domain.bounds if spec.domain is not None else ():
+        origins[bound.variable] = (bound.loc, f"domain: bounds: {bound.variable}: {bound.value.text}")
+    derived = tuple(name for name in default.derived if name not in declared.bounds)
     return Domain(first_initial, bounds, declared.counters, spec.domain is not None, first_parameters, varied,
-                  tuple(sets) if varied else ())
+                  tuple(sets) if varied else (), origins, derived)
+
+
+def _combination(names: tuple[str, ...], parameters: dict[str, int]) -> str:
+    return ", ".join(f"{name}={parameters[name]}" for name in names)
 
 
 def _parse_values(spec: Spec, item: str, name: str, text: str, parameters: dict[str, int]) -> tuple:
@@ -176,10 +197,36 @@ def apply_overrides(spec: Spec, domain: Domain, values: list[str] = (), bounds: 
         if not isinstance(value, int) or value < 0:
             raise UsageError(Problem(where, "error", f"--bound {item!r}: expected a whole number >= 0", "bad-usage"))
         new_bounds[name] = bound_overrides[name] = value
-    sets = tuple((parameters, {**initial, **overrides}, {**these_bounds, **bound_overrides})
-                 for parameters, initial, these_bounds in domain.sets)
-    return Domain({**domain.initial, **overrides}, new_bounds, domain.counters, domain.declared, domain.parameters,
-                  domain.varied, sets)
+    origins = dict(domain.origins)
+    for item in bounds:
+        origins[_split(item)[0]] = (where, f"--bound {item}")
+    # A default bound follows the start values it was derived from, so --domain alone never leaves one behind.
+    defaults = {name: _default_bound for name in overrides if name in domain.derived and name not in bound_overrides}
+    sets = []
+    for parameters, initial, these_bounds in domain.parameter_sets():
+        initial = {**initial, **overrides}
+        these_bounds = {**these_bounds, **{name: make(initial[name]) for name, make in defaults.items()},
+                        **bound_overrides}
+        sets.append((parameters, initial, these_bounds))
+        for name in set(overrides) | set(bound_overrides):
+            if name not in these_bounds:
+                continue
+            message = bound_problem(spec, name, these_bounds[name], initial[name])
+            if message and domain.varied:
+                message += f", with {_combination(domain.varied, parameters)}"
+            if message:
+                given = [f"--{kind} {item}" for kind, items in (("domain", values), ("bound", bounds))
+                         for item in items if _split(item)[0] == name]
+                source = origins.get(name, (where, "the domain"))[1]
+                origin = "" if name in bound_overrides else \
+                    f" (the bound comes from {source}; raise it with --bound {name}=N)"
+                raise UsageError(Problem(where, "error", f"{' '.join(given)}: {message}{origin}", "bad-usage"))
+    for name in defaults:
+        new_bounds[name] = max(these[name] for _, _, these in sets)
+    first = sets[0]
+    derived = tuple(name for name in domain.derived if name not in bound_overrides)
+    return Domain(first[1], new_bounds, domain.counters, domain.declared, domain.parameters,
+                  domain.varied, tuple(sets) if domain.sets else (), origins, derived)
 
 
 def initial_worlds(spec: Spec, domain: Domain) -> list[dict[str, Any]]:
@@ -197,6 +244,17 @@ def initial_worlds(spec: Spec, domain: Domain) -> list[dict[str, Any]]:
             if not unmet_constraints(spec, make_world(spec, {**values, **parameters})):
                 worlds.append({**values, **varied})
     return worlds
+
+
+def start_combinations(spec: Spec, domain: Domain) -> int:
+    """How many combinations of start values :func:`initial_worlds` looks at (before the constraints drop some)."""
+    total = 0
+    for _parameters, initial, _bounds in domain.parameter_sets():
+        count = 1
+        for name in spec.variables:
+            count *= len(initial[name])
+        total += count
+    return total
 
 
 def domain_of(spec: Spec, values: list[str] = (), bounds: list[str] = ()) -> Domain:

@@ -43,16 +43,18 @@ from typing import Any, Callable, NamedTuple
 
 import networkx as nx
 
-from ..errors import FlowRuntimeError, Problem, SpecError
+from ..errors import FlowRuntimeError, LimitError, Loc, Problem, SpecError, UsageError
 from ..rules import load_rules
+from ..rules.check import check_initial_world
 from ..runtime.compiled import CompiledFlow, GuardWrite, read_only_view, run_system_steps
 from ..spec.model import Spec
-from .domain import Domain, domain_of, initial_worlds
+from .budget import ESTIMATE_AT, MAX_CONFIGURATIONS, estimate, limit_error, widest_variable
+from .domain import Domain, domain_of, initial_worlds, start_combinations
 from ..spec.resolve import ACCOUNT_CHANGED
 from .history import FlowHistory, declared_flows
 
 __all__ = ["Configuration", "Step", "ProductGraph", "explore_spec", "Progress", "paused_gc",
-           "CounterMisuse"]
+           "CounterMisuse", "MAX_CONFIGURATIONS"]
 
 
 @contextmanager
@@ -601,25 +603,47 @@ def _enum_error(walker: _Walker, target: Configuration, step: tuple) -> SpecErro
 
 
 def explore_spec(spec: Spec, domain: Domain | None = None, flows: tuple[FlowHistory, ...] | None = None,
-                 progress: Callable[[str], None] | None = None) -> ProductGraph:
+                 progress: Callable[[str], None] | None = None,
+                 max_configurations: int | None = None) -> ProductGraph:
     """Walk ``spec`` exhaustively from every initial world of ``domain`` (default: the spec's own).
 
     ``flows``: the bounded history to keep (default: the flows the spec's
-    ``properties`` section declares). Raises SpecError for a bad domain or
-    properties section, FlowRuntimeError (with the path that got there) when
-    the spec leaves the app stuck.
+    ``properties`` section declares). ``max_configurations``: the walk's
+    budget (default :data:`MAX_CONFIGURATIONS`; see :mod:`simulator.walk.budget`).
+    Raises SpecError for a bad domain or properties section, or a domain with
+    no start world that meets the constraints; LimitError when the walk does
+    not fit its budget (as early as that can be told); FlowRuntimeError (with
+    the path that got there) when the spec leaves the app stuck.
     """
+    budget = MAX_CONFIGURATIONS if max_configurations is None else max_configurations
+    if type(budget) is not int or budget < 1:
+        raise UsageError(Problem(Loc("--max-configurations"), "error", f"the walk's budget must be a whole number "
+                                 f"of at least 1, found {budget!r}", "bad-value"))
     with paused_gc():
-        return _explore(spec, domain, flows, progress)
+        return _explore(spec, domain, flows, progress, budget)
 
 
 def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] | None,
-             progress: Callable[[str], None] | None) -> ProductGraph:
+             progress: Callable[[str], None] | None, budget: int) -> ProductGraph:
     started = time.perf_counter()
     domain = domain or domain_of(spec)
     if flows is None:
         flows = declared_flows(spec)
+    broken = list(check_initial_world(spec))  # as `kmsflow check` says: the spec contradicts itself
+    if broken:
+        raise SpecError(broken)
     walker = _Walker(spec, domain, tuple(flows))
+    spec_loc = spec.domain.loc if spec.domain is not None else Loc(spec.path)
+    combinations = start_combinations(spec, domain)
+    if combinations > budget:  # each start world is a configuration: known before a single step
+        widest = max(spec.variables, key=lambda name: max(len(initial[name]) for _, initial, _ in
+                                                           domain.parameter_sets()))
+        count = max(len(initial[widest]) for _, initial, _ in domain.parameter_sets())
+        listed = {entry.variable: entry.loc for entry in spec.domain.initial} if spec.domain is not None else {}
+        spec_loc = listed.get(widest, spec.variables[widest].loc)
+        raise limit_error(f"would start from {combinations:,} combinations of start values, over its budget of "
+                          f"{budget:,} configurations", None, f"{widest} alone has {count:,}", domain, spec_loc,
+                          "narrow the domain's start values (--domain)")
     user_events = tuple(spec.events_of_kind("user"))
     environment_events = tuple(spec.events_of_kind("environment"))
     events = user_events + environment_events
@@ -640,6 +664,10 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
             parent.append(None)
             depth.append(0)
             out.append([])
+    if not nodes:
+        raise SpecError(Problem(spec_loc, "error", "no start world of the domain meets the spec's constraints ("
+                                f"{', '.join(spec.constraints)}), so the walk would have nothing to check and every "
+                                "property would hold on nothing; widen the domain's start values", "empty-domain"))
     graph = ProductGraph(spec, domain, walker.variables, walker.flows, events, nodes, index, initial,
                          initial_world, [], [], [], [], walker.steps, out, parent, depth, {}, walker.outcome_names)
     src, dst, ev, st = graph.src, graph.dst, graph.event, graph.step
@@ -654,6 +682,42 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
     walker.enum_checks = enum_checks
     queue = deque(initial)
     processed = 0
+    ints = {name for name, variable in spec.variables.items() if variable.type == "int"}
+
+    def over_budget() -> LimitError:
+        seconds = time.perf_counter() - started
+        widest = widest_variable(nodes, walker.variables, ints)
+        what = (f"reached its budget of {budget:,} configurations after {seconds:.1f} s, with {len(queue):,} "
+                "still to explore")
+        if widest is not None and widest[1] > len(spec.screens):
+            return limit_error(what, widest[0], f"{widest[0]} took {widest[1]:,} values so far", domain, spec_loc)
+        return limit_error(what, None, f"the spec has {len(spec.screens):,} screens and the domain "
+                           f"{len(initial):,} start worlds", domain, spec_loc)
+
+    def estimated() -> None:
+        """Refuse now if an estimate of the whole walk is over the budget (see budget.estimate)."""
+        def events_of(config: Configuration) -> list[str]:
+            return [e for e in events if walker.handles(config.screen, e)]
+
+        def limits_of(world: tuple) -> dict[int, tuple]:
+            limits = walker.bounds_by_set[world[-walker.varied_count:]] if walker.varied_count else walker.bounds
+            return {position: (low, high) for position, low, high in limits}
+
+        total, cause = estimate(fire, [nodes[n] for n in initial], events_of, limits_of, budget)
+        if total > budget and cause is not None:
+            position, amount, event = cause
+            name = walker.variables[position]
+            seconds = time.perf_counter() - started
+            raise limit_error(f"is heading for at least about {total:,} configurations, over its budget of "
+                              f"{budget:,} (estimated after {len(nodes):,}, in {seconds:.1f} s)", name,
+                              f"each {event} moves {name} by {amount:+}, so the walk meets every value of {name} on "
+                              "the way", domain, spec_loc)
+
+    estimate_at = min(ESTIMATE_AT, budget // 2)
+    check_at = estimate_at if estimate_at >= 1000 else budget
+    if len(nodes) >= check_at and check_at < budget:  # many start worlds: estimate before the first step
+        estimated()
+        check_at = budget
     while queue:
         node = queue.popleft()
         processed += 1
@@ -695,6 +759,11 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
                 for position, allowed in enum_checks:
                     if target.world[position] not in allowed:
                         raise _enum_error(walker, target, step)
+                if len(nodes) >= check_at:
+                    if check_at == budget:
+                        raise over_budget()
+                    estimated()
+                    check_at = budget
                 target_id = index[target] = len(nodes)
                 nodes.append(target)
                 parent.append(edge)

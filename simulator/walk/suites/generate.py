@@ -22,14 +22,18 @@ CRITERIA = ("screens", "transitions", "transition-pairs", "guard-outcomes", "sim
 
 
 def generate_suite(graph: ProductGraph, criterion: str, cutoff: int = 10,
-                   progress: Callable[[str], None] | None = None) -> Suite:
-    """The test paths for ``criterion`` (one of CRITERIA); UsageError for an unknown one."""
+                   progress: Callable[[str], None] | None = None, max_paths: int | None = None) -> Suite:
+    """The test paths for ``criterion`` (one of CRITERIA); UsageError for an unknown one.
+
+    ``cutoff`` and ``max_paths`` are the ``simple`` criterion's: the longest
+    path, and the most paths before the search stops with LimitError.
+    """
     if criterion not in CRITERIA:
         raise UsageError(Problem(Loc("--criterion"), "error",
                                  f"unknown criterion {criterion!r}; expected one of {', '.join(CRITERIA)}",
                                  "bad-value"))
     if criterion == "simple":
-        return simple_suite(graph, cutoff)
+        return simple_suite(graph, cutoff, max_paths)
     with paused_gc():  # the search allocates millions of small tuples that never form cycles
         return _covering(graph, criterion)
 
