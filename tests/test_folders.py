@@ -230,11 +230,12 @@ def test_the_two_rename_swap_writes_the_same_set(tmp_path, monkeypatch):
 def _kill_while_writing(args: list[str], out: Path, sig: int, cwd: Path) -> bool:
     """Start ``kmsflow ARGS``, send ``sig`` the moment its temporary folder appears; True if it was there."""
     stem = _temp_stem(str(out.resolve()))
+    earlier = set(os.listdir(out.parent))  # what an earlier killed run left does not count
     child = subprocess.Popen([*KMSFLOW, *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seen = False
     deadline = time.monotonic() + 120
     while child.poll() is None and time.monotonic() < deadline:
-        if any(name.startswith(stem) for name in os.listdir(out.parent)):
+        if any(name.startswith(stem) and name not in earlier for name in os.listdir(out.parent)):
             child.send_signal(sig)
             seen = True
             break
@@ -252,9 +253,13 @@ def test_diagram_killed_while_writing_leaves_the_old_set_or_the_new_one(tmp_path
     assert _kmsflow(*args, "-o", str(reference)).returncode == 0
     new = _snapshot(reference)
     assert _kmsflow(*args, "--view", "cancel", "-o", str(out)).returncode == 0
-    (out / "mine.txt").write_text("mine")
+    # The user's own files, carried over into each new set: enough of them that the set takes a while
+    # to build, so a kill can land in it.
+    (out / "mine").mkdir()
+    for index in range(2000):
+        (out / "mine" / f"{index}.txt").write_text(str(index))
     old = _snapshot(out)
-    new["mine.txt"] = b"mine"
+    new.update({name: data for name, data in old.items() if name.startswith("mine")})
     caught = 0
     for _ in range(8):  # the writing takes milliseconds: try until a kill lands in it
         caught += _kill_while_writing([*args, "-o", str(out)], out, sig, tmp_path)
