@@ -208,9 +208,13 @@ class _Context:
                 return True
         return False
 
+    def values(self, world: tuple) -> dict[str, Any]:
+        """A configuration's kept values by name, over the domain's parameters: the configuration's own
+        values win, since a domain that ranges over a parameter keeps it there."""
+        return {**self.graph.domain.parameters, **dict(zip(self.graph.variables, world))}
+
     def world(self, values: tuple):
-        # The configuration's own values win: a domain that ranges over a parameter keeps it there.
-        return make_world(self.spec, {**self.graph.domain.parameters, **dict(zip(self.graph.variables, values))})
+        return make_world(self.spec, self.values(values))
 
 
 def _charging_edges(ctx: _Context):
@@ -364,7 +368,7 @@ def _place_nodes(ctx: _Context, place: dict) -> list[int]:
             continue
         if place["note"] is not None and config.screen not in note_screens:
             continue
-        values = {**ctx.graph.domain.parameters, **dict(zip(ctx.graph.variables, config.world))}
+        values = ctx.values(config.world)
         if all(condition.holds(values) for condition in conditions):
             out.append(node)
     return out
@@ -390,16 +394,7 @@ def _check_can_reach(ctx: _Context, params: dict) -> Iterator[Violation]:
     for u, v, e in zip(graph.src, graph.dst, graph.event):
         if by == "any" or ctx.kinds[e] == by:
             incoming[v].append(u)
-    reached = [False] * len(graph.nodes)
-    queue = deque(_place_nodes(ctx, params["to"]))
-    for node in queue:
-        reached[node] = True
-    while queue:
-        node = queue.popleft()
-        for u in incoming[node]:
-            if not reached[u]:
-                reached[u] = True
-                queue.append(u)
+    reached = _reaching(incoming, _place_nodes(ctx, params["to"]))
     steps = "user steps" if by == "user" else f"{by} steps" if by != "any" else "any steps"
     for node in starts:
         if not reached[node]:
@@ -412,11 +407,10 @@ def _check_note_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
     screens = {screen for screen, note in ctx.notes.items() if note == params["note"]}
     conditions = conditions_of(ctx.spec, params["where"])
     steps = ctx.graph.steps
-    parameters = ctx.graph.domain.parameters
     for node, event, target, _step in ctx.edges_where(lambda s: not screens.isdisjoint(steps[s].entered)):
         if target.screen not in screens:
             continue
-        values = {**parameters, **dict(zip(ctx.graph.variables, target.world))}
+        values = ctx.values(target.world)
         failing = [c.text for c in conditions if not c.holds(values)]
         if failing:
             yield Violation(node, event, target, f"the {params['note']} note ({target.screen}) is shown "
@@ -451,7 +445,7 @@ def _check_offered_when(ctx: _Context, params: dict) -> Iterator[Violation]:
     for node, config in enumerate(graph.nodes):
         if config.screen != params["screen"]:
             continue
-        values = {**graph.domain.parameters, **dict(zip(graph.variables, config.world))}
+        values = ctx.values(config.world)
         should = all(c.holds(values) for c in conditions)
         if should != (node in accepted):
             where = " and ".join(c.text for c in conditions)
@@ -475,19 +469,23 @@ def dead_end_nodes(graph: ProductGraph) -> list[int]:
     for u, v in zip(graph.src, graph.dst):
         incoming[v].append(u)
     home = graph.spec.home_screen
-    reached = [False] * len(graph.nodes)
-    queue = deque()
-    for node, config in enumerate(graph.nodes):
-        if config.screen == home:
-            reached[node] = True
-            queue.append(node)
+    reached = _reaching(incoming, [node for node, config in enumerate(graph.nodes) if config.screen == home])
+    return [node for node, ok in enumerate(reached) if not ok]
+
+
+def _reaching(incoming: list[list[int]], targets: list[int]) -> list[bool]:
+    """For each node, whether some path along the edges ``incoming`` lists (backwards) leads into ``targets``."""
+    reached = [False] * len(incoming)
+    queue = deque(targets)
+    for node in targets:
+        reached[node] = True
     while queue:
         node = queue.popleft()
         for u in incoming[node]:
             if not reached[u]:
                 reached[u] = True
                 queue.append(u)
-    return [node for node, ok in enumerate(reached) if not ok]
+    return reached
 
 
 def _check_home_reachable(ctx: _Context, params: dict) -> Iterator[Violation]:
