@@ -14,7 +14,7 @@ SPEC   ?= spec/kms9_subscription.yaml
 
 help:
 	@echo "make demo      set up, check the KMS spec, play every scenario in spec/scenarios/, walk every configuration"
-	@echo "make test      set up and run the test suite"
+	@echo "make test      set up and run the test suite (Graphviz, Mermaid's parser and Chromium installed when missing)"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
 	@echo "make review    regenerate spec/kms9_subscription.review.md, the document for product owners"
 	@echo "make play      play the KMS flow interactively (kmsflow play; type help in the session)"
@@ -46,10 +46,21 @@ graphviz:
 mermaid:
 	@bash tools/mermaid/install.sh
 
+# Debian's Chromium (and its driver) for the tests that open pages and diagrams in a real browser.
+# Playwright drives it; it never downloads a browser of its own.
+.PHONY: browser
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Chromium is missing: installing Debian's chromium with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Chromium is missing. Run: sudo apt-get install chromium chromium-driver" >&2; exit 1; fi; }
+
 setup: $(VENV)/.installed graphviz
 
-test: setup mermaid
-	$(PY) -m pytest -q
+# Two test processes (pytest-xdist), one per core: the suite is CPU-bound Python plus dot, node and Chromium.
+test: setup mermaid browser
+	$(PY) -m pytest -q -n 2
 
 demo: setup
 	$(KMSFLOW) check $(SPEC)

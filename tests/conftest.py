@@ -22,6 +22,21 @@ def kms_spec():
 
 
 @pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, started once per test process (see tests/browser.py); `make test` installs it."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, chromium_available, launch
+
+    if not chromium_available():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: run `make browser` (Debian's chromium package)")
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def validator() -> jsonschema.Draft202012Validator:
     """The shipped spec format, simulator/spec/schema.json, as a JSON Schema validator."""
     schema = json.loads(resources.files("simulator.spec").joinpath("schema.json").read_text(encoding="utf-8"))
