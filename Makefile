@@ -16,7 +16,7 @@ help:
 	@echo "make demo      set up, check the KMS spec, play every scenario in spec/scenarios/, walk every configuration"
 	@echo "make test      set up and run the test suite (Graphviz, Mermaid's parser and Chromium installed when missing)"
 	@echo "make check     check the KMS spec and list article steps with their transitions"
-	@echo "make review    regenerate spec/kms9_subscription.review.md, the document for product owners"
+	@echo "make review    regenerate spec/kms9_subscription.review.html and .md, the review for product owners"
 	@echo "make play      play the KMS flow interactively (kmsflow play; type help in the session)"
 	@echo "make diagrams  regenerate diagrams/ from the KMS spec (every view: .dot .svg .png .mmd)"
 	@echo "make bench     time rendering, and the exhaustive walk (KMS spec, synthetic 100 to 10,000 screens)"
@@ -70,9 +70,10 @@ demo: setup
 check: setup
 	$(KMSFLOW) check --trace $(SPEC)
 
-# The review document for product owners, generated beside the spec (a test keeps it fresh).
+# The review for product owners, generated beside the spec from one content: the offline HTML page (read, play,
+# sign off) and the Markdown document for the code host (a test keeps both fresh).
 review: setup
-	$(KMSFLOW) review $(SPEC) --diagrams diagrams -o spec/kms9_subscription.review.md
+	$(KMSFLOW) review $(SPEC) --diagrams diagrams -o spec/kms9_subscription.review.md -o spec/kms9_subscription.review.html
 play: setup
 	$(KMSFLOW) play $(SPEC)
 # The committed diagrams/ must equal what the spec produces (tests/test_diagram_cli.py checks .dot/.mmd).

@@ -15,6 +15,7 @@ import errno
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -28,7 +29,9 @@ from .output import write_atomic
 from .report.text import format_problems, format_scenario_result, format_spec_summary, format_trace_table
 from .draw.run_path import path_of_result
 from .walk.coverage import coverage_json, coverage_of_results, merge_coverage, read_coverage_file
-from .report.review import render_review
+from .report.review import state_words
+from .report.review_files import review_files, signoff_gate
+from .report.signoff import VERDICTS, decision_states, import_signoffs, load_signoffs, record_signoff, signoff_path
 from .runtime.scenario import MAX_SCENARIO_STEPS, load_scenario, run_scenario, scenario_spec_path
 from .draw.views import load_views
 
@@ -103,17 +106,48 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    link = None
-    if args.diagrams:  # the folder as seen from where the document is written
-        link = os.path.relpath(args.diagrams, os.path.dirname(os.path.abspath(args.output or "."))
-                               if args.output else ".").replace(os.sep, "/")
-    text = render_review(load_checked_spec(args.spec), diagrams=link, walk=not args.no_walk,
-                         max_configurations=_walk_budget(args))
-    if args.output:
-        write_atomic(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    spec = load_checked_spec(args.spec)
+    outputs = args.output or []
+    if outputs or not args.require_signoff:
+        files = review_files(spec, outputs, diagrams=args.diagrams, walk=not args.no_walk,
+                             max_configurations=_walk_budget(args))
+        for path, text in files.items():  # every text made before any is written: a failure writes nothing
+            if path:
+                write_atomic(path, text)
+                print(f"wrote {path}", file=sys.stderr)
+            else:
+                sys.stdout.write(text)
+    if args.require_signoff:
+        waiting = signoff_gate(spec)
+        for line in waiting:
+            print(f"not signed off: {line}", file=sys.stderr)
+        if waiting:
+            return EXIT_FAILED
+        print(f"every decision of {spec.path} is signed off", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_signoff(args: argparse.Namespace) -> int:
+    spec = load_checked_spec(args.spec)
+    if args.import_file:
+        if args.decision or args.verdict:
+            raise UsageError(Problem(Loc("<command line>"), "error", "--import takes the verdicts from the file: "
+                                     "give no decision and no --keep/--alternative/--question", "bad-usage"))
+        for entry in import_signoffs(spec, args.import_file):
+            print(f"{entry.decision}: {VERDICTS[entry.verdict]} by {entry.by} on {entry.date}")
+        print(f"wrote {signoff_path(spec)}", file=sys.stderr)
+        return EXIT_OK
+    if not args.decision:
+        for state in decision_states(spec, load_signoffs(spec)):
+            print(f"{state.decision}: {state_words(state)}")
+        return EXIT_OK
+    if not args.verdict or args.by is None:
+        raise UsageError(Problem(Loc("<command line>"), "error", f"signing {args.decision} needs a verdict "
+                                 "(--keep, --alternative or --question) and --by NAME", "bad-usage"))
+    entry = record_signoff(spec, args.decision, args.verdict, args.by, args.date or date.today().isoformat(),
+                           args.comment or "")
+    print(f"{entry.decision}: {VERDICTS[entry.verdict]} by {entry.by} on {entry.date}")
+    print(f"wrote {signoff_path(spec)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -334,18 +368,41 @@ def build_parser() -> argparse.ArgumentParser:
                                f"(default: {MAX_SCENARIO_STEPS:,})")
     simulate.set_defaults(run=cmd_simulate)
 
-    review = commands.add_parser("review", help="write the spec as a Markdown document for product owners",
-                                 description="The diagrams (with --diagrams), the guarantees the exhaustive walk "
-                                             "proved, the article step by step with the transitions implementing "
-                                             "it, the decisions to sign off, the screens and the account lifecycle.")
+    review = commands.add_parser("review", help="write the review for product owners: HTML page and/or Markdown",
+                                 description="The diagrams, the guarantees the exhaustive walk proved, the article "
+                                             "step by step with each screen, the decisions and their sign-off; an "
+                                             "output named *.html is the offline page (play the flow, sign off), "
+                                             "any other the Markdown document, both from the same content.")
     _add_spec_argument(review)
-    review.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    review.add_argument("-o", "--output", metavar="FILE", action="append",
+                        help="write to FILE (repeatable; *.html: the page) instead of Markdown on standard output")
     review.add_argument("--diagrams", metavar="DIR",
-                        help="show the diagrams generated in DIR (by `kmsflow diagram`), linked from the document")
+                        help="link the diagrams generated in DIR (by `kmsflow diagram`) from the Markdown")
     _add_budget_argument(review)
     review.add_argument("--no-walk", action="store_true",
                         help="leave out which properties hold (they come from the exhaustive walk)")
+    review.add_argument("--require-signoff", action="store_true",
+                        help="exit 1 while a decision is unsigned, questioned or changed since signed")
     review.set_defaults(run=cmd_review)
+    signoff = commands.add_parser(
+        "signoff", help="sign off a decision of the spec (or import sign-offs exported by the review page)",
+        description="Record a verdict on one decision (assumption) in SPEC's sign-off file beside it "
+                    "(<spec>.signoff.yaml), or merge a file the review page exported; without a decision, list "
+                    "where every decision stands.")
+    _add_spec_argument(signoff)
+    signoff.add_argument("decision", nargs="?", metavar="DECISION", help="the decision's id, e.g. A3")
+    verdict = signoff.add_mutually_exclusive_group()
+    verdict.add_argument("--keep", dest="verdict", action="store_const", const="keep", help="keep the decision")
+    verdict.add_argument("--alternative", dest="verdict", action="store_const", const="alternative",
+                         help="take the alternative")
+    verdict.add_argument("--question", dest="verdict", action="store_const", const="question",
+                         help="ask a question (the release waits)")
+    signoff.add_argument("--by", metavar="NAME", help="who signs")
+    signoff.add_argument("--comment", metavar="TEXT", help="a comment kept with the verdict")
+    signoff.add_argument("--date", metavar="YYYY-MM-DD", help="the date of the sign-off (default: today)")
+    signoff.add_argument("--import", dest="import_file", metavar="FILE",
+                         help="merge the sign-offs in FILE (exported by the review page)")
+    signoff.set_defaults(run=cmd_signoff)
     play = commands.add_parser(
         "play", help="play the flow like the phone: screens, softkeys, world controls, undo, save",
         description="An interactive session on the spec: the S60 screen with its softkeys, the events allowed "

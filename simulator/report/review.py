@@ -1,26 +1,131 @@
-"""Review material for product owners: the spec as a Markdown document, no code to read.
+"""The review as Markdown, for reading on a code host: the same content as the HTML page, without the play.
 
-It follows the spec's own order — the article step by step with what the app
-does at each, the decisions to sign off (with their alternatives), the screens
-as the phone shows them, the account lifecycle — and says every transition as a
-sentence built from the spec's labels and guard and effect sentences. The text
-is generated, deterministic and committed beside the spec, so a change of the
-spec shows up as a readable change of this document.
+Rendered from :class:`~simulator.report.content.ReviewContent` (what the page
+is rendered from too), in the same order: where the sign-offs stand, what
+changed since the last sign-off, the diagrams, the guarantees, the article step
+by step with each screen as the phone shows it, what else can happen, the
+account, the decisions, what the flow keeps track of; internal ids only in the
+engineers' fold at the end. Generated, deterministic, committed beside the spec.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..check import assumption_screens, assumption_trace, kb_trace
-from ..spec.model import Spec, Transition
+from ..play.phone import phone_text
+from ..spec.model import Spec
 from ..spec.texts import TEXT_KEYS, initial_values, reader_names, screen_texts, template_names
+from .content import Move, Phone, ReviewContent
+from .gather import gather_review
+from .signoff import VERDICTS, DecisionState
 
-__all__ = ["render_review", "describe_transition"]
+__all__ = ["render_review", "render_markdown", "state_words", "signoff_summary"]
 
 
-def _screen_name(names: dict[str, str], name: str) -> str:
-    """A screen as the document names it: its name for readers (shared titles told apart), then its spec name."""
-    return f"**{names[name]}** (`{name}`)" if name in names else f"`{name}`"
+def state_words(state: DecisionState) -> str:
+    """Where a decision's sign-off stands, in words."""
+    entry = state.signoff
+    if state.state == "unsigned":
+        return "not signed yet"
+    if state.state == "stale":
+        return (f"changed since signed ({VERDICTS[entry.verdict]} by {entry.by} on {entry.date}): "
+                + "; ".join(state.changes))
+    said = f"{VERDICTS[state.state]} by {entry.by} on {entry.date}"
+    return said + (f" — “{entry.comment}”" if entry.comment else "")
+
+
+def signoff_summary(content: ReviewContent) -> str:
+    counts: dict[str, int] = {}
+    for d in content.decisions:
+        counts[d.state.state] = counts.get(d.state.state, 0) + 1
+    signed = counts.get("keep", 0) + counts.get("alternative", 0)
+    parts = [f"{signed} of {len(content.decisions)} decisions signed off"]
+    parts += [f"{counts[k]} {w}" for k, w in (("question", "questioned"), ("stale", "changed since signed"),
+                                              ("unsigned", "not signed yet")) if counts.get(k)]
+    return ", ".join(parts) + "."
+
+
+def _move(move: Move, on: str = "") -> str:
+    text = f"On **{move.where}**: {move.text}" if on and move.where else move.text
+    return f"- {text}" + (f" _{move.note}_" if move.note else "")
+
+
+def _phone(phone: Phone) -> list[str]:
+    out = [f"**{phone.name}**", ""]
+    if not phone.shown_at:
+        out += ["```text", phone_text(phone.view), "```", ""]
+    return out + [_move(m) for m in phone.moves] + [""]
+
+
+def render_markdown(content: ReviewContent, diagrams: str | None = None) -> str:
+    """The Markdown document; ``diagrams``: the folder of the generated SVGs as linked from the document."""
+    out = [f"# Review: {content.title}", "",
+           "_Generated from the spec by `kmsflow review`; do not edit by hand — change the spec. The HTML page "
+           "beside this file has the same content, plays the flow and records sign-offs._", ""]
+    out += [f"- {key}: {value}" for key, value in content.source] + [""]
+    out += ["## Sign-off", "", signoff_summary(content), ""]
+    if content.changes is not None:
+        out += ["## What changed since the last sign-off", ""]
+        changes = content.changes
+        if changes.note:
+            out += [changes.note, ""]
+        out += [f"- {words}" for words, _ in changes.lines]
+        if changes.scenario:
+            out += ["", "A run that shows the difference:", ""]
+            out += [f"{number}. {line}" for number, line in enumerate(changes.scenario, start=1)]
+        out.append("")
+    if diagrams is not None:
+        out += ["## The flow at a glance", ""]
+        for part in content.parts:
+            out += [f"**{part.title}**" + (f" — {part.doc}" if part.doc else ""), "",
+                    f"![{part.title}]({diagrams.rstrip('/')}/{part.name}.svg)", ""]
+    if content.guarantees is not None:
+        g = content.guarantees
+        out += ["## What the flow guarantees", "",
+                f"The exhaustive walk checked every situation the app can reach — {g.configurations:,} of them, "
+                f"from {g.starts:,} starting worlds, over {g.steps:,} steps: {g.held} of {len(g.results)} "
+                "guarantees hold.", ""]
+        out += [f"- {'holds' if holds else f'**VIOLATED** ({violations:,} times)'}: {text}"
+                for _, text, holds, violations in g.results] + [""]
+    if content.sections:
+        out += ["## The article, step by step, and what the app does", ""]
+        for section in content.sections:
+            out += [f"### {section.title}", ""]
+            for step in section.steps:
+                out += [f"**Step {step.number}.** {step.text}", ""]
+                if step.same_as:
+                    out += [f"As in {step.same_as_text}.", ""]
+                    continue
+                for phone in step.phones:
+                    out += _phone(phone)
+                out += [_move(m, on="yes") for m in step.moves]
+                if step.moves:
+                    out.append("")
+                if not step.phones and not step.moves:
+                    out += ["**Not done by any step of the flow.**", ""]
+    if content.elsewhere:
+        out += ["## What else can happen", ""]
+        for phone in content.elsewhere:
+            out += _phone(phone)
+    if content.account or content.account_states:
+        out += ["## The account in the background", ""]
+        out += [f"- *{name}*: {doc}" for name, doc in content.account_states] + [""]
+        out += [_move(m) for m in content.account] + [""]
+    if content.decisions:
+        out += ["## The decisions to sign off (where the article is silent)", ""]
+        for d in content.decisions:
+            out += [f"### {d.id}: {d.title}", "", f"- **Decision:** {d.decision}",
+                    f"- **Alternative:** {d.alternative}", f"- **Why:** {d.why}",
+                    "- **What it shapes:** " + "; ".join(f"{where} ({count} step{'s' * (count != 1)})"
+                                                         for where, _, count in d.shapes)]
+            if d.screens:
+                out.append("- **What it shapes on screen:** " + ", ".join(name for name, _ in d.screens))
+            if d.parts:
+                out.append("- **Drawn in:** " + ", ".join(title for title, _ in d.parts))
+            out += [f"- **Sign-off:** {state_words(d.state)}", ""]
+    out += ["## What the flow keeps track of", ""]
+    out += [f"- **{name}**: {doc}" for name, doc in content.keeps] + [""]
+    out += _engineers(content)
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _names_in(template: str) -> tuple[str, ...]:
@@ -34,129 +139,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "/")
 
 
-def _sentence(text: str) -> str:
-    text = text.strip().rstrip(".")
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
-def describe_transition(spec: Spec, t: Transition) -> str:
-    """One transition in plain words: what happens, where, where it leads, under which condition, with what effect."""
-    names = reader_names(spec)
-    event = spec.events.get(t.trigger)
-    label = event.label if event else t.trigger
-    what = {"system": f"the app: **{label}**", "signal": f"signal **{label}**"}.get(
-        event.kind if event else "", f"**{label}**")
-    if t.region == "account":
-        where = "in any state" if t.sources == ("*",) else "while the subscription is " + " or ".join(
-            f"*{s}*" for s in t.sources)
-        leads = "" if t.dest is None or t.dest in t.sources else f" → becomes *{t.dest}*"
-    else:
-        sources = list(spec.screens) if t.sources == ("*",) else t.sources
-        where = "on " + " or ".join(_screen_name(names, s) for s in sources)
-        leads = "" if t.dest is None else f" → {_screen_name(names, t.dest)}"
-    conditions = [_sentence(spec.guards[g].doc) if g in spec.guards else g for g in t.conditions]
-    conditions += [f"not ({_sentence(spec.guards[g].doc)})" if g in spec.guards else f"not {g}" for g in t.unless]
-    when = f", if {'; and '.join(conditions)}" if conditions else ""
-    effects = [_sentence(spec.effects[e].doc) if e in spec.effects else e for e in t.effects]
-    effects += [f"tell the account: {s}" for s in t.send]
-    then = f"; then: {'; '.join(effects)}" if effects else ""
-    refs = ", ".join(list(t.kb) + list(t.assumptions))
-    return f"{what} {where}{leads}{when}{then}. _({refs}; `{t.id}`)_"
-
-
-def _diagrams_section(spec: Spec, folder: str) -> list[str]:
-    from ..draw.views import load_views  # drawing is optional here: imported only when asked for
-
-    out = ["## The flow at a glance", ""]
-    for view in load_views(spec).views:
-        out += [f"**{view.title}**" + (f" — {view.doc}" if view.doc else ""), "",
-                f"![{view.title}]({folder.rstrip('/')}/{view.name}.svg)", ""]
-    return out
-
-
-def _properties_section(spec: Spec, max_configurations: int | None = None) -> list[str]:
-    from ..walk.explore import explore_spec  # the walk is optional here: imported only when asked for
-    from ..walk.properties import check_properties, parse_properties
-
-    props = parse_properties(spec)
-    if not props.properties:
-        return []
-    graph = explore_spec(spec, flows=props.flows, max_configurations=max_configurations)
-    results = check_properties(graph, props)
-    held = sum(r.holds for r in results)
-    out = ["## What the flow guarantees", "",
-           f"Checked by `kmsflow explore` on every reachable situation ({len(graph.nodes):,} of them, from "
-           f"{len(graph.initial)} starting worlds): {held} of {len(results)} hold.", ""]
-    out += [f"- {'holds' if r.holds else '**VIOLATED**'}: {r.text}" for r in results]
-    return out + [""]
-
-
-def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
-                  values: dict[str, Any] | None = None, max_configurations: int | None = None) -> str:
-    """The whole review document for ``spec`` as Markdown.
-
-    ``diagrams``: the folder holding the generated diagrams, as a link from where the
-    document is written (e.g. ``../diagrams``); None leaves the diagrams out. ``walk``:
-    run the exhaustive walk and say which of the spec's properties hold. ``values``: what
-    the screens' texts are filled with (default: the initial world and default parameters).
-    ``max_configurations``: the walk's budget (see :func:`~simulator.walk.explore.explore_spec`).
-    Raises SpecError for a bad views or properties section, LimitError for a walk over its budget, and
-    FlowRuntimeError
-    when the walk finds the spec stuck (no document is better than one without its guarantees).
-    """
-    out: list[str] = [f"# Review: {spec.title}", ""]
-    out.append("_Generated from the spec by `kmsflow review`; do not edit by hand — change the spec._")
-    out.append("")
-    if spec.source:
-        out += [f"- {key.replace('_', ' ')}: {value}" for key, value in spec.source.items()] + [""]
-    if diagrams is not None:
-        out += _diagrams_section(spec, diagrams)
-    if walk:
-        out += _properties_section(spec, max_configurations)
-    by_id = {t.id: t for t in spec.all_transitions()}
-
-    out += ["## Parameters and what the flow keeps track of", ""]
-    out += [f"- **{p.name}** = {p.default}: {p.doc}" for p in spec.parameters.values()]
-    for v in spec.variables.values():
-        domain = " / ".join(v.values) if v.type == "enum" else "a whole number" + (
-            f" ≥ {v.min}" if v.min is not None else "")
-        out.append(f"- **{v.name}** ({domain}; starts as {v.initial}): {v.doc}")
-    out.append("")
-
-    if spec.kb_steps:
-        out += ["## The article, step by step, and what the app does", ""]
-        section = None
-        for step_id, ids in kb_trace(spec):
-            step = spec.kb_steps[step_id]
-            if step.section != section:
-                section = step.section
-                out += [f"### {section.capitalize()}", ""]
-            out.append(f"**{step_id}** — {step.text}")
-            out.append("")
-            out += [f"- {describe_transition(spec, by_id[i])}" for i in ids] or [
-                "- **Not implemented by any transition.**"]
-            out.append("")
-
-    if spec.assumptions:
-        out += ["## Decisions to sign off (where the article is silent)", ""]
-        shaped, readers = assumption_screens(spec), reader_names(spec)
-        for assumption_id, ids in assumption_trace(spec):
-            a = spec.assumptions[assumption_id]
-            screens = shaped[assumption_id]
-            out += [f"### {a.id}: {a.title}", "", f"- **Decision:** {a.decision}",
-                    f"- **Alternative:** {a.alternative}", f"- **Why:** {a.why}",
-                    f"- **Shapes {len(ids)} transition{'s' * (len(ids) != 1)}:** "
-                    + ", ".join(f"`{i}`" for i in ids)]
-            if screens:
-                out.append(f"- **Shapes what {'these screens show' if len(screens) > 1 else 'this screen shows'}:** "
-                           + ", ".join(f"**{readers[name]}** (`{name}`)" for name in screens))
-            out += ["- Sign-off: [ ] keep the decision  [ ] take the alternative", ""]
-
-    values = initial_values(spec) if values is None else values
+def _screens_table(spec: Spec, values: dict[str, Any]) -> list[str]:
     names = reader_names(spec, values)
     used = {name for s in spec.screens.values() for key in TEXT_KEYS for name in _names_in(getattr(s, key))}
     filled = ", ".join(f"{k} = {v}" for k, v in values.items() if k in used)
-    out += ["## The screens", ""] + ([f"Texts filled in as the phone shows them when {filled}.", ""] if filled else [])
+    out = ["## The screens", ""] + ([f"Texts filled in as the phone shows them when {filled}.", ""] if filled else [])
     out += ["| screen | kind | title | shows | softkeys (left / right) |", "| --- | --- | --- | --- | --- |"]
     for s in spec.screens.values():
         _, status, text = screen_texts(s, values)
@@ -165,10 +152,33 @@ def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
             shows = f"_{status}_ — {shows}" if shows else f"_{status}_"
         keys = " / ".join(k or "—" for k in s.softkeys) if any(s.softkeys) else "—"
         out.append(f"| `{s.name}` | {s.kind} | {_cell(names[s.name])} | {_cell(shows)} | {keys} |")
-    out.append("")
+    return out + [""]
 
-    if spec.account:
-        out += ["## The account lifecycle", ""]
-        out += [f"- *{name}*: {doc}" for name, doc in spec.account.states.items()] + [""]
-        out += [f"- {describe_transition(spec, t)}" for t in spec.account.transitions] + [""]
-    return "\n".join(out).rstrip() + "\n"
+
+def _engineers(content: ReviewContent) -> list[str]:
+    """The fold for engineers: every id the words above stand for."""
+    out = ["<details><summary>For engineers: the spec's names behind the words</summary>", ""]
+    out += _screens_table(content.spec, content.values)
+    out += ["## The transitions", "", "| transition | article steps and decisions | said as |", "| --- | --- | --- |"]
+    for move in content.moves.values():
+        ids = move.ids.split(" · ", 1)
+        out.append(f"| `{move.transition}` | {ids[1] if len(ids) > 1 else '—'} | {_cell(move.text)} |")
+    out += ["", "Decision fingerprints (what `kmsflow signoff` records):", ""]
+    out += [f"- {d.id}: `{d.fingerprint}`" for d in content.decisions]
+    return out + ["", "</details>", ""]
+
+
+def render_review(spec: Spec, diagrams: str | None = None, walk: bool = True,
+                  values: dict[str, Any] | None = None, max_configurations: int | None = None) -> str:
+    """The whole review document for ``spec`` as Markdown (see :func:`render_markdown`).
+
+    ``diagrams``: the folder holding the generated diagrams, as a link from where the
+    document is written (e.g. ``../diagrams``); None leaves the diagrams out. ``walk``:
+    run the exhaustive walk and say which of the spec's properties hold. ``values``: what
+    the screens' texts are filled with (default: the initial world and default parameters).
+    Raises SpecError for a bad views or properties section, LimitError for a walk over its budget,
+    FlowRuntimeError when the walk finds the spec stuck, UsageError for a bad sign-off file.
+    """
+    content = gather_review(spec, walk=walk, values=values or initial_values(spec),
+                            max_configurations=max_configurations)
+    return render_markdown(content, diagrams)
