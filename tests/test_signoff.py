@@ -1,4 +1,6 @@
 """Sign-offs that last: recorded beside the spec, merged from the page's export, stale when the decision changes."""
+import shutil
+
 import pytest
 
 from simulator import load_spec
@@ -129,3 +131,28 @@ def test_signoff_a_bad_signoff_file_is_located(spec_file, capsys):
     assert main(["review", str(spec_file), "--require-signoff"]) == 2
     err = capsys.readouterr().err
     assert f"{path}:{line}:" in err and "verdict: expected one of keep, alternative, question" in err
+
+
+@pytest.mark.slow  # diff_specs walks the signed revision and the spec in lockstep
+def test_signoff_review_says_what_changed_since_the_signed_revision(tmp_path):
+    import subprocess
+
+    from simulator.report.gather import changes_since_signed
+
+    spec_file = tmp_path / "kms.yaml"
+    shutil.copy(KMS_SPEC, spec_file)
+    git = ["git", "-c", "user.email=review@example.invalid", "-c", "user.name=review"]
+    for args in (["init", "-q"], ["add", "kms.yaml"], ["commit", "-q", "-m", "signed"]):
+        subprocess.run(git + args, cwd=tmp_path, check=True)
+    assert _sign(spec_file, "A3", "--keep", "--by", "Ann") == 0
+    spec = load_spec(str(spec_file))
+    assert load_signoffs(spec).entries["A3"].revision  # the commit the spec was signed at
+    spec_file.write_text(spec_file.read_text().replace(
+        "  - {trigger: press_no, source: terms, dest: license_menu, assumption: A3}",
+        "  - {trigger: press_no, source: terms, dest: main_menu, assumption: A3}"))
+    spec = load_spec(str(spec_file))
+    changes = changes_since_signed(spec, load_signoffs(spec))
+    assert changes.lines and not changes.note
+    last = changes.scenario[-1]
+    assert last.startswith("No: as signed → License") and "now → Kaspersky Mobile Security" in last
+    assert not any("_" in words for words, _ in changes.lines)  # in words, not the spec's names

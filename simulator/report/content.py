@@ -165,7 +165,7 @@ def move_text(spec: Spec, labels: dict, names: dict[str, str], t: Transition) ->
     effects = [_lower_first(spec.effects[e].doc) if e in spec.effects else e.replace("_", " ") for e in t.effects]
     signals = [spec.events[s].label if s in spec.events else s for s in t.send]
     effects += [f"the account: {s}" for s in signals]
-    then = f"; {'; '.join(effects)}" if effects else ""
+    then = f" — {'; '.join(effects)}" if effects else ""
     return f"{head}{when}{leads}{then}."
 
 

@@ -113,7 +113,9 @@ def changes_since_signed(spec: Spec, signoffs: SignOffs) -> Changes:
         old = None
     if old is None:
         return Changes(revision, [], [], f"The signed revision {revision[:10]} cannot be read here.")
-    result = diff_specs(old, spec)
+    # Compared at the default parameters, as the page plays the flow: a reader's difference, found in a few seconds.
+    result = diff_specs(old, spec, domain=[f"{name}={p.default}" for name, p in spec.parameters.items()
+                                           if name in old.parameters])
     lines = [_change_words(old, spec, change) for change in result.changes]
     scenario: list[str] = []
     behaviour = result.behaviour
