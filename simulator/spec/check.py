@@ -323,6 +323,8 @@ def check_characters(spec: Spec) -> Iterator[Problem]:
     without a change here. A bad string is reported once, where it is defined
     (a ``name`` field) if it is a name, else where it is first used.
     """
+    if spec.plain_strings:  # the loader saw that no string of the file can hold one (see yamlsafe)
+        return
     found: dict[str, tuple[bool, Loc, str]] = {}  # bad string -> (not its definition, where, which key)
     pending: list[tuple[object, Loc, str]] = [(spec, spec.loc_of("spec"), "")]
     while pending:

@@ -157,6 +157,8 @@ _TRANSITION_KEYS = {"trigger": _STR, "source": (str, LList), "dest": (str, type(
                     "conditions": (str, LList), "unless": (str, LList), "before": (str, LList),
                     "after": (str, LList), "send": (str, LList), "kb": (str, LList),
                     "assumption": (str, LList), "doc": _STR, "id": _STR}
+_TRANSITION_REQUIRED = {k: v for k, v in _TRANSITION_KEYS.items() if k in ("trigger", "source")}
+_TRANSITION_OPTIONAL = {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")}
 
 
 def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) -> list[Transition]:
@@ -169,9 +171,7 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) ->
         item_loc = data.loc_of(index)
         if r.mapping(item, item_loc, f"{what} entry") is None:
             continue
-        f = r.fields(item, f"transition at line {item_loc.line}",
-                     {"trigger": _STR, "source": (str, LList)},
-                     {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")})
+        f = r.fields(item, f"transition at line {item_loc.line}", _TRANSITION_REQUIRED, _TRANSITION_OPTIONAL)
         if "trigger" not in f or "source" not in f:
             continue
         sources = r.names(f["source"], item.loc_of("source"), "source")
@@ -190,7 +190,7 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) ->
                     f"transition id {transition_id!r} is used twice (first at line {seen_ids[transition_id].loc.line})",
                     "duplicate-name")
             continue
-        names = {k: r.names(f.get(k), item.loc_of(k), k)
+        names = {k: r.names(f[k], item.loc_of(k), k) if k in f else ()
                  for k in ("conditions", "unless", "before", "after", "send", "kb", "assumption")}
         transition = Transition(
             id=transition_id, region=region, trigger=f["trigger"], sources=sources, dest=f.get("dest"),
@@ -271,7 +271,7 @@ def load_spec(path: str | None = None) -> Spec:
                     if data.get("properties") is not None else None),
         notes=read_notes(path, data.get("notes"), loc("notes")) if data.get("notes") is not None else None,
         description=top.get("description", ""),
-        key_locs=key_locs(data),
+        key_locs=key_locs(data), plain_strings=getattr(data, "plain_strings", False),
     )
 
 

@@ -368,6 +368,9 @@ class Spec:
     notes: NotesDecl | None = None  # the note kinds, declared (otherwise: whatever the note screens say)
     description: str = ""
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
+    # Set by the loader when no string of the file can hold a control character (see yamlsafe), so
+    # check_characters need not walk a big spec's every string; False (walk them) for a spec built otherwise.
+    plain_strings: bool = field(default=False, repr=False, compare=False)
 
     def loc_of(self, key: str) -> Loc:
         return self.key_locs.get(key, Loc(self.path, 1, 1))

@@ -64,6 +64,9 @@ class Field:
     required: bool = False
 
 
+#: Tables made by Reader.fields, by their keys and types.
+_TABLES: dict[tuple, "Table"] = {}
+
 #: The unknown-key message of the top-level sections; tables may say it otherwise.
 UNKNOWN_KEY = "{what}: unknown key {key!r}{suggestion}; expected one of: {known}"
 
@@ -114,6 +117,19 @@ class Reader:
         """Check the keys and value types of ``data`` against ``table``; return the values that passed."""
         out: dict[str, Any] = {}
         known = table.fields
+        if len(data) <= len(known) and all(key in known for key in data):  # the usual case, checked fast
+            for key, spec in known.items():
+                if key in data:
+                    value = data[key]
+                    # The test of is_type, inline: this runs for every key of every screen and transition.
+                    if not spec.types or (isinstance(value, spec.types)
+                                          and not (type(value) is bool and bool not in spec.types)):
+                        out[key] = value
+                        continue
+                    self.is_type(value, spec.types, data.loc_of(key), f"{what}: {key!r}", spec.wrong)
+                elif spec.required:
+                    self.error(data.loc, f"{what}: missing key {key!r}", "missing-key")
+            return out
         for key in data:
             if key not in known:
                 suggestion = did_you_mean(key, known) if table.suggest else ""
@@ -133,7 +149,12 @@ class Reader:
 
     def fields(self, data: LDict, what: str, required: dict[str, tuple], optional: dict[str, tuple]) -> dict:
         """:meth:`read` with a table of required and optional keys and their types."""
-        return self.read(data, what, Table.of(required, optional))
+        # The same few tables come back for every screen and transition (50,000 of them in a big spec).
+        key = (tuple(required.items()), tuple(optional.items()))
+        table = _TABLES.get(key)
+        if table is None:
+            table = _TABLES[key] = Table.of(required, optional)
+        return self.read(data, what, table)
 
     def names(self, value: Any, loc: Loc, what: str) -> tuple[str, ...]:
         """A name or a list of names, as ``transitions`` accepts for conditions, source, ..."""

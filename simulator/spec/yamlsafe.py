@@ -33,6 +33,7 @@ from typing import Any
 import yaml
 
 from ..errors import KmsflowError, Loc, Problem
+from .memory import paused_gc
 
 __all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file", "plain_data", "read_input_text", "whole_number",
            "input_limits", "MAX_INT", "MAX_ALIAS_VALUES"]
@@ -249,121 +250,201 @@ def _null(text: str) -> None:
 _SCALARS = {_STR: str, _INT: whole_number, _FLOAT: _float, _BOOL: _bool, _NULL: _null, _TIMESTAMP: str}
 
 
-# libyaml's parser is about ten times faster than PyYAML's pure-Python one (a
-# 10,000-screen spec); both give the same nodes and marks.
+# libyaml's parser is about ten times faster than PyYAML's pure-Python one; both give the same events and marks.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: The deepest nesting of collections read: a spec nests a few levels; the code that reads the data
+#: recurses, so a deeper file would stop it with a RecursionError instead of a located problem.
+MAX_NESTING = 200
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A safe loader that resolves plain scalars by the YAML 1.2 core schema (and faster than PyYAML does)."""
-
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and (not value or value[0] in _MAY_RESOLVE):
-                match = _CORE.fullmatch(value)
-                if match:
-                    return _CORE_TAGS[match.lastgroup]
-            return _STR
-        return _SEQ if kind is yaml.SequenceNode else _MAP
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MapStart, _SeqStart = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_NO_KEY, _SKIP = object(), object()  # a mapping waiting for its next key; a value to read and drop
+_NO_DOCUMENT = object()  # a stream with no document (an empty file, or only comments)
+_RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters but the line break
+_ESCAPING = frozenset('"|>')  # scalar styles that can make a control character out of plain text
 
 
 def _loc(path: str, mark: Any) -> Loc:
     return Loc(path, mark.line + 1, mark.column + 1)
 
 
-class _Converter:
-    def __init__(self, path: str):
+def _copy(value: Any) -> Any:
+    """A fresh copy of converted data (what an alias stands for), positions included."""
+    if type(value) is LDict:
+        out = LDict((key, _copy(item)) for key, item in value.items())
+        out.loc, out.key_locs = value.loc, dict(value.key_locs)
+        return out
+    if type(value) is LList:
+        out = LList(_copy(item) for item in value)
+        out.loc, out.item_locs = value.loc, list(value.item_locs)
+        return out
+    return value
+
+
+class _EventReader:
+    """Builds LDict/LList/scalars straight from the parser's events, in one pass.
+
+    Composing PyYAML's node tree first and converting it afterwards cost five
+    times the parse itself (a Python object per node and a resolver call per
+    scalar); reading the events keeps the same positions (the start mark of
+    each value) and refuses the same things: tags, duplicate keys, recursive
+    aliases and alias bombs, undefined or repeated anchors, a second document.
+    An alias stands for a copy of its anchor's value, placed where the anchor is.
+    """
+
+    def __init__(self, path: str, text: str):
         self.path = path
         self.problems: list[Problem] = []
-        self.count = 0  # values converted so far
-        self.alias_values = 0  # of which repeated by aliases
-        self.sizes: dict[int, int] = {}  # id of a collection node converted once -> values in it
-        self.active: set[int] = set()  # the collections being converted (an alias to one is recursive)
-        self.copying = False  # inside the copy an alias makes (whose values are counted already)
+        # No string read can hold a control character: the text has none (a tab included), and no string is
+        # written with escapes (double quotes), as a block (| or >) or over several lines (which may fold to a
+        # line break). Set after reading; simulator.spec.check then skips its walk over every string.
+        self.plain_strings = _RAW_CONTROL.search(text) is None
 
-    def _error(self, node: yaml.Node, message: str, code: str) -> None:
-        self.problems.append(Problem(_loc(self.path, node.start_mark), "error", message, code))
+    def _syntax(self, message: str, mark: Any) -> KmsflowError:
+        return KmsflowError(Problem(_loc(self.path, mark), "error", f"YAML syntax: {message}", "yaml-syntax"))
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        convert = _SCALARS.get(node.tag)
-        if convert is None:
-            self._error(node, f"YAML tag {node.tag!r} is not allowed; write plain strings, numbers, lists and "
-                        "mappings", "yaml-tag")
-            return None
-        if convert is str:
-            return node.value
-        try:
-            return convert(node.value)
-        except ValueError as exc:
-            self._error(node, str(exc), "yaml-value")
-            return None
-
-    def convert(self, node: yaml.Node) -> Any:
-        self.count += 1
-        if type(node) is yaml.ScalarNode:
-            return self.scalar(node)
-        key = id(node)
-        if key in self.active:
-            raise KmsflowError(Problem(_loc(self.path, node.start_mark), "error",
-                                       "an alias refers to the collection it stands in (recursive data)",
-                                       "yaml-recursive"))
-        copy = key in self.sizes and not self.copying  # an alias (outside another): its values are made again
-        if copy:
-            self.alias_values += self.sizes[key]
-            if self.alias_values > MAX_ALIAS_VALUES:
-                raise KmsflowError(Problem(_loc(self.path, node.start_mark), "error",
-                                           f"aliases repeat more than {MAX_ALIAS_VALUES} values, the last of "
-                                           "them this collection; write the values out instead", "yaml-size"))
-        before = self.count
-        self.active.add(key)
-        self.copying |= copy
-        try:
-            out = self._collection(node)
-        finally:
-            self.active.discard(key)
-            self.copying ^= copy
-        self.sizes.setdefault(key, self.count - before + 1)
-        return out
-
-    def _collection(self, node: yaml.Node) -> Any:
-        loc = _loc(self.path, node.start_mark)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ:
-                self._error(node, f"YAML tag {node.tag!r} is not allowed", "yaml-tag")
-            out = LList()
-            out.loc, out.item_locs = loc, []
-            for item in node.value:
-                out.item_locs.append(_loc(self.path, item.start_mark))
-                out.append(self.convert(item))
-            return out
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                self._error(node, f"YAML tag {node.tag!r} is not allowed", "yaml-tag")
-            out = LDict()
-            out.loc, out.key_locs = loc, {}
-            for key_node, value_node in node.value:
-                key_loc = _loc(self.path, key_node.start_mark)
-                key = self.convert(key_node)
-                if not isinstance(key, (str, int)) or isinstance(key, bool):
-                    self.problems.append(Problem(key_loc, "error", "a mapping key must be a plain name", "type"))
+    def read(self, loader: Any) -> Any:
+        """The document's data, or _NO_DOCUMENT for a stream without one; problems are left in ``self.problems``."""
+        get = loader.get_event
+        path, problems = self.path, self.problems
+        get()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return _NO_DOCUMENT
+        get()  # document start
+        anchors: dict[str, tuple] = {}  # name -> (value, loc, values in it or None while it is open)
+        stack: list[list] = []  # open collections: [value, is mapping, anchor, count before, key, key loc, problems]
+        count = 0  # values made so far (aliases count what they repeat)
+        alias_values = 0  # values made by aliases
+        root = None
+        plain = self.plain_strings
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is _ScalarEvent:
+                mark = event.start_mark
+                loc = Loc(path, mark.line + 1, mark.column + 1)
+                tag = event.tag
+                text = event.value
+                if tag is None or tag == "!":  # untagged: the YAML 1.2 core schema decides (written inline: hot)
+                    tag = _STR
+                    if event.implicit[0] and (not text or text[0] in _MAY_RESOLVE):
+                        match = _CORE.fullmatch(text)
+                        if match:
+                            tag = _CORE_TAGS[match.lastgroup]
+                convert = _SCALARS.get(tag)
+                if convert is str:
+                    value = text
+                    if plain and (event.style in _ESCAPING or event.end_mark.line != mark.line):
+                        plain = False
+                elif convert is None:
+                    problems.append(Problem(loc, "error", f"YAML tag {tag!r} is not allowed; write plain strings, "
+                                            "numbers, lists and mappings", "yaml-tag"))
+                    value = None
+                else:
+                    try:
+                        value = convert(text)
+                    except ValueError as exc:
+                        problems.append(Problem(loc, "error", str(exc), "yaml-value"))
+                        value = None
+                count += 1
+                if event.anchor is not None:
+                    self._anchor(anchors, event, (value, loc, 0))
+            elif kind is _MapStart or kind is _SeqStart:
+                mapping = kind is _MapStart
+                loc = _loc(path, event.start_mark)
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
+                    problems.append(Problem(loc, "error", f"YAML tag {tag!r} is not allowed", "yaml-tag"))
+                value = LDict() if mapping else LList()
+                value.loc = loc
+                if mapping:
+                    value.key_locs = {}
+                else:
+                    value.item_locs = []
+                count += 1
+                if len(stack) >= MAX_NESTING:
+                    raise KmsflowError(Problem(loc, "error", f"YAML nesting is too deep (more than {MAX_NESTING} "
+                                               "levels)", "yaml-size"))
+                if event.anchor is not None:
+                    self._anchor(anchors, event, (value, loc, None))
+                stack.append([value, mapping, event.anchor, count - 1, _NO_KEY, None, 0])
+                continue
+            elif kind is _MapEnd or kind is _SeqEnd:
+                value, _, anchor, before, _, _, _ = stack.pop()
+                loc = value.loc
+                if anchor is not None:
+                    anchors[anchor] = (value, loc, count - before)
+            elif kind is _AliasEvent:
+                anchored = anchors.get(event.anchor)
+                if anchored is None:
+                    raise self._syntax(f"found undefined alias {event.anchor!r}", event.start_mark)
+                value, loc, size = anchored
+                if size is None:
+                    raise KmsflowError(Problem(loc, "error", "an alias refers to the collection it stands in "
+                                               "(recursive data)", "yaml-recursive"))
+                if size:  # a collection: its values are made again
+                    alias_values += size
+                    if alias_values > MAX_ALIAS_VALUES:
+                        raise KmsflowError(Problem(loc, "error", f"aliases repeat more than {MAX_ALIAS_VALUES} "
+                                                   "values, the last of them this collection; write the values "
+                                                   "out instead", "yaml-size"))
+                    value = _copy(value)
+                count += size or 1
+            else:  # document end
+                break
+            # A value is complete: it goes where it stands.
+            if not stack:
+                root = value
+                continue
+            frame = stack[-1]
+            into = frame[0]
+            if not frame[1]:
+                into.append(value)
+                into.item_locs.append(loc)
+                continue
+            key = frame[4]
+            if key is _NO_KEY:  # the value is a key
+                if not isinstance(value, (str, int)) or isinstance(value, bool):
+                    problems.append(Problem(loc, "error", "a mapping key must be a plain name", "type"))
+                    frame[4], frame[6] = _SKIP, len(problems)
                     continue
-                key = str(key)
-                if key in out:
-                    first = out.key_locs[key]
-                    message = f"duplicate key {key!r} (first at line {first.line})"
-                    self.problems.append(Problem(key_loc, "error", message, "duplicate-key"))
+                value = str(value)
+                if value in into:
+                    first = into.key_locs[value]
+                    problems.append(Problem(loc, "error", f"duplicate key {value!r} (first at line {first.line})",
+                                            "duplicate-key"))
+                    frame[4], frame[6] = _SKIP, len(problems)
                     continue
-                out.key_locs[key] = key_loc
-                out[key] = self.convert(value_node)
-            return out
-        raise AssertionError(f"unknown YAML node {node!r}")  # PyYAML has only these three kinds
+                frame[4], frame[5] = value, loc
+                continue
+            if key is _SKIP:  # the value of a refused key: read, not kept, nothing said about it
+                del problems[frame[6]:]
+            else:
+                into.key_locs[key] = frame[5]
+                into[key] = value
+            frame[4] = _NO_KEY
+        self.plain_strings = plain
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise self._syntax("expected a single document in the stream but found another document",
+                               loader.peek_event().start_mark)
+        return root
+
+    def _anchor(self, anchors: dict, event: Any, entry: tuple) -> None:
+        if event.anchor in anchors:
+            raise self._syntax(f"found duplicate anchor {event.anchor!r} (first at line "
+                               f"{anchors[event.anchor][1].line})", event.start_mark)
+        anchors[event.anchor] = entry
 
 
 def load_yaml_text(text: str, path: str) -> Any:
     """Parse one YAML document from ``text``; raise KmsflowError with every problem found."""
-    loader = _Loader(text)
+    loader = _BaseLoader(text)
+    reader = _EventReader(path, text)
     try:
-        node = loader.get_single_node()
+        with paused_gc():
+            data = reader.read(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _loc(path, mark) if mark else Loc(path)
@@ -374,15 +455,12 @@ def load_yaml_text(text: str, path: str) -> Any:
         raise KmsflowError(Problem(Loc(path), "error", f"YAML syntax: {first_line}", "yaml-syntax")) from None
     finally:
         loader.dispose()
-    if node is None:
+    if data is _NO_DOCUMENT:
         raise KmsflowError(Problem(Loc(path, 1, 1), "error", "the file is empty", "empty"))
-    converter = _Converter(path)
-    try:
-        data = converter.convert(node)
-    except RecursionError:
-        raise KmsflowError(Problem(Loc(path), "error", "YAML nesting is too deep", "yaml-size")) from None
-    if converter.problems:
-        raise KmsflowError(converter.problems)
+    if reader.problems:
+        raise KmsflowError(reader.problems)
+    if type(data) is LDict:
+        data.plain_strings = reader.plain_strings
     return data
 
 

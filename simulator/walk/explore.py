@@ -31,12 +31,10 @@ against a reference walk that fires the real machine.
 """
 from __future__ import annotations
 
-import gc
 import operator
 import sys
 import time
 from collections import deque
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Callable, NamedTuple
@@ -47,6 +45,7 @@ from ..errors import FlowRuntimeError, LimitError, Loc, Problem, SpecError, Usag
 from ..rules import load_rules
 from ..rules.check import check_initial_world
 from ..runtime.compiled import CompiledFlow, GuardWrite, read_only_view, run_system_steps
+from ..spec.memory import paused_gc  # noqa: F401  (re-exported: the walk's callers pause with it)
 from ..spec.model import Spec
 from .budget import ESTIMATE_AT, MAX_CONFIGURATIONS, estimate, limit_error, widest_variable
 from .domain import Domain, domain_of, initial_worlds, start_combinations
@@ -55,34 +54,6 @@ from .history import FlowHistory, declared_flows
 
 __all__ = ["Configuration", "Step", "ProductGraph", "explore_spec", "Progress", "paused_gc",
            "CounterMisuse", "MAX_CONFIGURATIONS"]
-
-
-@contextmanager
-def paused_gc():
-    """Pause Python's cyclic garbage collector for a big walk or search, then give it back as it was.
-
-    They create millions of small tuples and lists and no reference cycles;
-    each automatic collection would rescan all of them, which makes a
-    10,000-screen walk grow faster than its size. Reference counting still
-    frees everything as usual.
-
-    On the way out, what was built meanwhile would all sit in the youngest
-    generation and be rescanned by the next collections; instead it is aged
-    into the oldest one in one step (``freeze`` then ``unfreeze``, two list
-    splices). That is done only when the caller has frozen nothing itself, so
-    afterwards nothing is frozen and every object, the caller's included,
-    stays collectable.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 class Configuration(NamedTuple):
