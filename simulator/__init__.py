@@ -41,6 +41,7 @@ _EXPORTS = {
     "Analysis": "walk.analysis", "analyse": "walk.analysis",
     "Configuration": "walk.explore", "ProductGraph": "walk.explore", "explore_spec": "walk.explore",
     "Suite": "walk.suites", "TestPath": "walk.suites", "generate_suite": "walk.suites",
+    "suite_spec_path": "walk.manifest",
 }
 
 __all__ = list(_EXPORTS)

@@ -306,7 +306,7 @@ def cmd_paths(args: argparse.Namespace) -> int:
         progress.done()
     print(format_suite_summary(suite))
     if args.output:
-        files = export_suite(spec, suite, args.output, args.format or "scenarios")
+        files = export_suite(spec, suite, args.output, args.format or "scenarios", args.style)
         print(f"wrote {len(files)} file{'s' * (len(files) != 1)} to {args.output}")
     else:
         print(format_paths(suite))
@@ -471,7 +471,11 @@ def build_parser() -> argparse.ArgumentParser:
     paths.add_argument("--criterion", choices=CRITERIA, default="transitions",
                        help="what the suite covers (default: transitions)")
     paths.add_argument("--cutoff", type=int, default=10, help="longest simple path, in steps (default: 10)")
-    paths.add_argument("--format", choices=EXPORT_FORMATS, help="file format to write (needs -o)")
+    paths.add_argument("--format", choices=EXPORT_FORMATS,
+                       help="file format to write (needs -o): gherkin and csv are short test cases in a tester's "
+                            "words (csv: TestRail/Xray columns), csv-steps one row per step with the spec's names")
+    paths.add_argument("--style", choices=("people", "automation"), default="people",
+                       help="gherkin and csv: short cases for people (default), or each path whole for automation")
     paths.add_argument("-o", "--output", metavar="DIR", help="folder to write the suite into (default format: "
                                                               "scenarios)")
     paths.add_argument("--max-paths", type=int, default=MAX_PATHS, metavar="N",

@@ -61,6 +61,9 @@ def pytest_addoption(parser):
                     help="write the spec coverage of replayed scenarios as JSON (kmsflow-coverage/1)")
     group.addoption("--no-kmsflow-summary", action="store_true", default=False,
                     help="do not print the kmsflow spec-coverage summary")
+    # Here, not in an exported folder's conftest: two exported folders in one run would add it twice.
+    group.addoption("--kmsflow-spec", metavar="SPEC", default=None,
+                    help="run exported suites (kmsflow paths -o DIR) on this spec instead of the one they record")
 
 
 def _unwritable(path: str) -> str | None:

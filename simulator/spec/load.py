@@ -60,10 +60,10 @@ _TOP_OPTIONAL = {"source": (LDict,), "parameters": (LDict,), "constraints": (), 
 def _read_parameter(r: Reader, name: str, value: Any, loc: Loc) -> Parameter | None:
     if r.mapping(value, loc, f"parameter {name!r}") is None:
         return None
-    f = r.fields(value, f"parameter {name!r}", {"default": _INT}, {"doc": _STR})
+    f = r.fields(value, f"parameter {name!r}", {"default": _INT}, {"doc": _STR, "tester": _STR})
     if "default" not in f:
         return None
-    return Parameter(name, f["default"], f.get("doc", ""), loc)
+    return Parameter(name, f["default"], f.get("doc", ""), loc, f.get("tester", ""))
 
 
 def _read_variable(r: Reader, name: str, value: Any, loc: Loc) -> Variable | None:
@@ -71,7 +71,7 @@ def _read_variable(r: Reader, name: str, value: Any, loc: Loc) -> Variable | Non
     if r.mapping(value, loc, what) is None:
         return None
     f = r.fields(value, what, {"type": _STR, "initial": (int, str)},
-                 {"values": (LList,), "min": _INT, "max": _INT, "doc": _STR})
+                 {"values": (LList,), "min": _INT, "max": _INT, "doc": _STR, "tester": (str, LDict)})
     if "type" not in f or "initial" not in f:
         return None
     kind, initial = f["type"], f["initial"]
@@ -85,14 +85,20 @@ def _read_variable(r: Reader, name: str, value: Any, loc: Loc) -> Variable | Non
         if initial not in values:
             r.error(value.loc_of("initial"), f"{what}: initial {initial!r} is not one of {list(values)}"
                     f"{did_you_mean(initial, values)}", "bad-value")
-        return Variable(name, kind, initial, f.get("doc", ""), loc, values=values)
+        return Variable(name, kind, initial, f.get("doc", ""), loc, values=values, tester=_tester(f))
     if kind == "int":
         low, high = f.get("min"), f.get("max")
         if not isinstance(initial, int) or (low is not None and initial < low) or (high is not None and initial > high):
             r.error(value.loc_of("initial"), f"{what}: initial must be a whole number within its bounds", "bad-value")
-        return Variable(name, kind, initial, f.get("doc", ""), loc, min=low, max=high)
+        return Variable(name, kind, initial, f.get("doc", ""), loc, min=low, max=high, tester=_tester(f))
     r.error(value.loc_of("type"), f"{what}: type must be 'int' or 'enum', found {kind!r}", "bad-value")
     return None
+
+
+def _tester(f: dict) -> str | dict[str, str]:
+    """A variable's tester words: a template, or a mapping value -> phrase (checked by simulator.walk.phrases)."""
+    tester = f.get("tester", "")
+    return {str(k): str(v) for k, v in tester.items()} if isinstance(tester, LDict) else tester
 
 
 def _read_named(r: Reader, what: str) -> Callable[[str, Any, Loc], Named | None]:
@@ -107,7 +113,8 @@ def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
     what = f"event {name!r}"
     if r.mapping(value, loc, what) is None:
         return None
-    f = r.fields(value, what, {"kind": _STR}, {"label": _STR, "doc": _STR, "softkey": _STR, "item": _STR})
+    f = r.fields(value, what, {"kind": _STR},
+                 {"label": _STR, "doc": _STR, "softkey": _STR, "item": _STR, "tester": _STR})
     if "kind" not in f:
         return None
     if f["kind"] not in EVENT_KINDS:
@@ -124,7 +131,7 @@ def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
             r.error(value.loc_of(key), f"{what}: only a user event is pressed or selected; a {f['kind']} event "
                     f"has no {key}", "bad-value")
     return Event(name, f["kind"], f.get("label", name.replace("_", " ")), f.get("doc", ""), loc,
-                 softkey=f.get("softkey"), item=f.get("item"))
+                 softkey=f.get("softkey"), item=f.get("item"), tester=f.get("tester", ""))
 
 
 def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:

@@ -32,6 +32,7 @@ class Parameter:
     default: int
     doc: str
     loc: Loc
+    tester: str = ""  # how a tester sets or reads it, a template over {value}: "one period costs {value}"
 
 
 @dataclass
@@ -46,6 +47,9 @@ class Variable:
     values: tuple[str, ...] = ()
     min: int | None = None
     max: int | None = None
+    # How a tester sets it up or checks it (simulator.walk.phrases): a template over {value}, or (an
+    # enum) one phrase per value. "": the exports fall back to the doc.
+    tester: str | dict[str, str] = ""
 
 
 @dataclass
@@ -90,6 +94,7 @@ class Event:
     loc: Loc
     softkey: str | None = None  # one of SOFTKEYS: the screen shows ``label`` on that key where it is taken
     item: str | None = None  # the item label a screen's ``items`` lists where it is taken
+    tester: str = ""  # an environment event as a tester causes it ("turn off mobile data"), over the parameters
 
 
 @dataclass
