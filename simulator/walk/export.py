@@ -31,7 +31,7 @@ from ..spec.texts import reader_name
 from .gherkin import CONFTEST, TEST_MODULE, feature_files_text, testrail_csv_text
 from .manifest import MANIFEST, manifest_text
 from .suites import Suite, TestPath
-from .testcases import STYLES, test_cases
+from .testcases import STYLES, suite_cases
 
 __all__ = ["FORMATS", "scenario_of_path", "write_scenario", "suite_files", "export_suite", "write_counterexamples",
            "counterexample_file", "csv_text"]
@@ -147,11 +147,11 @@ def suite_files(spec: Spec, suite: Suite, folder: str, fmt: str, style: str = "p
                                  f"{', '.join(STYLES)}{did_you_mean(style, STYLES)}", "bad-usage"))
     slug = _slug(suite.criterion)
     if fmt == "gherkin":
-        files = feature_files_text(spec, test_cases(spec, suite, style), suite.criterion, style)
+        files = feature_files_text(spec, suite_cases(spec, suite, style), suite.criterion, style)
         return {**files, "conftest.py": CONFTEST, "test_kmsflow_features.py": TEST_MODULE,
                 MANIFEST: manifest_text(spec, folder)}
     if fmt == "csv":
-        return {f"{slug}.csv": testrail_csv_text(spec, test_cases(spec, suite, style))}
+        return {f"{slug}.csv": testrail_csv_text(spec, suite_cases(spec, suite, style))}
     if fmt == "csv-steps":
         return {f"{slug}.csv": csv_text(spec, suite)}
     files = {MANIFEST: manifest_text(spec, folder)}

@@ -1,7 +1,7 @@
 """Test cases for people: a suite's paths cut into short scenarios, named, tagged and grouped by part of the flow.
 
 A covering path is long (it is built to cover, not to read): a person running
-it by hand loses everything after the first failure. :func:`test_cases` cuts
+it by hand loses everything after the first failure. :func:`suite_cases` cuts
 each path where it comes back to a menu (or after at most :data:`MAX_STEPS`
 steps), starts each piece from the screen and world it starts on, and says
 every step in the tester's words (:mod:`.phrases`) by replaying it in the
@@ -24,7 +24,7 @@ from ..spec.model import Spec, Transition
 from .phrases import Phrases, one_line, shown_on
 from .suites import Suite, TestPath
 
-__all__ = ["CaseStep", "TestCase", "MAX_STEPS", "STYLES", "test_cases"]
+__all__ = ["CaseStep", "TestCase", "MAX_STEPS", "STYLES", "suite_cases"]
 
 #: The most steps a scenario for people has (a longer piece of a path is cut, even away from a menu).
 MAX_STEPS = 12
@@ -169,7 +169,7 @@ def _part(spec: Spec, steps: list[CaseStep]) -> tuple[str, str]:
     return "other", "Other steps"
 
 
-def test_cases(spec: Spec, suite: Suite, style: str = "people", phrases: Phrases | None = None) -> list[TestCase]:
+def suite_cases(spec: Spec, suite: Suite, style: str = "people", phrases: Phrases | None = None) -> list[TestCase]:
     """The suite's paths as test cases (see the module's docstring); byte-for-byte the same for the same suite."""
     phrases = phrases or Phrases(spec)
     parameters_default = {name: p.default for name, p in spec.parameters.items()}
