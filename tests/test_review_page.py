@@ -57,7 +57,9 @@ def test_review_page_every_diagram_zooms_with_wheel_buttons_and_keys(tab):
         figure = figures.nth(i)
         scale = lambda figure=figure: float(figure.get_attribute("data-scale"))  # noqa: E731
         assert figure.locator("svg").count() == 1
+        figure.locator('[data-zoom="fit"]').click()
         fit = scale()
+        assert 0 < fit <= 1
         figure.locator('[data-zoom="in"]').click()
         assert scale() > fit
         figure.locator(".viewport").focus()
@@ -191,9 +193,10 @@ def test_review_page_signoff_export_imports_as_signed_and_a3_change_shows_stale(
 
 
 def test_review_page_screenshot_at_1280_px(tab, tmp_path):
-    # KMSFLOW_SCREENSHOTS=DIR keeps it (the README's picture); by default it goes to the test's own folder.
+    # KMSFLOW_SCREENSHOTS=spec keeps it beside the page (the README's picture); by default it goes to the test's
+    # own folder, so parallel runs never write one shared file.
     folder = os.environ.get("KMSFLOW_SCREENSHOTS") or str(tmp_path)
-    target = os.path.join(folder, "review-page.png")
+    target = os.path.join(folder, "kms9_subscription.review.png")
     page = tab.page
     _start(tab, days_left=30, subscription="active", balance=10, network="up")
     page.click('#phone [data-item="Additional"]')

@@ -8,9 +8,9 @@ to prove the packing and the following are right).
 
 The walk here is the spec's own domain at the default parameters (a reviewer
 plays one price and one period), plus the spec's initial world, so the page
-starts where ``kmsflow play`` starts. Its bounds are raised to hold every
-start value. A step beyond the bounds is a *cut* edge: the page offers it
-disabled and says why.
+starts where ``kmsflow play`` starts. A bound is raised to keep, above the
+initial world, the room the spec leaves above its own start values. A step
+beyond the bounds is a *cut* edge: the page offers it disabled and says why.
 
 Arrays are packed little-endian into base64 at the narrowest width that holds
 their values; :data:`PACKED_KEYS` are those the page decodes.
@@ -37,12 +37,15 @@ def page_domain(spec: Spec) -> Domain:
     for name, variable in spec.variables.items():
         if name in domain.counters:
             continue
-        starts = domain.initial[name]
-        if variable.initial not in starts:
-            starts = starts + (variable.initial,)
+        declared = domain.initial[name]
+        starts = declared if variable.initial in declared else declared + (variable.initial,)
+        if starts != declared:
             values.append(f"{name}={','.join(str(v) for v in starts)}")
-        if name in domain.bounds and variable.type == "int" and max(starts) > domain.bounds[name]:
-            bounds.append(f"{name}={max(starts)}")
+        if name in domain.bounds and variable.type == "int" and max(starts) > max(declared):
+            # The room the spec leaves above its own start values (top-ups up to the bound), kept above the
+            # initial world too, so a reader starting there can still top up.
+            room = max(domain.bounds[name] - max(declared), 0)
+            bounds.append(f"{name}={max(domain.bounds[name], max(starts) + room)}")
     return apply_overrides(spec, domain, values, bounds) if values or bounds else domain
 
 

@@ -254,6 +254,17 @@
       });
       svg.querySelectorAll('[id="screen:' + CSS.escape(screenOf(run.node)) + '"]').forEach((n) => n.classList.add("here"));
     });
+    const follow = document.getElementById("play-diagram");
+    const here = follow && follow.querySelector('svg [id="screen:' + CSS.escape(screenOf(run.node)) + '"]');
+    if (here && follow.centerOn) follow.centerOn(here, followScale(follow));
+  }
+  // The play diagram starts readable (labels at their size) and keeps whatever zoom the reader chooses after.
+  let followed = false;
+  function followScale(figure) {
+    if (followed) return null;
+    followed = true;
+    figure.querySelector(".viewport").style.height = "480px";
+    return 1;
   }
   function render() {
     renderPhone();
@@ -382,6 +393,16 @@
       else return;
       event.preventDefault();
     });
+    // Bring an element of the drawing to the middle of the viewport (the play diagram follows the phone).
+    figure.centerOn = (element, scale) => {
+      if (scale) view.scale = scale;
+      const box = element.getBoundingClientRect(), origin = canvas.getBoundingClientRect();
+      const current = origin.width / width || view.scale;
+      const x = (box.left + box.width / 2 - origin.left) / current, y = (box.top + box.height / 2 - origin.top) / current;
+      view.x = viewport.clientWidth / 2 - x * view.scale;
+      view.y = viewport.clientHeight / 2 - y * view.scale;
+      apply();
+    };
     figure.querySelectorAll("[data-zoom]").forEach((button) => button.addEventListener("click", () => {
       const what = button.dataset.zoom;
       if (what === "in") zoom(1.25);
@@ -414,6 +435,7 @@
       download(DATA.spec + ".signoff-export.yaml", signoffText()));
     startRun(DATA.defaultStart);
     render();
+    window.kmsReview.readyAt = performance.now();  // ms since navigation began: the bench's time to interactive
     window.kmsReview.ready = true;
   }
 
