@@ -11,6 +11,7 @@ from .rules.check import RULE_CHECKS, rule_book_of
 from .spec.check import (RESERVED_NAMES, SPEC_CHECKS, WALK_SECTION_CHECKS, assumption_screens, assumption_trace,
                          kb_trace, screen_graph)
 from .spec.load import load_spec
+from .spec.memory import paused_gc
 from .spec.model import Spec
 
 __all__ = ["check_spec", "load_checked_spec", "kb_trace", "assumption_trace", "assumption_screens", "screen_graph",
@@ -24,7 +25,8 @@ def check_spec(spec: Spec) -> list[Problem]:
     # walk cannot run, and the missing book is the one thing to fix first.
     if rule_book_of(spec) is not None:
         checks += WALK_SECTION_CHECKS
-    return sorted({p for check in checks for p in check(spec)})
+    with paused_gc():  # a big spec's checks build many small objects and no cycles (see simulator.spec.memory)
+        return sorted({p for check in checks for p in check(spec)})
 
 
 def load_checked_spec(path: str | None = None) -> Spec:

@@ -46,3 +46,28 @@ def test_yamlsafe_reports_syntax_errors_with_position():
 
 def test_yamlsafe_reports_an_empty_file():
     assert _codes("# only a comment\n") == [(1, "empty")]
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("a: x\nb: 'y z'\nc: \"q\"\n", True),  # plain, single and double quotes without a backslash
+    ("a: \"x\\ty\"\n", False),  # an escape makes a tab
+    ("a: \"x\n\n  y\"\n", False),  # a blank line folds into a line break
+    ("a: |\n  x\n", False),  # a block keeps its line breaks
+    ("a: x\tb\n", False),  # a tab written as it is
+])
+def test_yamlsafe_says_when_no_string_can_hold_a_control_character(text, plain):
+    # check_characters skips its walk over every string when this is True, so it must never be True wrongly.
+    data = load_yaml_text(text, "f.yaml")
+    assert data.plain_strings is plain
+    if plain:
+        assert not any(ord(c) < 32 or 127 <= ord(c) <= 159 for value in data.values() for c in value)
+
+
+def test_yamlsafe_reads_anchors_and_aliases_as_copies_placed_at_the_anchor():
+    data = load_yaml_text("a: &x {k: [1, 2]}\nb: *x\nc: &s text\nd: *s\n", "f.yaml")
+    assert data["b"] == {"k": [1, 2]} and data["b"] is not data["a"] and data["d"] == "text"
+    assert data["b"].loc == data["a"].loc and data["b"]["k"].item_locs == data["a"]["k"].item_locs
+    assert _codes("a: *nowhere\n") == [(1, "yaml-syntax")]
+    assert _codes("a: &x 1\nb: &x 2\n") == [(2, "yaml-syntax")]
+    assert _codes("a: 1\n---\nb: 2\n") == [(2, "yaml-syntax")]
+    assert _codes("[" * 300 + "]" * 300 + "\n")[0][1] == "yaml-size"

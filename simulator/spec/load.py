@@ -16,6 +16,7 @@ from typing import Any, Callable
 from ..errors import KmsflowError, Loc, SpecError
 from .model import (EVENT_KINDS, SOFTKEYS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
                     Transition, Variable)
+from .memory import paused_gc
 from .reader import Reader, did_you_mean, key_locs
 from .sections import read_domain, read_notes, read_properties, read_views
 from .yamlsafe import LDict, LList, load_yaml_file
@@ -228,7 +229,11 @@ def load_spec(path: str | None = None) -> Spec:
     Raises SpecError with every syntax and shape problem found. Cross-reference
     and graph problems are reported by :func:`simulator.check.check_spec`.
     """
-    path = path or default_spec_path()
+    with paused_gc():  # a big spec is a million small objects and no cycles (see simulator.spec.memory)
+        return _load(path or default_spec_path())
+
+
+def _load(path: str) -> Spec:
     try:
         data = load_yaml_file(path)
     except KmsflowError as exc:

@@ -263,7 +263,9 @@ _MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _NO_KEY, _SKIP = object(), object()  # a mapping waiting for its next key; a value to read and drop
 _NO_DOCUMENT = object()  # a stream with no document (an empty file, or only comments)
 _RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters but the line break
-_ESCAPING = frozenset('"|>')  # scalar styles that can make a control character out of plain text
+# The scalar styles that can make a control character out of plain text: blocks (| and >) keep line breaks,
+# and double quotes read escapes (only where the text has a backslash).
+_ESCAPING, _BLOCKS = frozenset('"|>'), frozenset("|>")
 
 
 def _loc(path: str, mark: Any) -> Loc:
@@ -298,9 +300,10 @@ class _EventReader:
         self.path = path
         self.problems: list[Problem] = []
         # No string read can hold a control character: the text has none (a tab included), and no string is
-        # written with escapes (double quotes), as a block (| or >) or over several lines (which may fold to a
-        # line break). Set after reading; simulator.spec.check then skips its walk over every string.
+        # written with escapes (double quotes in a text with a backslash), as a block (| or >) or over several
+        # lines (which may fold to a line break). Set after reading; simulator.spec.check then skips its walk.
         self.plain_strings = _RAW_CONTROL.search(text) is None
+        self.escaping = _ESCAPING if "\\" in text else _BLOCKS
 
     def _syntax(self, message: str, mark: Any) -> KmsflowError:
         return KmsflowError(Problem(_loc(self.path, mark), "error", f"YAML syntax: {message}", "yaml-syntax"))
@@ -318,7 +321,8 @@ class _EventReader:
         count = 0  # values made so far (aliases count what they repeat)
         alias_values = 0  # values made by aliases
         root = None
-        plain = self.plain_strings
+        plain, escaping = self.plain_strings, self.escaping
+        strings: dict[str, str] = {}
         while True:
             event = get()
             kind = type(event)
@@ -335,8 +339,9 @@ class _EventReader:
                             tag = _CORE_TAGS[match.lastgroup]
                 convert = _SCALARS.get(tag)
                 if convert is str:
-                    value = text
-                    if plain and (event.style in _ESCAPING or event.end_mark.line != mark.line):
+                    # One object per distinct string: names come back thousands of times in a big spec.
+                    value = strings.setdefault(text, text)
+                    if plain and (event.style in escaping or event.end_mark.line != mark.line):
                         plain = False
                 elif convert is None:
                     problems.append(Problem(loc, "error", f"YAML tag {tag!r} is not allowed; write plain strings, "
