@@ -342,10 +342,11 @@
       canvas.style.transform = "translate(" + view.x + "px," + view.y + "px) scale(" + view.scale + ")";
       figure.dataset.scale = view.scale.toFixed(3);
     };
+    // Fit: the whole drawing in the page's width and most of the window's height, never above its own size.
     const fit = () => {
-      const room = viewport.clientWidth || 1200;
-      view.scale = Math.min(1, room / width);
-      viewport.style.height = Math.min(Math.max(height * view.scale + 8, 160), 640) + "px";
+      const room = viewport.clientWidth || 1200, tall = Math.max(320, window.innerHeight * 0.85);
+      view.scale = Math.min(1, room / width, tall / height);
+      viewport.style.height = Math.max(height * view.scale + 8, 160) + "px";
       view.x = Math.max(0, (room - width * view.scale) / 2);
       view.y = 0;
       apply();
