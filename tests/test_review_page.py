@@ -239,3 +239,31 @@ def test_review_page_behaves_as_the_spec_on_200_random_runs(tab, kms_spec):
             beyond += past
     assert compared > 2500 and 0 < beyond < compared / 10
     assert tab.console_errors == []
+
+
+def test_review_page_of_another_spec_plays_it_too(chromium, tmp_path):
+    # The engine is generic: the trial spec's page plays its own flow, equal to the Simulator on random runs.
+    spec = load_spec(str(SPEC_DIR / "trial_to_purchase.yaml"))
+    page_file = tmp_path / "trial.review.html"
+    page_file.write_text(render_page(gather_review(spec, walk=False), page_graph(spec)), encoding="utf-8")
+    tab = offline_page(chromium)
+    try:
+        tab.page.goto(page_file.as_uri())
+        tab.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
+        starts = tab.page.evaluate("kmsReview.starts()")
+        events = spec.events_of_kind("user", "environment")
+        rng = random.Random(16)
+        for _ in range(20):
+            start = rng.randrange(len(starts))
+            sim = Simulator(spec, starts[start])
+            run = [rng.choice(events) for _ in range(12)]
+            got = tab.page.evaluate("([start, events]) => kmsReview.run(start, events)", [start, run])
+            for event, page_step in zip(run, got):
+                if page_step["beyond"]:
+                    break
+                step = sim.fire(event)
+                assert (page_step["accepted"], page_step["screen"]) == (step.accepted, sim.screen), (starts[start], run)
+                assert page_step["world"] == {k: sim.world[k] for k in page_step["world"]}, (starts[start], run)
+        assert tab.console_errors == [] and tab.blocked_requests == []
+    finally:
+        tab.page.context.close()
