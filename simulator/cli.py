@@ -128,6 +128,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
+    if args.spec and not args.decision and not os.path.exists(args.spec) and args.spec.isalnum():
+        # `kmsflow signoff A3 --keep`: the one positional argument is the spec, so say how to name the decision.
+        raise UsageError(Problem(Loc(args.spec), "error", f"no such spec file; to sign decision {args.spec}, name "
+                                 f"the spec first: kmsflow signoff SPEC {args.spec} ...", "bad-usage"))
     spec = load_checked_spec(args.spec)
     if args.import_file:
         if args.decision or args.verdict:

@@ -121,6 +121,11 @@ def test_signoff_bad_input_exits_2_and_writes_nothing(spec_file, capsys, args, m
     assert not (spec_file.parent / "kms.signoff.yaml").exists()
 
 
+def test_signoff_a_decision_without_its_spec_says_how_to_name_both(capsys):
+    assert main(["signoff", "A3", "--keep", "--by", "Ann"]) == 2
+    assert "kmsflow signoff SPEC A3" in capsys.readouterr().err
+
+
 def test_signoff_a_bad_signoff_file_is_located(spec_file, capsys):
     assert _sign(spec_file, "A3", "--keep", "--by", "Ann") == 0
     path = spec_file.parent / "kms.signoff.yaml"
