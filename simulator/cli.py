@@ -22,7 +22,9 @@ from typing import Callable
 import graphviz
 
 from .check import check_spec, load_checked_spec
-from .draw.diagrams import FORMATS, DiagramRequest, diagram_files, parse_formats, select_views, write_files
+from .draw.diagrams import (FORMATS, DiagramRequest, diagram_files, layout_reports, parse_formats, select_views,
+                            write_files)
+from .draw.layout_check import format_reports
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
 from .spec.load import default_spec_path, load_spec
 from .output import write_atomic
@@ -236,6 +238,10 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         sources = ", ".join(names) if len(names) <= 3 else f"{len(names)} files ({names[0]}, ...)"
         request = DiagramRequest(chosen, formats, coverage=coverage, coverage_sources=sources)
         extra["coverage.json"] = coverage_json(coverage)
+    if args.check_layout:  # measure instead of writing: exit 1 when a drawing has overlaps or hidden labels
+        reports = layout_reports(spec, views, request)
+        print(format_reports(reports))
+        return EXIT_OK if all(r.ok for r in reports) else EXIT_FAILED
     files = diagram_files(spec, views, request, progress=lambda line: print(line, file=sys.stderr))
     paths = write_files(args.output, {**files, **extra})
     print(f"wrote {len(paths)} files to {args.output}")
@@ -442,6 +448,10 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"comma-separated formats out of {', '.join(FORMATS)} (default: all)")
     diagram.add_argument("--view", action="append", metavar="NAME",
                          help="draw only this view (repeatable; default: every view)")
+    diagram.add_argument("--check-layout", action="store_true",
+                         help="write nothing; lay each drawing out (Graphviz for dot/svg/png, Mermaid in Chromium for "
+                              "mmd) and report overlaps, hidden labels, crossings, text size; exit 1 on an overlap "
+                              "or a hidden label")
     overlay = diagram.add_mutually_exclusive_group()
     overlay.add_argument("--highlight", metavar="SCENARIO",
                          help="scenario file whose path to draw: numbered steps, visited screens, the final one")

@@ -9,6 +9,7 @@ drawing model the .mmd was written from.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -77,9 +78,15 @@ def test_mermaid_understands_the_same_arrows_as_the_drawing_model(kms_spec, comm
     for node in diagram.nodes:
         if node.kind in ("screen", "account"):
             assert labels[node.title] >= 1, node.title
-    # As many transition arrows, with the same event words in their labels.
-    arrows = [e for e in parsed["edges"] if e["label"]]  # start/end markers and note links have none
+    # Every transition once, with its event first: a line of an arrow's label (transitions between the same two
+    # states share an arrow), or a line in its source's box: ↻ it stays in its state, ↩ the way back along an
+    # arrow drawn without words.
+    lines = [line for e in parsed["edges"] if e["label"] for line in re.split(r"<br\s*/?>", e["label"])]
+    inside = [" ".join(n.get("descriptions", [])) for n in parsed["nodes"] if not n["id"].startswith("kmsflow_legend")]
+    lines += [part for text in inside for part in re.split("[↻↩] ", text)[1:]]
     transitions = [e for e in diagram.edges if e.is_transition]
-    assert len(arrows) == len(transitions)
-    assert Counter(e["label"].split(" [")[0].split(" /")[0].split(" (")[0] for e in arrows) == \
+    assert len(lines) == len(transitions)
+    assert Counter(line.split(" [")[0].split(" /")[0].split(" (")[0].strip() for line in lines) == \
         Counter(e.event for e in transitions)
+    pairs = [(e["start"], e["end"]) for e in parsed["edges"] if e["label"]]
+    assert len(pairs) == len(set(pairs)), "two arrows between the same two states: Mermaid draws one over the other"

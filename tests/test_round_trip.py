@@ -297,10 +297,16 @@ def _mermaid_reads_back(spec, files: list[Path]) -> None:
         for node in diagram.nodes:
             if node.kind == "screen":
                 assert _normal(node.title) in labels, (node.title, labels)
-        arrows = [_normal(e["label"]) for e in result["edges"]]
+        # Transitions between the same two states share an arrow, a label line each (joined by <br/>); one that
+        # stays in its state is written inside the state's box, marked ↻, and a way back along an arrow drawn
+        # without words inside its source's box, marked ↩.
+        arrows = [_normal(line) for e in result["edges"] for line in re.split(r"<br\s*/?>", e["label"])]
+        arrows += [_normal(" ".join(n.get("descriptions", [])))[2:] for n in result["nodes"]]
         for edge in diagram.edges:
             if edge.is_transition:
-                assert any(label.startswith(_normal(edge.event)) for label in arrows), (edge.event, arrows)
+                assert any(label.startswith(_normal(edge.event)) for label in arrows) or \
+                    any(mark + _normal(edge.event) in _normal(" ".join(n.get("descriptions", [])))
+                        for n in result["nodes"] for mark in ("↻ ", "↩ ")), (edge.event, arrows)
 
 
 def test_hostile_names_survive_every_export(fixed_spec, tmp_path):

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_path
+from .layout_check import LayoutReport, check_layout, graphviz_layout
+from .layout_mermaid import mermaid_layouts
 from ..errors import Loc, Problem, UsageError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
@@ -24,7 +26,8 @@ from .render_dot import IMAGE_FORMATS, render_dot, render_image
 from .render_mermaid import render_mermaid
 from .views import View, ViewSet
 
-__all__ = ["FORMATS", "parse_formats", "select_views", "diagram_files", "write_files", "DiagramRequest"]
+__all__ = ["FORMATS", "parse_formats", "select_views", "diagram_files", "write_files", "DiagramRequest",
+           "layout_reports"]
 
 #: Every output format, in the order files are produced.
 FORMATS = ("dot", "svg", "png", "mmd")
@@ -101,6 +104,20 @@ def diagram_files(spec: Spec, views: ViewSet, request: DiagramRequest,
         if progress:
             progress(f"{stem}: {', '.join(request.formats)}")
     return files
+
+
+def layout_reports(spec: Spec, views: ViewSet, request: DiagramRequest) -> list[LayoutReport]:
+    """How legible each drawing of the request is, laid out by Graphviz (for dot, svg, png) and by
+    Mermaid in Chromium (for mmd): see :mod:`simulator.draw.layout_check`. Nothing is written.
+    """
+    drawings = _drawings(spec, views, request)
+    reports = []
+    if set(request.formats) & {"dot", *IMAGE_FORMATS}:
+        reports += [check_layout(graphviz_layout(render_dot(d), stem)) for stem, d in drawings]
+    if "mmd" in request.formats:
+        reports += [check_layout(layout) for layout in mermaid_layouts([(stem, render_mermaid(d))
+                                                                        for stem, d in drawings])]
+    return reports
 
 
 def live_path_svg(spec: Spec, views: ViewSet, name: str, given: dict, trace: list) -> bytes:

@@ -235,6 +235,60 @@ def _edge_attrs(edge: Edge) -> dict[str, str]:
 
 _LOOP_SIDES = ("w", "n", "s")
 
+
+def _loops(diagram: Diagram) -> dict[str, list[Edge]]:
+    """A state's transitions to itself drawn as one loop: the first loop's id -> all of them, the others -> [].
+
+    Graphviz puts a second loop's label over the first's or over a neighbouring arrow's (the layout check
+    finds it), so each state gets one loop whose label has a line per transition. A drawn diff keeps its
+    loops apart: each one is coloured by what happened to it.
+    """
+    if diagram.overlay == "diff":
+        return {}
+    by_node: dict[str, list[Edge]] = {}
+    for edge in diagram.edges:
+        if edge.is_transition and edge.source == edge.dest:
+            by_node.setdefault(edge.source, []).append(edge)
+    merged: dict[str, list[Edge]] = {}
+    for group in by_node.values():
+        if len(group) > 1:
+            merged[group[0].id] = group
+            merged.update({edge.id: [] for edge in group[1:]})
+    return merged
+
+
+def _loop_attrs(group: list[Edge]) -> dict[str, str]:
+    """One loop for several transitions: a table with a row per transition, each row with the transition's id
+    and tooltip (Graphviz writes them into the SVG), so every transition stays findable and explained."""
+    rows = []
+    for edge in group:
+        colour = {"path": _PATH_COLOUR, "off-path": "#909090"}.get(edge.mark, "")
+        if edge.mark in ("covered", "uncovered"):
+            colour = _COVERAGE_COLOUR[coverage_band(edge.count or 0)] if edge.mark == "uncovered" else ""
+        text = _edge_label(edge)[1:-1]  # the arrow's own label, without the <...> around it
+        if colour:
+            text = f'<FONT COLOR="{colour}">{text}</FONT>'
+        rows.append(f'<TR><TD ID="{_attr(edge.id)}" TOOLTIP="{_attr(edge.tooltip)}" HREF="#">{text}</TD></TR>')
+    attrs = _edge_attrs(group[0])
+    attrs.pop("tailport", None)
+    attrs.pop("headport", None)
+    attrs["id"] = _id("loops:" + group[0].source)
+    attrs["tooltip"] = _plain("\n".join(edge.tooltip for edge in group))
+    attrs["label"] = _fold_html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
+                                "</TABLE>>")
+    steps = [n for edge in group for n in edge.steps]
+    if any(edge.mark == "path" for edge in group):
+        attrs.update({"class": "path " + " ".join(f"step-{n}" for n in steps), "color": _PATH_COLOUR,
+                      "fontcolor": _PATH_COLOUR, "penwidth": "2.5"})
+    if not all(edge.dashed for edge in group):
+        attrs.pop("style", None)  # dashed only when every transition on it is an assumption's
+    return attrs
+
+
+def _attr(text: str) -> str:
+    """Text for an attribute of an HTML-like label (quotes and markup escaped, lines as spaces)."""
+    return html.escape(re.sub("[\n\r]+", " ", _SURROGATE.sub("\ufffd", text)), quote=True)
+
 _LEGEND_SAMPLE = {
     "edge-solid": ("──▶", None), "edge-dashed": ("- - ▶", None), "start": ("●", None), "end": ("◉", None),
     "path-edge": ("(1) ━━▶", _PATH_COLOUR), "path-visited": ("", _VISITED_FILL), "path-final": ("", _FINAL_FILL),
@@ -332,7 +386,12 @@ def render_dot(diagram: Diagram) -> str:
                 fill(sub, child.id)
 
     fill(graph, None)
+    loops = _loops(diagram)
     for edge in diagram.edges:
+        if edge.id in loops:
+            if loops[edge.id]:
+                graph.edge(_node_name(edge.source), _node_name(edge.dest), **_loop_attrs(loops[edge.id]))
+            continue
         graph.edge(_node_name(edge.source), _node_name(edge.dest), **_edge_attrs(edge))
     if diagram.legend:
         graph.node("legend", label=_fold_html(_legend_label(diagram)), shape="plaintext", id="legend", fontsize="10",

@@ -15,11 +15,21 @@ Mermaid's limits shape the output (each rule was checked with Mermaid's own pars
   for ``&``, ...), so no label can end a statement early, start a comment or a
   style (``:::``), decode as an entity, or read as ``direction LR``; a note line
   never reads as ``end note``.
-- The title goes into the front matter; the legend is a note.
+- The title goes into the front matter; the view's description is a note; the legend is a group of
+  sample boxes, each in the colours it explains.
+- Mermaid draws one arrow per pair of states (a second arrow from A to B, or a second loop on A, is
+  laid on top of the first and its label lost), so the transitions between the same two states are
+  one arrow with one label line per transition (joined by ``<br/>``, the only markup written: every
+  ``<`` of the text itself is an entity code). A transition that stays in its state is written inside
+  the state's box, UML's internal transition, marked ``↻``: Mermaid gives a loop's label no room, so
+  it lands on the neighbouring boxes. Of two arrows between the same states in opposite directions,
+  the way back is drawn without words and written in its source's box, marked ``↩`` (Mermaid puts
+  both labels at the same spot).
 """
 from __future__ import annotations
 
 import re
+import textwrap
 
 from ..output import yaml_quoted
 from .diagram_model import Diagram, Edge, Node, coverage_band
@@ -147,6 +157,10 @@ def _struck(text: str) -> str:
 
 
 def _edge_label(edge: Edge) -> str:
+    return _label(_edge_text(edge))
+
+
+def _edge_text(edge: Edge) -> str:
     text = _DIFF_PREFIX.get(edge.mark, "") + edge.event
     if edge.steps:
         text = f"({', '.join(str(n) for n in edge.steps)}) {text}"
@@ -160,7 +174,7 @@ def _edge_label(edge: Edge) -> str:
         text += " - never" if edge.count == 0 else f" - {edge.count}x"
     if edge.was:
         text += f" (was: {_struck(edge.was)})"
-    return _label(text)
+    return text
 
 
 def _node_class(node: Node) -> str:
@@ -173,6 +187,76 @@ def _node_class(node: Node) -> str:
     return node.shape if node.shape in _CLASSES else ""
 
 
+def _returns(diagram: Diagram) -> dict[str, list[Edge]]:
+    """The arrows drawn without a label, by source: of two arrows joining the same two states in opposite
+    directions, the one leading back (else the later one). Mermaid puts both labels at the middle of nearly the
+    same path, one over the other; the way back is then written inside its source's box instead, marked ↩."""
+    pairs: dict[tuple[str, str], list[Edge]] = {}
+    for edge in diagram.edges:
+        if edge.is_transition and edge.source != edge.dest:
+            pairs.setdefault((edge.source, edge.dest), []).append(edge)
+    returns: dict[str, list[Edge]] = {}
+    for (source, dest), group in pairs.items():
+        other = pairs.get((dest, source))
+        if not other:
+            continue
+        back = all(e.backward for e in group) and not all(e.backward for e in other)
+        later = diagram.edges.index(group[0]) > diagram.edges.index(other[0])
+        if back or (later and not (all(e.backward for e in other) and not all(e.backward for e in group))):
+            returns.setdefault(source, []).extend(group)
+    return returns
+
+
+def _bundles(edges: list[Edge]) -> list[list[Edge]]:
+    """The arrows grouped by the two states they join (loops included), in the order each pair first appears."""
+    groups: dict[tuple[str, str], list[Edge]] = {}
+    for edge in edges:
+        key = (edge.source, edge.dest) if edge.is_transition else (edge.id, "")
+        groups.setdefault(key, []).append(edge)
+    return list(groups.values())
+
+
+#: Width of a line of a transition written inside its state's box (Mermaid does not wrap description lines).
+_LOOP_WRAP = 44
+
+#: The legend's sample boxes: (legend entry, Mermaid class the sample is drawn in).
+_LEGEND_CLASS = {"screen-menu": "menu", "screen-query": "query", "screen-list": "list", "screen-note": "note",
+                 "screen-system": "system", "screen-closed": "closed", "account": "account",
+                 "path-visited": "visited", "path-final": "final", "cov-none": "cov-none", "cov-once": "cov-once",
+                 "cov-low": "cov-low", "cov-mid": "cov-mid", "cov-high": "cov-high", "diff-added": "diff-added",
+                 "diff-removed": "diff-removed", "diff-changed": "diff-changed"}
+
+
+def _legend_group(diagram: Diagram, ids: "_Ids") -> list[str]:
+    """The legend: a group of sample boxes drawn in the colours they explain, then what the arrows say."""
+    group = "kmsflow_legend" if "kmsflow_legend" not in ids.used else "kmsflow_legend_2"
+    lines = [f'    state "Legend" as {group} {{']
+    classes = []
+    words = []
+    for n, entry in enumerate(diagram.legend, 1):
+        text = _LEGEND_TEXT.get(entry.sample, "")
+        if not text:
+            continue
+        cls = _LEGEND_CLASS.get(entry.sample)
+        if cls is None:
+            words.append(text)
+            continue
+        sample = f"{group}_{n}"
+        lines.append(f'        state "{_label(text)}" as {sample}')
+        classes.append(f"    class {sample} {cls.replace('-', '_')}")
+    if any(e.is_transition and e.source == e.dest for e in diagram.edges):
+        words.append("↻ in a box: a transition that stays in that state")
+    if _returns(diagram):
+        words.append("↩ in a box: what its arrow without words does")
+    if words:
+        lines.append(f'        state "Arrows" as {group}_arrows')
+        lines += [f"        {group}_arrows : {_label(line)}" for line in words]
+    if len(lines) == 1:
+        return []  # nothing to explain (Mermaid refuses an empty group)
+    lines.append("    }")
+    return lines + classes
+
+
 def render_mermaid(diagram: Diagram) -> str:
     """The Mermaid ``stateDiagram-v2`` text of ``diagram`` (deterministic, ends with a newline)."""
     ids = _Ids()
@@ -183,9 +267,18 @@ def render_mermaid(diagram: Diagram) -> str:
     # The front matter is YAML: one double-quoted scalar reads back as the title, whatever it holds.
     lines = ["---", f"title: {yaml_quoted(_defuse(_BREAKS.sub(' ', title)))}", "---", "stateDiagram-v2",
              "    %% generated by kmsflow from the spec: regenerate with `make diagrams`, do not edit"]
-    used_classes = sorted({_node_class(n) for n in states} - {""})
+    used_classes = sorted(({_node_class(n) for n in states} - {""})
+                          | {_LEGEND_CLASS[e.sample] for e in diagram.legend if e.sample in _LEGEND_CLASS})
     for name in used_classes:
         lines.append(f"    classDef {name.replace('-', '_')} {_CLASSES[name]}")
+
+    loops: dict[str, list[Edge]] = {}
+    for edge in diagram.edges:
+        if edge.is_transition and edge.source == edge.dest:
+            loops.setdefault(edge.source, []).append(edge)
+    titles = {n.id: n.title for n in diagram.nodes}
+    returns = _returns(diagram)
+    unlabelled = {edge.id for group in returns.values() for edge in group}
 
     def declare(node: Node, indent: str) -> list[str]:
         mid = ids.by_node[node.id]
@@ -195,6 +288,12 @@ def render_mermaid(diagram: Diagram) -> str:
         out = [f'{indent}state "{_label(title_text)}" as {mid}']
         out += [f"{indent}{mid} : was: {_text(_struck(line))}" for line in node.was]
         out += [f"{indent}{mid} : {_label(line)}" for line in node.lines]
+        inside = [("↻ ", _edge_text(edge)) for edge in loops.get(node.id, [])]  # transitions that stay here
+        inside += [("↩ ", f"{_edge_text(edge)} → {titles[edge.dest]}") for edge in returns.get(node.id, [])]
+        for mark, text in inside:
+            wrapped = textwrap.wrap(text, _LOOP_WRAP, break_long_words=False,
+                                    break_on_hyphens=False) or [""]  # lines joined by a space give the text back
+            out += [f"{indent}{mid} : {_label((mark if i == 0 else '') + line)}" for i, line in enumerate(wrapped)]
         return out
 
     inside = {n.id for n in diagram.nodes if n.cluster == "account"}
@@ -204,34 +303,43 @@ def render_mermaid(diagram: Diagram) -> str:
         lines += declare(node, "    ")
     account_cluster = next((c for c in diagram.clusters if c.kind == "account"), None)
 
-    def arrow(edge: Edge, indent: str) -> str:
+    def arrow(group: list[Edge], indent: str) -> str:
+        edge = group[0]
         if edge.source.startswith("start:"):
             return f"{indent}[*] --> {ids.by_node[edge.dest]}"
         if edge.dest.startswith("end:"):
             return f"{indent}{ids.by_node[edge.source]} --> [*]"
-        return f"{indent}{ids.by_node[edge.source]} --> {ids.by_node[edge.dest]} : {_edge_label(edge)}"
+        if edge.id in unlabelled:  # said inside the source's box, marked ↩
+            return f"{indent}{ids.by_node[edge.source]} --> {ids.by_node[edge.dest]}"
+        label = "<br/>".join(_edge_label(e) for e in group)
+        return f"{indent}{ids.by_node[edge.source]} --> {ids.by_node[edge.dest]} : {label}"
 
     def in_account(edge: Edge) -> bool:
+        if edge.is_transition and edge.source == edge.dest:
+            return False  # drawn inside its box (see declare), no arrow
         ends = {edge.source, edge.dest}
         return any(e in inside for e in ends) and all(e in inside or e.startswith(("start:", "end:")) for e in ends)
 
-    legend = [diagram.subtitle] if diagram.subtitle else []
-    legend += ["Legend:"] + [_LEGEND_TEXT[e.sample] for e in diagram.legend if _LEGEND_TEXT.get(e.sample)]
+    about = textwrap.wrap(diagram.subtitle, 48) if diagram.subtitle else []
 
     def note(anchor: Node, indent: str) -> list[str]:
+        if not about:
+            return []
         return ([f"{indent}note left of {ids.by_node[anchor.id]}"]
-                + [f"{indent}    {_note_line(line)}" for line in legend] + [f"{indent}end note"])
+                + [f"{indent}    {_note_line(line)}" for line in about] + [f"{indent}end note"])
 
     if account_nodes and account_cluster is not None:
         region_id = "account_region" if "account_region" not in ids.used else "account_region_2"
         lines.append(f'    state "{_text(account_cluster.label)}" as {region_id} {{')
         for node in account_nodes:
             lines += declare(node, "        ")
-        lines += [arrow(e, "        ") for e in diagram.edges if in_account(e)]
+        lines += [arrow(group, "        ") for group in _bundles([e for e in diagram.edges if in_account(e)])]
         if not top_nodes:  # a note must be attached to a state: here the only ones are inside the region
             lines += note(account_nodes[0], "        ")
         lines.append("    }")
-    lines += [arrow(e, "    ") for e in diagram.edges if not in_account(e)]
+    lines += [arrow(group, "    ") for group in _bundles([e for e in diagram.edges if not in_account(e)
+                                                           and not (e.is_transition and e.source == e.dest)])]
+    lines += _legend_group(diagram, ids)
     if top_nodes:
         lines += note(top_nodes[0], "    ")
     for node in states:
