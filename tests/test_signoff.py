@@ -161,3 +161,4 @@ def test_signoff_review_says_what_changed_since_the_signed_revision(tmp_path):
     last = changes.scenario[-1]
     assert last.startswith("No: as signed → License") and "now → Kaspersky Mobile Security" in last
     assert not any("_" in words for words, _ in changes.lines)  # in words, not the spec's names
+    assert "Added: the step “No on Terms of agreement, to Kaspersky Mobile Security”" in [w for w, _ in changes.lines]

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..diff.source import load_spec_source
 from ..diff.spec_diff import diff_specs
+from ..diff.structure import transition_name
 from ..draw.diagram_model import build_diagram
 from ..draw.render_dot import render_dot, render_image
 from ..draw.views import load_views
@@ -73,10 +74,11 @@ def _scenario_words(old: Spec, spec: Spec, found: Any) -> list[str]:
 def _change_words(old: Spec, spec: Spec, change: Any) -> tuple[str, str]:
     """A structural change in words (and its ids, for the tooltip)."""
     names = {**reader_names(old), **reader_names(spec)}
-    labels = load_views(spec).guard_labels
-    by_id = {t.id: t for t in old.all_transitions() + spec.all_transitions()}
-    if change.element == "transition" and change.name in by_id:
-        what = f"the step “{transition_words(spec, labels, by_id[change.name])}”"
+    # The diff names a transition by what it is (source, event, guards, destination): found in either version.
+    by_name = {transition_name(t): (s, t) for s in (old, spec) for t in s.all_transitions()}
+    if change.element.endswith("transition") and change.name in by_name:
+        version, t = by_name[change.name]
+        what = f"the step “{transition_words(version, load_views(version).guard_labels, t)}”"
     elif change.element == "screen":
         what = f"the screen “{names.get(change.name, change.name)}”"
     elif change.element == "assumption":
