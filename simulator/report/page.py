@@ -182,9 +182,11 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     out += [_diagram(p.name, p.anchor, p.title, p.doc, p.svg, p.overview) for p in content.parts if p.svg]
     out.append("</section>")
     overview = next((p for p in content.parts if p.overview), content.parts[0] if content.parts else None)
+    at = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in graph.domain.parameters.items())
     out.append('<section id="play"><h2>Play the flow</h2><p>Press the phone\'s keys and menu items; change the '
-               "world beside it. The phone follows every situation the exhaustive walk found, so it does exactly "
-               "what the spec does.</p>"
+               f"world beside it. The phone follows the {len(graph.nodes):,} situations the exhaustive walk reaches "
+               f"from the starting worlds below{' (' + at + ')' if at else ''}, so it does exactly what the spec "
+               "does.</p>"
                '<div class="play"><div class="phone live" id="phone" aria-live="polite"></div>'
                '<div class="world-panel"><label>Start from <select id="start"></select></label>'
                '<dl id="world"></dl><div id="controls" class="controls"></div>'
