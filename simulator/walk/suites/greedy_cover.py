@@ -238,11 +238,20 @@ class _NodeSpace:
 
 
 class _PairSpace:
-    """Transition pairs: a state is (node, last transition taken), since a move's pairs depend on the one before."""
+    """Transition pairs: a state is (node, last transition taken), since a move's pairs depend on the one before.
+
+    A move from (node, last) along edge ``e`` covers the pairs inside its step
+    and the pair across, (last, first transition of ``e``'s step). The scan and
+    the tree read these from per-step arrays and build a move's item set only
+    for the moves they keep (the one found, the parents): building one per
+    move looked at was 60 % of a 5,000-screen suite's time.
+    """
 
     def __init__(self, graph: ProductGraph):
         self.graph = graph
         self.step_items = [frozenset(zip(s.taken, s.taken[1:])) for s in graph.steps]
+        self.firsts = [s.taken[0] for s in graph.steps]
+        self.lasts = [s.taken[-1] for s in graph.steps]
         # No clean radii: pair states are too many for a list, and radii would change which suite comes out
         # where SEARCH_CAP cuts a search short (a skipped state is not counted against the cap).
         self.clean = None
@@ -253,78 +262,92 @@ class _PairSpace:
     def state_items(self, state: tuple) -> frozenset:
         return _EMPTY
 
-    def moves(self, state: tuple) -> list[tuple[tuple, tuple, frozenset]]:
-        """(move, next state, items covered) for each step possible from ``state``.
+    def items(self, last: str | None, edge: int) -> frozenset:
+        """The pairs a move along ``edge`` covers when ``last`` was the transition taken before."""
+        step = self.graph.step[edge]
+        items = self.step_items[step]
+        return items if last is None else items | {(last, self.firsts[step])}
 
-        Built on each call: pair states are many more than nodes, and keeping
-        their lists (each with its own set of items) would cost far more
-        memory than it saves time.
-        """
+    def moves(self, state: tuple) -> list[tuple[tuple, tuple, frozenset]]:
+        """(move, next state, items covered) for each step possible from ``state``."""
         graph = self.graph
         node, last = state
-        moves = []
-        for edge in graph.out[node]:
-            step = graph.step[edge]
-            items = self.step_items[step]
-            taken = graph.steps[step].taken
-            if last is not None:
-                items = items | {(last, taken[0])}  # the pair across the two steps
-            moves.append((("edge", edge), (graph.dst[edge], taken[-1]), items))
-        return moves
+        return [(("edge", edge), (graph.dst[edge], self.lasts[graph.step[edge]]), self.items(last, edge))
+                for edge in graph.out[node]]
 
     def scan(self, frontier: list[tuple], budget: int, uncovered: set, parent: dict, next_frontier: list):
         """One level of :func:`_nearest_new`: the best move out of ``frontier`` that covers something new, or None.
 
-        Records the parent (state, move, items) of each state seen for the
-        first time and queues it on ``next_frontier``. No clean radii here,
-        so ``budget`` does not prune.
+        Records the parent (state, edge) of each state seen for the first time
+        and queues it on ``next_frontier``. No clean radii here, so ``budget``
+        does not prune. The gain of a move is counted as :meth:`items` would
+        give it, without building the set.
         """
+        graph = self.graph
+        out, dst, step_of = graph.out, graph.dst, graph.step
+        step_items, firsts, lasts = self.step_items, self.firsts, self.lasts
         found = None
         best_gain = 0
         for u in frontier:
-            for move, v, items in self.moves(u):
-                if not items.isdisjoint(uncovered):
-                    gain = len(items & uncovered)
-                    if gain > best_gain:
-                        found, best_gain = (u, move, v, items), gain
+            node, last = u
+            for e in out[node]:
+                step = step_of[e]
+                inside = step_items[step]
+                across = (last, firsts[step])
+                gain = last is not None and across in uncovered and across not in inside
+                if inside and not inside.isdisjoint(uncovered):
+                    gain += len(inside & uncovered)
+                v = (dst[e], lasts[step])
+                if gain > best_gain:
+                    found, best_gain = (u, ("edge", e), v, self.items(last, e)), gain
                 if v not in parent:
-                    parent[v] = (u, move, items)
+                    parent[v] = (u, e)
                     next_frontier.append(v)
         return found
 
     def parent_step(self, state: tuple, entry: tuple) -> tuple:
         """The (state, move, next state, items) step that :meth:`scan` recorded as ``entry`` for ``state``."""
-        u, move, items = entry
-        return u, move, state, items
+        u, edge = entry
+        return u, ("edge", edge), state, self.items(u[1], edge)
 
     def apply(self, state: tuple, move: tuple) -> tuple[frozenset, tuple]:
         """(items covered, next state) of ``move`` from ``state``."""
-        for candidate, target, items in self.moves(state):
-            if candidate == move:
-                return items, target
-        raise AssertionError(f"move {move} is not possible from {state}")
+        edge = move[1]
+        if move[0] != "edge" or edge not in self.graph.out[state[0]]:
+            raise AssertionError(f"move {move} is not possible from {state}")
+        return self.items(state[1], edge), (self.graph.dst[edge], self.lasts[self.graph.step[edge]])
 
     def tree(self) -> tuple[dict, dict]:
         """Parent (state, move) per state and (distance, state, move) per item: breadth first from the start."""
+        graph = self.graph
+        out, dst, step_of = graph.out, graph.dst, graph.step
+        step_items, firsts, lasts = self.step_items, self.firsts, self.lasts
         dist: dict = {}
         parent: dict = {}
         item_dist: dict = {}
         queue = deque()
-        for state in ((n, None) for n in self.graph.initial):
+        for state in ((n, None) for n in graph.initial):
             if state not in dist:
                 dist[state] = 0
                 parent[state] = None
                 queue.append(state)
         while queue:
             state = queue.popleft()
-            d = dist[state]
-            for move, target, items in self.moves(state):
-                for item in items:
+            d = dist[state] + 1
+            last = state[1]
+            for e in out[state[0]]:
+                step = step_of[e]
+                if last is not None:
+                    across = (last, firsts[step])
+                    if across not in item_dist:
+                        item_dist[across] = (d, state, ("edge", e))
+                for item in step_items[step]:
                     if item not in item_dist:
-                        item_dist[item] = (d + 1, state, move)
+                        item_dist[item] = (d, state, ("edge", e))
+                target = (dst[e], lasts[step])
                 if target not in dist:
-                    dist[target] = d + 1
-                    parent[target] = (state, move)
+                    dist[target] = d
+                    parent[target] = (state, ("edge", e))
                     queue.append(target)
         return parent, item_dist
 
