@@ -121,6 +121,7 @@ def test_review_reports_a_violated_property(tmp_path):
                                         "    conditions: [network_up]\n    send: activate")
     mutant = tmp_path / "mutant.yaml"
     mutant.write_text(text)
+    (tmp_path / "scenarios").symlink_to(SPEC_DIR / "scenarios", target_is_directory=True)  # its views draw some
     review = render_review(load_spec(str(mutant)))
     assert "- **VIOLATED** (" in review and "The balance never goes negative" in review
 

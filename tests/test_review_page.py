@@ -5,7 +5,6 @@ world, so none depends on another's clicks.
 """
 import os
 import random
-import shutil
 import struct
 
 import pytest
@@ -17,7 +16,8 @@ from simulator.report.page import render_page
 from simulator.report.page_graph import page_graph
 
 from .browser import offline_page
-from .conftest import KMS_SPEC, SPEC_DIR
+from .conftest import SPEC_DIR
+from .test_signoff import copy_kms_spec
 
 PAGE = SPEC_DIR / "kms9_subscription.review.html"
 WORLD = ("days_left", "subscription", "balance", "network", "charges")
@@ -176,8 +176,7 @@ def test_review_page_signoff_export_imports_as_signed_and_a3_change_shows_stale(
         page.click("#export")
     exported = tmp_path / "export.yaml"
     download.value.save_as(exported)
-    spec_file = tmp_path / "kms.yaml"
-    shutil.copy(KMS_SPEC, spec_file)
+    spec_file = copy_kms_spec(tmp_path)
     assert main(["signoff", str(spec_file), "--import", str(exported)]) == 0
     spec = load_spec(str(spec_file))
     graph = page_graph(spec)  # renaming A3 changes no behaviour: one walk serves both pages

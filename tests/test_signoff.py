@@ -1,6 +1,4 @@
 """Sign-offs that last: recorded beside the spec, merged from the page's export, stale when the decision changes."""
-import shutil
-
 import pytest
 
 from simulator import load_spec
@@ -11,11 +9,17 @@ from simulator.report.signoff import (decision_snapshot, decision_states, finger
 from .conftest import KMS_SPEC
 
 
+def copy_kms_spec(folder):
+    """The KMS spec copied into ``folder``, with the scenarios it names beside it (its views draw some)."""
+    path = folder / "kms.yaml"
+    path.write_text(KMS_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "scenarios").symlink_to(KMS_SPEC.parent / "scenarios", target_is_directory=True)
+    return path
+
+
 @pytest.fixture
 def spec_file(tmp_path):
-    path = tmp_path / "kms.yaml"
-    path.write_text(KMS_SPEC.read_text(encoding="utf-8"), encoding="utf-8")
-    return path
+    return copy_kms_spec(tmp_path)
 
 
 def _sign(spec_file, decision, *args):
@@ -144,8 +148,7 @@ def test_signoff_review_says_what_changed_since_the_signed_revision(tmp_path):
 
     from simulator.report.gather import changes_since_signed
 
-    spec_file = tmp_path / "kms.yaml"
-    shutil.copy(KMS_SPEC, spec_file)
+    spec_file = copy_kms_spec(tmp_path)
     git = ["git", "-c", "user.email=review@example.invalid", "-c", "user.name=review"]
     for args in (["init", "-q"], ["add", "kms.yaml"], ["commit", "-q", "-m", "signed"]):
         subprocess.run(git + args, cwd=tmp_path, check=True)

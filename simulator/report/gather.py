@@ -74,11 +74,12 @@ def _scenario_words(old: Spec, spec: Spec, found: Any) -> list[str]:
 def _change_words(old: Spec, spec: Spec, change: Any) -> tuple[str, str]:
     """A structural change in words (and its ids, for the tooltip)."""
     names = {**reader_names(old), **reader_names(spec)}
+    labels = load_views(spec).guard_labels  # today's words for guards, for both versions
     # The diff names a transition by what it is (source, event, guards, destination): found in either version.
     by_name = {transition_name(t): (s, t) for s in (old, spec) for t in s.all_transitions()}
     if change.element.endswith("transition") and change.name in by_name:
         version, t = by_name[change.name]
-        what = f"the step “{transition_words(version, load_views(version).guard_labels, t)}”"
+        what = f"the step “{transition_words(version, labels, t)}”"
     elif change.element == "screen":
         what = f"the screen “{names.get(change.name, change.name)}”"
     elif change.element == "assumption":
