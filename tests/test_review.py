@@ -1,5 +1,6 @@
 """The product owners' review: the Markdown document and the HTML page, from one content, fresh, in plain words."""
 import html
+import json
 import re
 
 import pytest
@@ -133,3 +134,11 @@ def test_review_lists_a7_with_its_alternative_and_the_screen_it_shapes(content):
     assert "- **Alternative:** A note on the next launch" in section
     assert "- **What it shapes on screen:** License" in section
     assert "the account (2 steps)" in section
+
+
+def test_review_page_data_cannot_end_its_script_element():
+    from simulator.report.page import script_json
+
+    data = {"text": "</script><script>alert(1)</script><!-- x", "n": [1, "a<b"]}
+    text = script_json(data)
+    assert "<" not in text and json.loads(text) == data

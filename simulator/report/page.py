@@ -33,7 +33,7 @@ from .page_graph import pack_graph
 from .review import signoff_summary, state_words
 from .signoff import VERDICTS
 
-__all__ = ["render_page", "page_data"]
+__all__ = ["render_page", "page_data", "script_json"]
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -123,6 +123,12 @@ def _decision_html(d: Decision) -> str:
 
 def _badge(state: str) -> str:
     return {"unsigned": "not signed yet", "stale": "changed since signed"}.get(state, VERDICTS.get(state, state))
+
+
+def script_json(data: Any) -> str:
+    """``data`` as JSON to put inside a <script> element: no "<" at all ("</script>", "<!--" would end or bend
+    the element), written with JSON's own escape, so JSON.parse of the element's text gives ``data`` back."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def page_data(content: ReviewContent, graph: Any) -> dict[str, Any]:
@@ -255,7 +261,6 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     out.append("</tbody></table><p>Decision fingerprints (what <code>kmsflow signoff</code> records):</p><ul>")
     out += [f"<li>{d.id}: <code>{d.fingerprint}</code></li>" for d in content.decisions]
     out.append(f"</ul><p>Spec: <code>{html.escape(spec.name)}</code></p></details></main>")
-    data = json.dumps(page_data(content, graph), ensure_ascii=False, separators=(",", ":"))
-    out.append('<script type="application/json" id="review-data">' + data.replace("</", "<\\/") + "</script>")
+    out.append(f'<script type="application/json" id="review-data">{script_json(page_data(content, graph))}</script>')
     out.append(f"<script>{_asset('review.js')}</script></body></html>")
     return "\n".join(out) + "\n"
