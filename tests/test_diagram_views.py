@@ -82,6 +82,10 @@ def test_views_list_without_overview_still_draws_the_overview(tmp_path):
      "whole spec"),
     ("views:\n  diagrams:\n    - {name: x, title: X, screens: [terms], start: main_menu}\n", 3, "bad-value",
      "start"),
+    ("views:\n  diagrams:\n    - {name: x, title: X, screens: [main_menu], start: main_menu,\n"
+     "       path: [select_additionl]}\n", 4, "unknown-event", "did you mean 'select_additional'"),
+    ("views:\n  diagrams:\n    - {name: x, title: X, screens: [main_menu], path: scenarios/nope.yaml}\n", 3,
+     "bad-value", "no scenario file"),
     ("views:\n  guard_labels: {network_upp: online}\n", 2, "unknown-guard", "network_up"),
     ("views:\n  diagram: []\n", 2, "unknown-key", "did you mean 'diagrams'"),
 ])

@@ -317,8 +317,8 @@ def path_views(views: ViewSet, spec: Spec, path: Path) -> list[View]:
 def with_path(diagram: Diagram, path: Path) -> Diagram:
     """A copy of ``diagram`` with ``path`` drawn on it: numbered steps, visited states, the final ones."""
     numbers: dict[str, list[int]] = {}
-    for step in path.steps:
-        numbers.setdefault(f"edge:{step.key}", []).append(step.number)
+    for step in path.steps:  # a step numbered 0 (a signal, or not one of the article's) is drawn without a number
+        numbers.setdefault(f"edge:{step.key}", []).extend([step.number] if step.number else [])
     finals = {screen_id(path.final_screen)} | ({account_id(path.final_account)} if path.final_account else set())
     visited = {screen_id(n) for n in path.visited} | {account_id(n) for n in path.visited}
     nodes = []
@@ -331,9 +331,10 @@ def with_path(diagram: Diagram, path: Path) -> Diagram:
     for edge in diagram.edges:
         if edge.is_transition:
             steps = tuple(numbers.get(edge.id, ()))
-            edge = replace(edge, steps=steps, mark="path" if steps else "off-path")
+            edge = replace(edge, steps=steps, mark="path" if edge.id in numbers else "off-path")
         edges.append(edge)
-    caption = f"Path: {path.name} ({len(path.steps)} steps{'' if path.passed else '; the scenario FAILED'})"
+    counted = sum(1 for step in path.steps if step.number)
+    caption = f"Path: {path.name} ({counted} steps{'' if path.passed else '; the scenario FAILED'})"
     drawn = replace(diagram, nodes=tuple(nodes), edges=tuple(edges), overlay="path", caption=caption)
     return replace(drawn, legend=_legend(drawn))
 

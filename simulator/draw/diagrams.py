@@ -11,7 +11,7 @@ folder as a whole. File names::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_path
@@ -21,7 +21,7 @@ from ..errors import Loc, Problem, UsageError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..output import write_folder
-from .run_path import Path, path_of_trace
+from .run_path import Path, numbered_by_article, path_of_trace, path_of_view
 from .render_dot import IMAGE_FORMATS, render_dot, render_image
 from .render_mermaid import render_mermaid
 from .views import View, ViewSet
@@ -82,7 +82,18 @@ def _drawings(spec: Spec, views: ViewSet, request: DiagramRequest) -> list[tuple
         return [(f"{v.name}.coverage", with_coverage(build_diagram(spec, views, v), request.coverage,
                                                      request.coverage_sources))
                 for v in request.views]
-    return [(v.name, build_diagram(spec, views, v)) for v in request.views]
+    return [(v.name, _with_view_path(spec, v, build_diagram(spec, views, v))) for v in request.views]
+
+
+def _with_view_path(spec: Spec, view: View, diagram: Diagram) -> Diagram:
+    """A view that declares a how-to path is drawn with it, numbered (by the article's numbers if it says so)."""
+    if view.path is None:
+        return diagram
+    path = path_of_view(spec, view.path, view.start, view.name)
+    if view.article:
+        path = numbered_by_article(spec, path, view.article)
+    return with_path(diagram, replace(path, name=f"the article's steps ({view.article})" if view.article
+                                      else "the how-to path"))
 
 
 def diagram_files(spec: Spec, views: ViewSet, request: DiagramRequest,

@@ -212,7 +212,7 @@ def _edge_attrs(edge: Edge) -> dict[str, str]:
         attrs.update({"tailport": side, "headport": side})
     styles = ["dashed"] if edge.dashed else []
     if edge.mark == "path":
-        attrs.update({"class": "path " + " ".join(f"step-{n}" for n in edge.steps), "color": _PATH_COLOUR,
+        attrs.update({"class": " ".join(["path", *(f"step-{n}" for n in edge.steps)]), "color": _PATH_COLOUR,
                       "fontcolor": _PATH_COLOUR, "penwidth": "2.5"})
     elif edge.mark == "off-path":
         attrs.update({"class": "off-path", "color": _OFF_PATH_COLOUR, "fontcolor": "#909090"})
@@ -278,7 +278,7 @@ def _loop_attrs(group: list[Edge]) -> dict[str, str]:
                                 "</TABLE>>")
     steps = [n for edge in group for n in edge.steps]
     if any(edge.mark == "path" for edge in group):
-        attrs.update({"class": "path " + " ".join(f"step-{n}" for n in steps), "color": _PATH_COLOUR,
+        attrs.update({"class": " ".join(["path", *(f"step-{n}" for n in steps)]), "color": _PATH_COLOUR,
                       "fontcolor": _PATH_COLOUR, "penwidth": "2.5"})
     if not all(edge.dashed for edge in group):
         attrs.pop("style", None)  # dashed only when every transition on it is an assumption's

@@ -17,6 +17,9 @@ new spec gets its diagrams without new code. Format::
           events: [select_additional, press_yes, cancel]   # optional filter
           start: main_menu                      # where the flow starts (a screen or account state)
           end: [license_menu]                   # where it is over
+          path: [select_additional, select_license, select_unsubscribe, press_yes, press_ok]
+                                                # drawn numbered (or: path: scenarios/cancel.yaml)
+          article: cancel                       # its steps numbered as the article's cancel.1 ... cancel.5
 
 A ``views:`` that is only a list is the ``diagrams`` list. A spec without
 ``views:`` gets the overview alone.
@@ -50,6 +53,8 @@ class View:
     start: str | None
     ends: tuple[str, ...]
     loc: Loc
+    path: tuple[str, ...] | str | None = None  # the how-to path: events from start, or a scenario file
+    article: str | None = None  # the path's steps carry this article's step numbers
 
     @property
     def is_overview(self) -> bool:
@@ -127,7 +132,7 @@ def read_views(spec: Spec) -> tuple[ViewSet, list[Problem]]:
             overview = _default_overview(spec, decl.title, decl.doc, decl.loc)
         else:
             views.append(View(decl.name, decl.title, decl.doc, item.screens, item.account_states, item.events,
-                              item.start, item.ends, decl.loc))
+                              item.start, item.ends, decl.loc, item.path, item.article))
     overview = overview or _default_overview(spec)
     return ViewSet((overview, *views), guard_labels), problems
 

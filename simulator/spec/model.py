@@ -221,6 +221,9 @@ class ViewDecl:
     start: NameRef | None = None
     end: tuple[NameRef, ...] = ()
     end_loc: Loc | None = None
+    path: tuple[NameRef, ...] | str | None = None  # the how-to path drawn numbered: events from start, or a scenario
+    path_loc: Loc | None = None
+    article: NameRef | None = None  # number the path's steps by this article's step numbers (<article>.<n>)
 
     @property
     def is_overview(self) -> bool:

@@ -9,6 +9,8 @@ thing about it.
 """
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,8 @@ class ResolvedView:
     events: tuple[str, ...] | None  # None: every event
     start: str | None
     ends: tuple[str, ...]
+    path: tuple[str, ...] | str | None = None  # events from start, or a scenario file's path (beside the spec)
+    article: str | None = None
 
 
 def resolve_views(spec: Spec) -> tuple[list[ResolvedView], dict[str, tuple[str, str]], list[Problem]]:
@@ -97,8 +101,27 @@ def _resolve_view(spec: Spec, view: ViewDecl, r: Reader) -> ResolvedView | None:
     if any(end.name not in shown for end in view.end):
         r.error(view.end_loc or view.loc, f"{what}: end must name screens or account states of the view", "bad-value")
         return None
+    path: tuple[str, ...] | str | None = None
+    if isinstance(view.path, str):
+        path = os.path.join(os.path.dirname(spec.path), view.path)
+        if not os.path.isfile(path):
+            r.error(view.path_loc or view.loc, f"{what}: path: no scenario file {view.path!r} beside the spec",
+                    "bad-value")
+            return None
+    elif view.path is not None:
+        for ref in view.path:
+            if ref.name not in spec.events:
+                r.error(ref.loc, f"{what}: path: unknown event {ref.name!r}{did_you_mean(ref.name, spec.events)}",
+                        "unknown-event")
+                return None
+        if view.start is None or view.start.name not in spec.screens:
+            r.error(view.path_loc or view.loc, f"{what}: a path of events starts at the view's start, which must "
+                    "be a screen", "bad-value")
+            return None
+        path = tuple(ref.name for ref in view.path)
     return ResolvedView(view, screens, account, events, view.start.name if view.start else None,
-                        tuple(dict.fromkeys(end.name for end in view.end)))
+                        tuple(dict.fromkeys(end.name for end in view.end)), path,
+                        view.article.name if view.article else None)
 
 
 def _pick(r: Reader, choice: NameChoice, what: str, known: list[str], kind: str) -> tuple[str, ...] | None:

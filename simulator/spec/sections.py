@@ -58,7 +58,8 @@ _VIEWS = Table({
                                           "[as a condition, as an 'unless']"),
     "diagrams": Field((LList, _NULL), "views: diagrams: expected a list of views"),
 }, unknown="views: unknown key {key!r}{suggestion}; expected {known_and}")
-_VIEW = Table({key: Field() for key in ("name", "title", "doc", "screens", "account", "events", "start", "end")},
+_VIEW = Table({key: Field() for key in ("name", "title", "doc", "screens", "account", "events", "start", "end",
+                                        "path", "article")},
               unknown="view: unknown key {key!r}{suggestion}; expected one of: {known}")
 _STATE_CODES = {"screen": "unknown-screen", "account state": "unknown-state", "event": "unknown-event"}
 
@@ -145,8 +146,23 @@ def _read_view(r: Reader, item: Any, loc: Loc) -> ViewDecl | None:
         if end_refs is None:
             return None
         end = end_refs
+    path: tuple[NameRef, ...] | str | None = None
+    if isinstance(item.get("path"), str) and item["path"].endswith((".yaml", ".yml")):
+        path = item["path"]  # a scenario file, beside the spec
+    elif item.get("path") is not None:
+        path = _names(r, item["path"], item.loc_of("path"), f"{what}: path must list events from the view's start, "
+                      "or name a scenario file (.yaml)")
+        if path is None:
+            return None
+    article = item.get("article")
+    if article is not None and (not isinstance(article, str) or path is None):
+        r.error(item.loc_of("article"), f"{what}: article must name the article whose step numbers the path's "
+                "steps carry (e.g. cancel for cancel.1 ...), and needs a path", "bad-value")
+        return None
     return ViewDecl(name, title, doc, item.loc, screens, account, events,
-                    NameRef(start, item.loc_of("start")) if start is not None else None, end, item.loc_of("end"))
+                    NameRef(start, item.loc_of("start")) if start is not None else None, end, item.loc_of("end"),
+                    path, item.loc_of("path") if "path" in item else None,
+                    NameRef(article, item.loc_of("article")) if article is not None else None)
 
 
 def _read_choice(r: Reader, item: LDict, key: str, what: str, kind: str) -> NameChoice | None:
