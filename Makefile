@@ -19,7 +19,7 @@ help:
 	@echo "make review    regenerate spec/kms9_subscription.review.html and .md, the review for product owners"
 	@echo "make play      play the KMS flow interactively (kmsflow play; type help in the session)"
 	@echo "make diagrams  regenerate diagrams/ from the KMS spec (every view: .dot .svg .png .mmd)"
-	@echo "make bench     time rendering, and the exhaustive walk (KMS spec, synthetic 100 to 10,000 screens), the review page"
+	@echo "make bench     time rendering, and the exhaustive walk (KMS spec, synthetic 100 to 10,000 screens), the review page, side by side with @xstate/graph"
 	@echo "make clean     remove the virtualenv and caches"
 
 # The virtualenv is rebuilt when pyproject.toml changes.
@@ -89,6 +89,9 @@ bench: setup browser
 	$(PY) bench/bench_render.py
 	$(PY) bench/bench_explore.py
 	$(PY) bench/bench_review_page.py
+	@# The peer of issue 11 (xstate + @xstate/graph), pinned by bench/xstate/package-lock.json; not needed by make test.
+	cd bench/xstate && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) bench/bench_xstate.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

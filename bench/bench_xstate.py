@@ -1,0 +1,216 @@
+"""kmsflow side by side with @xstate/graph on the ring workload of issue 11 (``make bench``).
+
+For each size (500, 5,000 and 50,000 screens by default) it writes the ring
+spec (simulator.spec.synthetic.ring_spec_text) and the same chords as JSON for
+the Node side (bench/xstate/ring.mjs, xstate and @xstate/graph pinned in
+bench/xstate/package-lock.json, installed by ``make bench`` with ``npm ci``).
+
+1. Agreement first: ``kmsflow explore --json`` and the xstate machine's
+   adjacency map must count the same configurations and edges, or nothing is timed.
+2. Whole processes, alternating (kmsflow, Node, kmsflow, ...) so a busy moment
+   of this shared machine falls on both: ``kmsflow check``, ``kmsflow explore
+   --json`` and ``kmsflow paths --criterion transitions`` against one Node
+   process that builds the machine and runs ``getShortestPaths`` and the test
+   model's shortest test paths. Medians of the wall times, the ratio of
+   medians (peer / kmsflow: above 1, kmsflow is faster), peak resident memory.
+3. Where kmsflow's time goes, in one process: load, check, walk, properties,
+   each suite, the transitions suite's lower bound.
+4. Start-up: ``kmsflow --help`` and ``kmsflow check`` on the KMS spec.
+
+    python bench/bench_xstate.py                      # or: make bench
+    python bench/bench_xstate.py --sizes 500 5000 --repeat 3
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NODE_DIR = os.path.join(ROOT, "bench", "xstate")
+# The command as users run it: the entry point installed beside this Python (the virtualenv's), else the module.
+_ENTRY = os.path.join(os.path.dirname(sys.executable), "kmsflow")
+KMSFLOW = [_ENTRY] if os.path.exists(_ENTRY) else [sys.executable, "-m", "simulator"]
+
+
+def timed(command: list[str], cwd: str | None = None) -> tuple[float, str]:
+    """(wall seconds, standard output) of one whole process; a failure stops the bench."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, text=True)
+    out, err = process.communicate()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err[-2000:]}")
+    return time.perf_counter() - started, out
+
+
+def measured(command: list[str], cwd: str | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak resident MB, output) of one process, measured by a helper whose only child it is
+    (RUSAGE_CHILDREN's peak is then that process's own)."""
+    helper = [sys.executable, __file__, "--rusage", json.dumps(command)]
+    _, out = timed(helper, cwd)
+    result = json.loads(out.splitlines()[-1])
+    return result["wall"], result["peak_mb"], "\n".join(out.splitlines()[:-1])
+
+
+def _rusage_child(command: list[str]) -> int:
+    import resource
+
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = process.communicate()
+    wall = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    sys.stdout.write(out if out.endswith("\n") or not out else out + "\n")
+    if process.returncode:
+        sys.stderr.write(err[-2000:])
+        return process.returncode
+    print(json.dumps({"wall": wall, "peak_mb": peak}))
+    return 0
+
+
+def phases(path: str) -> dict:
+    """Run in a child: kmsflow's phases on one spec, each timed once (load, check, walk, ..., lower bound)."""
+    sys.path.insert(0, ROOT)
+    seconds: dict[str, float] = {}
+
+    def clock(name, fn, *args):
+        started = time.perf_counter()
+        value = fn(*args)
+        seconds[name] = time.perf_counter() - started
+        return value
+
+    from simulator.check import check_spec
+    from simulator.spec.load import load_spec
+    from simulator.walk.explore import explore_spec
+    from simulator.walk.findings import find_structural
+    from simulator.walk.properties import check_properties, parse_properties
+    from simulator.walk.suites import generate_suite
+    from simulator.walk.suites.lower_bound import transitions_lower_bound
+
+    spec = clock("load", load_spec, path)
+    clock("check", check_spec, spec)
+    props = parse_properties(spec)
+    graph = clock("walk", explore_spec, spec, None, props.flows)
+    clock("properties", lambda: (check_properties(graph, props), find_structural(graph)))
+    suites = {}
+    for criterion in ("screens", "transitions", "transition-pairs", "guard-outcomes"):
+        suites[criterion] = clock(criterion, generate_suite, graph, criterion)
+    transitions = suites["transitions"]
+    clock("lower bound", transitions_lower_bound, graph, transitions.coverable)
+    return {"seconds": seconds, "steps": transitions.total_steps, "lower_bound": transitions.lower_bound,
+            "method": transitions.lower_bound_method}
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def bench_size(size: int, repeat: int, folder: str) -> dict:
+    sys.path.insert(0, ROOT)
+    from simulator.spec.synthetic import ring_chords, ring_spec_text
+
+    spec = os.path.join(folder, f"ring_{size}.yaml")
+    chords = os.path.join(folder, f"ring_{size}.json")
+    with open(spec, "w", encoding="utf-8") as handle:
+        handle.write(ring_spec_text(size, seed=1))
+    with open(chords, "w", encoding="utf-8") as handle:
+        json.dump(ring_chords(size, seed=1), handle)
+    ours = json.loads(timed(KMSFLOW + ["explore", "--json", spec])[1])
+    theirs = json.loads(timed(["node", "ring.mjs", chords, "count"], NODE_DIR)[1])
+    if (ours["configurations"], ours["edges"]) != (theirs["configurations"], theirs["edges"]):
+        raise SystemExit(f"{size} screens: the two sides walk different machines: kmsflow {ours['configurations']} "
+                         f"configurations, {ours['edges']} edges; xstate {theirs['configurations']}, "
+                         f"{theirs['edges']}")
+    out = os.path.join(folder, f"paths_{size}")
+    commands = {
+        "check": KMSFLOW + ["check", spec],
+        "explore --json": KMSFLOW + ["explore", "--json", spec],
+        "paths --criterion transitions": KMSFLOW + ["paths", "--criterion", "transitions", "--format", "csv-steps",
+                                                    "-o", out, spec],
+    }
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in [*commands, "xstate"]}
+    for index in range(repeat):
+        # Alternate who goes first, so neither side always meets the machine just after the other.
+        order = [*commands, "xstate"] if index % 2 == 0 else ["xstate", *commands]
+        for name in order:
+            if name == "xstate":
+                wall, peak, _ = measured(["node", "ring.mjs", chords, "paths"], NODE_DIR)
+            else:
+                wall, peak, _ = measured(commands[name])
+                shutil.rmtree(out, ignore_errors=True)
+            runs[name].append((wall, peak))
+    result = {"size": size, "configurations": ours["configurations"], "edges": ours["edges"]}
+    for name, values in runs.items():
+        result[name] = {"median_s": _median([w for w, _ in values]), "peak_mb": max(p for _, p in values)}
+    child = subprocess.run([sys.executable, __file__, "--phases", spec], capture_output=True, text=True, check=True)
+    result["phases"] = json.loads(child.stdout)
+    return result
+
+
+def startup(repeat: int = 5) -> dict:
+    kms = os.path.join(ROOT, "spec", "kms9_subscription.yaml")
+    out = {}
+    for name, command in (("kmsflow --help", KMSFLOW + ["--help"]), ("kmsflow check (KMS spec)",
+                                                                      KMSFLOW + ["check", kms])):
+        out[name] = _median([timed(command)[0] for _ in range(repeat)])
+    return out
+
+
+def print_table(results: list[dict], start: dict) -> None:
+    header = (f"{'screens':>8} {'configs':>8} {'edges':>8}  {'command':<30} {'kmsflow s':>9} {'xstate s':>8} "
+              f"{'ratio':>6} {'kmsflow MB':>10} {'xstate MB':>9}")
+    print(header)
+    print("-" * len(header))
+    for row in results:
+        peer = row["xstate"]
+        for name in ("check", "explore --json", "paths --criterion transitions"):
+            mine = row[name]
+            print(f"{row['size']:>8} {row['configurations']:>8} {row['edges']:>8}  {name:<30} {mine['median_s']:>9.2f} "
+                  f"{peer['median_s']:>8.2f} {peer['median_s'] / mine['median_s']:>5.2f}x {mine['peak_mb']:>10.0f} "
+                  f"{peer['peak_mb']:>9.0f}")
+    print("ratio: the xstate process's median over kmsflow's (above 1: kmsflow is faster); xstate: one Node process "
+          "building the machine and running getShortestPaths and the test model's shortest test paths")
+    print("\nwhere kmsflow's time goes (one process, seconds):")
+    names = list(results[0]["phases"]["seconds"]) if results else []
+    print(f"{'screens':>8} " + " ".join(f"{n:>16}" for n in names) + "  transitions suite / lower bound")
+    for row in results:
+        ph = row["phases"]
+        ratio = ph["steps"] / ph["lower_bound"] if ph["lower_bound"] else float("nan")
+        print(f"{row['size']:>8} " + " ".join(f"{ph['seconds'][n]:>16.2f}" for n in names)
+              + f"  {ph['steps']} / {ph['lower_bound']} = {ratio:.2f}")
+    print("\nstart-up (median of 5 runs): " + "; ".join(f"{k} {v:.2f} s" for k, v in start.items())
+          + f" (target < 0.3 s; {os.cpu_count()} processors, load average {os.getloadavg()[0]:.1f})")
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--rusage":
+        return _rusage_child(json.loads(sys.argv[2]))
+    if len(sys.argv) == 3 and sys.argv[1] == "--phases":
+        print(json.dumps(phases(sys.argv[2])))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000, 50000])
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs per command (default 3)")
+    args = parser.parse_args()
+    if not os.path.isdir(os.path.join(NODE_DIR, "node_modules")):
+        raise SystemExit("bench/xstate/node_modules is missing: run `make bench` (it runs npm ci there)")
+    folder = tempfile.mkdtemp(prefix="kmsflow-bench-")
+    try:
+        results = []
+        for size in args.sizes:
+            results.append(bench_size(size, args.repeat, folder))
+            print(f"{size} screens done", file=sys.stderr, flush=True)
+        print_table(results, startup())
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
