@@ -11,6 +11,7 @@ command's own report.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import errno
 import json
 import os
@@ -24,6 +25,7 @@ import graphviz
 from .check import check_spec, load_checked_spec
 from .draw.diagrams import (FORMATS, DiagramRequest, diagram_files, layout_reports, parse_formats, select_views,
                             write_files)
+from .draw.diagram_model import TAG_CHOICES
 from .draw.layout_check import format_reports
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
 from .spec.load import default_spec_path, load_spec
@@ -238,6 +240,7 @@ def cmd_diagram(args: argparse.Namespace) -> int:
         sources = ", ".join(names) if len(names) <= 3 else f"{len(names)} files ({names[0]}, ...)"
         request = DiagramRequest(chosen, formats, coverage=coverage, coverage_sources=sources)
         extra["coverage.json"] = coverage_json(coverage)
+    request = dataclasses.replace(request, tags=args.tags, only_article=args.only == "article")
     if args.check_layout:  # measure instead of writing: exit 1 when a drawing has overlaps or hidden labels
         reports = layout_reports(spec, views, request)
         print(format_reports(reports))
@@ -448,6 +451,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"comma-separated formats out of {', '.join(FORMATS)} (default: all)")
     diagram.add_argument("--view", action="append", metavar="NAME",
                          help="draw only this view (repeatable; default: every view)")
+    diagram.add_argument("--tags", choices=TAG_CHOICES, default="all",
+                         help="tags on the arrows: none, the article's steps only, or all (steps and assumption ids; "
+                              "the default)")
+    diagram.add_argument("--only", choices=["article"],
+                         help="article: only what the article describes (leave out the arrows assumptions add)")
     diagram.add_argument("--check-layout", action="store_true",
                          help="write nothing; lay each drawing out (Graphviz for dot/svg/png, Mermaid in Chromium for "
                               "mmd) and report overlaps, hidden labels, crossings, text size; exit 1 on an overlap "
@@ -500,6 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .diff.command import add_diff_command
     add_diff_command(commands)
+    from .mutate.command import add_mutate_command
+    add_mutate_command(commands)
     return parser
 
 

@@ -163,3 +163,38 @@ def test_graphviz_renders_a_large_sfdp_diagram_without_warnings(tmp_path):
     source = render_dot(build_diagram(big, views, views.views[0]))
     run = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stderr == ""
+
+
+def test_writer_options_tags_and_only_article(kms_spec, capsys, tmp_path):
+    from simulator.cli import main
+    from simulator.draw.diagram_model import with_options
+
+    views = load_views(kms_spec)
+    diagram = build_diagram(kms_spec, views, views.get("cancel"))
+    arrows = {e.id: e for e in diagram.edges if e.is_transition}
+    assert arrows["edge:confirm_unsubscribe.press_no@confirm_unsubscribe"].refs == "A2"
+    steps_only = {e.id: e for e in with_options(diagram, "steps").edges if e.is_transition}
+    assert steps_only["edge:confirm_unsubscribe.press_no@confirm_unsubscribe"].refs == ""  # an assumption's id
+    assert steps_only["edge:confirm_unsubscribe.press_yes@confirm_unsubscribe"].refs == "cancel.4"
+    assert all(not e.refs for e in with_options(diagram, "none").edges)
+    article = with_options(diagram, "all", only_article=True)
+    assert {e.id for e in article.edges if e.is_transition} == {i for i, e in arrows.items() if not e.dashed}
+    assert "edge-dashed" not in {entry.sample for entry in article.legend}
+    # Through the CLI, read back from the DOT: no tag under any arrow, no dashed arrow.
+    assert main(["diagram", "-o", str(tmp_path), "--format", "dot", "--view", "cancel", "--tags", "none",
+                 "--only", "article"]) == 0
+    capsys.readouterr()
+    dot = parse_dot((tmp_path / "cancel.dot").read_text(encoding="utf-8"))
+    labelled = [e for e in dot.edges.values() if e.get("label")]
+    assert labelled and not any('COLOR="#666666"' in e["label"] for e in labelled)
+    assert not any("dashed" in e.get("style", "") for e in labelled)
+
+
+def test_screens_that_share_a_title_are_told_apart_on_every_view(kms_spec):
+    views = load_views(kms_spec)
+    for view in views.views:
+        titles = [n.title for n in build_diagram(kms_spec, views, view).nodes if n.kind == "screen"]
+        assert len(set(titles)) == len(titles), (view.name, titles)
+    overview = build_diagram(kms_spec, views, views.get("overview"))
+    connecting = sorted(n.title for n in overview.nodes if n.title.startswith("Connecting"))
+    assert connecting == ["Connecting... (checking the license)", "Connecting... (taking the payment)"]

@@ -24,7 +24,7 @@ from .run_path import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 
 __all__ = ["Node", "Edge", "Cluster", "LegendEntry", "Diagram", "build_diagram", "with_path", "with_coverage",
-           "with_diff", "path_views", "ACCOUNT_CLUSTER", "coverage_band"]
+           "with_diff", "path_views", "ACCOUNT_CLUSTER", "coverage_band", "with_options", "TAG_CHOICES"]
 
 ACCOUNT_CLUSTER = "account"
 _WRAP = 30
@@ -381,6 +381,24 @@ def with_diff(base: Diagram, nodes: list[Node], edges: list[Edge], clusters: lis
     return replace(drawn, legend=_legend(drawn))
 
 
+#: What ``--tags`` may ask for: no tags, the article's step tags only, or those and the assumptions' ids.
+TAG_CHOICES = ("none", "steps", "all")
+
+
+def with_options(diagram: Diagram, tags: str = "all", only_article: bool = False) -> Diagram:
+    """A copy of ``diagram`` as a writer asks for it: ``tags`` (see :data:`TAG_CHOICES`) on the arrows, and with
+    ``only_article`` only what the article describes (the arrows that assumptions alone add are left out)."""
+    edges = []
+    for edge in diagram.edges:
+        if only_article and edge.is_transition and edge.dashed:
+            continue
+        if tags == "none" or (tags == "steps" and edge.dashed):
+            edge = replace(edge, refs="")
+        edges.append(edge)
+    drawn = replace(diagram, edges=tuple(edges))
+    return replace(drawn, legend=_legend(drawn))
+
+
 # -- legend ----------------------------------------------------------------------------
 
 _SCREEN_MEANINGS = {
@@ -400,10 +418,13 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
     if "account" in shapes:
         entries.append(LegendEntry("account", "account state (value of the subscription)"))
     transitions = [e for e in diagram.edges if e.is_transition]
+    tagged = any(e.refs for e in transitions)
     if any(not e.dashed for e in transitions):
-        entries.append(LegendEntry("edge-solid", "event [guard] / effect; small: article step"))
+        entries.append(LegendEntry("edge-solid", "event [guard] / effect" + ("; small: article step" if tagged
+                                                                             else "")))
     if any(e.dashed for e in transitions):
-        entries.append(LegendEntry("edge-dashed", "added by an assumption (its id), not by the article"))
+        entries.append(LegendEntry("edge-dashed", "added by an assumption" + (" (its id)" if any(
+            e.refs for e in transitions if e.dashed) else "") + ", not by the article"))
     if "start" in shapes:
         entries.append(LegendEntry("start", "where the flow starts"))
     if "end" in shapes:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_path
+from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_options, with_path
 from .layout_check import LayoutReport, check_layout, graphviz_layout
 from .layout_mermaid import mermaid_layouts
 from ..errors import Loc, Problem, UsageError
@@ -43,6 +43,8 @@ class DiagramRequest:
     path_name: str = ""  # the scenario file's stem, used in file names
     coverage: dict[str, Any] | None = None
     coverage_sources: str = ""
+    tags: str = "all"  # article step tags and assumption ids on the arrows: "none" | "steps" | "all"
+    only_article: bool = False  # leave out the arrows that assumptions alone add
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -73,6 +75,11 @@ def _safe_stem(name: str) -> str:
 
 
 def _drawings(spec: Spec, views: ViewSet, request: DiagramRequest) -> list[tuple[str, Diagram]]:
+    return [(stem, with_options(diagram, request.tags, request.only_article))
+            for stem, diagram in _overlaid(spec, views, request)]
+
+
+def _overlaid(spec: Spec, views: ViewSet, request: DiagramRequest) -> list[tuple[str, Diagram]]:
     if request.path is not None:
         passing = {v.name for v in path_views(views, spec, request.path)}
         stem = _safe_stem(request.path_name)
