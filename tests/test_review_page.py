@@ -146,6 +146,11 @@ def test_review_page_a_day_passing_pays_at_3_days_and_undo_restores_the_world(ta
     page.click('#controls [data-event="network_down"]')
     page.click('#controls [data-event="day_passes"]')  # offline: the attempt fails, tried again tomorrow
     assert (_shown(tab, "days_left"), _shown(tab, "charges")) == ("3", "0")
+    _start(tab, days_left=10, subscription="active", balance=6, network="up")
+    page.fill("#days", "7")
+    page.click("#days-pass")  # several days at once: 10 -> 3, paid at once -> 33
+    assert (_shown(tab, "days_left"), _shown(tab, "charges")) == ("33", "1")
+    assert page.locator("#path li").count() == 7
     assert tab.console_errors == []
 
 
