@@ -22,6 +22,22 @@ def kms_spec():
 
 
 @pytest.fixture(scope="session")
+def kms_graph(kms_spec):
+    """The KMS spec walked once per test process, for the tests that only read the product graph."""
+    from simulator.walk.explore import explore_spec
+
+    return explore_spec(kms_spec)
+
+
+@pytest.fixture(scope="session")
+def kms_suites(kms_graph):
+    """Every criterion's suite of the shared KMS walk."""
+    from simulator.walk.suites import CRITERIA, generate_suite
+
+    return {criterion: generate_suite(kms_graph, criterion) for criterion in CRITERIA}
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium, started once per test process (see tests/browser.py); `make test` installs it."""
     from playwright.sync_api import sync_playwright

@@ -8,8 +8,6 @@ import pytest
 from simulator import Simulator, UsageError
 from simulator.walk.coverage import (CoverageCounts, coverage_figures, empty_coverage, merge_coverage,
                                      read_coverage_file, suite_counts)
-from simulator.walk.explore import explore_spec
-from simulator.walk.suites import generate_suite
 
 
 def test_coverage_counts_list_every_element_sorted(kms_spec):
@@ -26,9 +24,8 @@ def test_coverage_counts_list_every_element_sorted(kms_spec):
     assert data["transitions"]["additional_menu.select_license"] == 1
 
 
-def test_coverage_of_the_transitions_suite_reaches_every_transition(kms_spec):
-    graph = explore_spec(kms_spec)
-    suites = {c: generate_suite(graph, c) for c in ("screens", "transitions", "transition-pairs", "guard-outcomes")}
+def test_coverage_of_the_transitions_suite_reaches_every_transition(kms_spec, kms_suites):
+    suites = {c: kms_suites[c] for c in ("screens", "transitions", "transition-pairs", "guard-outcomes")}
     counts = suite_counts(kms_spec, suites["transitions"])
     assert all(counts.transitions.values()) and counts.traces == len(suites["transitions"].paths)
     figures = coverage_figures(kms_spec, suites)

@@ -64,8 +64,8 @@ def test_explore_counts_agree_with_brute_force_enumeration(tmp_path):
         assert _fast_sets(graph) == (nodes, edges)
 
 
-def test_explore_kms_counts_and_first_paths_are_shortest(kms_spec):
-    graph = explore_spec(kms_spec)
+def test_explore_kms_counts_and_first_paths_are_shortest(kms_spec, kms_graph):
+    graph = kms_graph
     # 7 days x 3 subscriptions x 4 balances x 2 networks, less the 8 active ones at 0 days, for each of
     # the 2 prices x 2 periods the domain ranges over.
     assert len(graph.initial) == (7 * 3 * 4 * 2 - 8) * 4
@@ -90,8 +90,8 @@ def test_explore_edges_beyond_the_bounds_are_counted_not_explored(kms_spec):
     assert len(tight.nodes) < len(loose.nodes)
 
 
-def test_explore_history_flags_follow_the_one_click_buy_flow(kms_spec):
-    graph = explore_spec(kms_spec)
+def test_explore_history_flags_follow_the_one_click_buy_flow(kms_graph):
+    graph = kms_graph
     flow = graph.flows[0]
     on_price = [c for c in graph.nodes if c.screen == "price_subscribe"]
     assert on_price and all(c.history[0] & flow.bit("terms_accepted") and c.history[0] & flow.bit("access_point_chosen")

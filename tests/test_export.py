@@ -15,8 +15,8 @@ from simulator.walk.suites import generate_suite
 
 
 @pytest.fixture(scope="module")
-def suite(kms_spec):
-    return generate_suite(explore_spec(kms_spec), "transitions")
+def suite(kms_suites):
+    return kms_suites["transitions"]
 
 
 def test_export_is_byte_identical_for_the_same_spec(tmp_path, kms_spec, suite):

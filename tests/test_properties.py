@@ -5,6 +5,7 @@ import pytest
 
 from simulator import SpecError, load_scenario, load_spec, run_scenario
 from simulator.walk.analysis import counterexample_path
+from simulator.walk.domain import domain_of
 from simulator.walk.explore import explore_spec
 from simulator.walk.export import write_scenario
 from simulator.walk.findings import find_structural
@@ -13,7 +14,7 @@ from simulator.walk.properties import check_properties, parse_properties
 from .conftest import KMS_SPEC
 
 
-def test_properties_kms_declares_the_fifteen_and_all_hold(kms_spec):
+def test_properties_kms_declares_the_fifteen_and_all_hold(kms_spec, kms_graph):
     props = parse_properties(kms_spec)
     # DESIGN.md's fifteen, in its order.
     assert [p.name for p in props.properties] == [
@@ -22,9 +23,9 @@ def test_properties_kms_declares_the_fifteen_and_all_hold(kms_spec):
         "one_charge_per_period", "no_dead_ends", "no_network_before_consent", "deterministic",
         "world_stays_consistent", "payment_possible", "notes_match_their_cause", "walk_varies_parameters",
         "ways_back_lead_to_the_parent"]
-    results = check_properties(explore_spec(kms_spec))
+    results = check_properties(kms_graph)
     assert [r.name for r in results if not r.holds] == []
-    findings = find_structural(explore_spec(kms_spec))
+    findings = find_structural(kms_graph)
     assert findings.never_enabled == [] and findings.dead_ends == [] and findings.nondeterminism == []
 
 
@@ -35,6 +36,12 @@ def _mutant(tmp_path, old: str, new: str):
     path = tmp_path / "kms9_mutant.yaml"
     path.write_text(text)
     return load_spec(str(path))  # not load_checked_spec: some mutants are what the walk must catch
+
+
+def _quarter(spec):
+    # One price and one period (not the defaults), a quarter of the full domain: a property that catches
+    # a mutant on part of the domain catches it on all of it, and the walk takes a quarter of the time.
+    return domain_of(spec, ["price=5", "period_days=7"])
 
 
 MUTATIONS = {
@@ -103,7 +110,7 @@ MUTATIONS = {
 def test_properties_mutant_is_caught_and_its_counterexample_replays(tmp_path, mutation):
     old, new, expected = MUTATIONS[mutation]
     spec = _mutant(tmp_path, old, new)
-    graph = explore_spec(spec)
+    graph = explore_spec(spec, _quarter(spec))
     results = {r.name: r for r in check_properties(graph)}
     assert not results[expected].holds
     violation = results[expected].first
@@ -132,10 +139,12 @@ def test_properties_mutant_is_caught_and_its_counterexample_replays(tmp_path, mu
 
 def test_properties_mutants_show_in_the_structural_findings(tmp_path):
     old, new, _ = MUTATIONS["license menu without Back"]
-    findings = find_structural(explore_spec(_mutant(tmp_path, old, new)))
+    spec = _mutant(tmp_path, old, new)
+    findings = find_structural(explore_spec(spec, _quarter(spec)))
     assert "license_menu" in {d["screen"] for d in findings.dead_ends}
     old, new, _ = MUTATIONS["overlapping guards on check_license"]
-    findings = find_structural(explore_spec(_mutant(tmp_path, old, new)))
+    spec = _mutant(tmp_path, old, new)
+    findings = find_structural(explore_spec(spec, _quarter(spec)))
     assert [(n["event"], n["state"]) for n in findings.nondeterminism] == [("check_license", "checking_license")]
     assert findings.nondeterminism[0]["transitions"] == ["checking_license.check_license",
                                                          "checking_license.check_license.2"]
@@ -144,7 +153,7 @@ def test_properties_mutants_show_in_the_structural_findings(tmp_path):
 def test_properties_charge_without_guard_goes_negative(tmp_path):
     old, new, _ = MUTATIONS["charge without its balance guard"]
     spec = _mutant(tmp_path, old, new)
-    graph = explore_spec(spec)
+    graph = explore_spec(spec, _quarter(spec))
     result = {r.name: r for r in check_properties(graph)}["balance_covers_charges"]
     path = counterexample_path(graph, result.first)
     assert path.steps[-1].world["balance"] < 0 or path.steps[-1].world["charges"] > 0
@@ -166,7 +175,7 @@ def test_properties_renewal_window_is_checked_against_literal_days(kms_spec, mon
     # property's literal window (1..3 days) does not.
     from simulator.rules import load_rules
     monkeypatch.setitem(load_rules("kms9").guards, "renewal_due", lambda w: 1 <= w.days_left <= 5)
-    results = {r.name: r for r in check_properties(explore_spec(kms_spec))}
+    results = {r.name: r for r in check_properties(explore_spec(kms_spec, _quarter(kms_spec)))}
     assert not results["automatic_charge_window"].holds
     assert "days_left in 1..3" in results["automatic_charge_window"].first.message
 
@@ -204,7 +213,7 @@ def test_properties_rule_book_mutant_fails_a_property_with_a_replayable_shortest
         kms_spec, monkeypatch, tmp_path, mutation):
     kind, name, function, expected = RULE_MUTATIONS[mutation]
     _rule_mutant(monkeypatch, kind, name, function)
-    graph = explore_spec(kms_spec)
+    graph = explore_spec(kms_spec, _quarter(kms_spec))
     results = {r.name: r for r in check_properties(graph)}
     failed = {r.name for r in results.values() if not r.holds}
     assert expected <= failed, failed
@@ -221,7 +230,7 @@ def test_properties_rule_book_mutant_fails_a_property_with_a_replayable_shortest
 
 def test_properties_payment_possible_names_where_payment_gets_stuck(kms_spec, monkeypatch):
     _rule_mutant(monkeypatch, "guard", "balance_covers_price", lambda w: w.balance > w.price)
-    graph = explore_spec(kms_spec)
+    graph = explore_spec(kms_spec, _quarter(kms_spec))
     first = {r.name: r for r in check_properties(graph)}["payment_possible"].first
     config = graph.world_of(first.node)
     # Exactly the price on the account: the mutant refuses it, the literal promise says it must work.
@@ -231,7 +240,6 @@ def test_properties_payment_possible_names_where_payment_gets_stuck(kms_spec, mo
 
 
 def test_properties_hard_coded_period_is_caught_only_because_the_walk_varies_it(kms_spec, monkeypatch):
-    from simulator.walk.domain import domain_of
     _rule_mutant(monkeypatch, "effect", "extend_by_period", _extend_by_thirty)
     only_default = explore_spec(kms_spec, domain_of(kms_spec, ["period_days=30"]))
     results = {r.name: r for r in check_properties(only_default)}
@@ -241,10 +249,10 @@ def test_properties_hard_coded_period_is_caught_only_because_the_walk_varies_it(
     assert "period_days = 30 only" in results["walk_varies_parameters"].first.message
 
 
-def test_properties_charge_window_is_read_once_the_day_has_passed(kms_spec):
+def test_properties_charge_window_is_read_once_the_day_has_passed(kms_graph):
     # 4 days left, active, money and network: one day_passes charges, and the window property holds
     # because the charge is checked on the world the payment attempt saw (3 days), not the step's start (4).
-    graph = explore_spec(kms_spec)
+    graph = kms_graph
     variables = graph.variables
     day = graph.events.index("day_passes")
     charged_from_four = [

@@ -113,6 +113,9 @@ class _Context:
         self.notes = {name: screen.note for name, screen in spec.screens.items() if screen.note}
         self._edges_by_step: dict[int, list[int]] | None = None
         self._compiled: CompiledFlow | None = None
+        # Many configurations share one world (it differs by screen only): values by name are built once
+        # per world and shared, so callers must treat them as read-only.
+        self._values: dict[tuple, dict[str, Any]] = {}
 
     def value(self, node: int, name: str) -> Any:
         """A variable or parameter as the node's configuration has it (a parameter the domain varies is kept)."""
@@ -422,9 +425,11 @@ def _check_returns_to_parent(ctx: _Context, params: dict) -> Iterator[Violation]
     on = set(params.get("on", ())) or None
     parents = {name: screen.parent for name, screen in ctx.spec.screens.items()
                if screen.parent and (on is None or screen.kind in on)}
-    for node, event, target, _step in ctx.all_edges():
-        if event not in watched:
-            continue
+    graph = ctx.graph
+    edges = ((graph.src[e], graph.event[e], graph.nodes[graph.dst[e]]) for e in range(graph.edge_count)
+             if graph.event[e] in watched)
+    cut = ((node, event, target) for node, event, target, _step in graph.cut if event in watched)
+    for node, event, target in (*edges, *cut):
         source = ctx.graph.nodes[node].screen
         parent = parents.get(source)
         if parent is not None and target.screen != parent:
@@ -503,9 +508,12 @@ def _check_deterministic(ctx: _Context, params: dict) -> Iterator[Violation]:
 def _check_constraints_hold(ctx: _Context, params: dict) -> Iterator[Violation]:
     # The spec's world constraints say which worlds cannot occur; none may become reachable.
     guards = [(name, ctx.rules.guards[name]) for name in _as_list(params["guards"])]
+    failing_in: dict[tuple, list[str]] = {}  # a verdict per world, not per configuration: screens share worlds
     for node, config in enumerate(ctx.graph.nodes):
-        world = ctx.world(config.world)
-        failing = [name for name, guard in guards if not guard(world)]
+        failing = failing_in.get(config.world)
+        if failing is None:
+            world = ctx.world(config.world)
+            failing = failing_in[config.world] = [name for name, guard in guards if not guard(world)]
         if failing:
             yield Violation(node, message=f"{', '.join(failing)} does not hold here")
 
