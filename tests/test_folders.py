@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -272,12 +273,22 @@ def test_diagram_killed_while_writing_leaves_the_old_set_or_the_new_one(tmp_path
     assert _snapshot(out) == new and _leftovers(out) == []
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-def test_paths_killed_at_any_moment_leaves_a_suite_simulate_replays(tmp_path, sig):
-    out, reference = tmp_path / "suite", tmp_path / "reference"
+@pytest.fixture(scope="module")
+def kms_path_sets(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A folder holding the KMS screens suite, and what the transitions suite writes (both signals' tests start
+    from them: each is a walk of the KMS spec)."""
+    folder = tmp_path_factory.mktemp("kms_path_sets")
+    reference, screens = folder / "reference", folder / "screens"
     assert _kmsflow("paths", "--criterion", "transitions", "-o", str(reference)).returncode == 0
-    new = _snapshot(reference)
-    assert _kmsflow("paths", "--criterion", "screens", "-o", str(out)).returncode == 0
+    assert _kmsflow("paths", "--criterion", "screens", "-o", str(screens)).returncode == 0
+    return screens, _snapshot(reference)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_paths_killed_at_any_moment_leaves_a_suite_simulate_replays(tmp_path, sig, kms_path_sets):
+    screens, new = kms_path_sets
+    out = tmp_path / "suite"
+    shutil.copytree(screens, out)
     old = _snapshot(out)
     args = ["paths", "--criterion", "transitions", "-o", str(out)]
     for delay in (None, 0.8):  # the moment the set is written, and somewhere in the walk
