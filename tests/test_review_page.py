@@ -271,3 +271,20 @@ def test_review_page_of_another_spec_plays_it_too(chromium, tmp_path):
         assert tab.console_errors == [] and tab.blocked_requests == []
     finally:
         tab.page.context.close()
+
+
+def test_review_page_link_to_a_run_opens_it_again(tab, chromium):
+    page = tab.page
+    _start(tab, days_left=30, subscription="active", balance=10, network="up")
+    page.click('#phone [data-item="Additional"]')
+    page.click('#controls [data-event="day_passes"]')
+    page.click("#link")
+    before = page.evaluate("kmsReview.state()")
+    other = offline_page(chromium)
+    try:
+        other.page.goto(page.url)
+        other.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
+        assert "#run=" in page.url and other.page.evaluate("kmsReview.state()") == before
+        assert other.console_errors == []
+    finally:
+        other.page.context.close()

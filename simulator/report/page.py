@@ -200,7 +200,8 @@ def render_page(content: ReviewContent, graph: Any) -> str:
                'pass</label> <button type="button" id="days-pass">Go</button></div>'
                '<div class="controls"><button type="button" id="undo">Undo</button>'
                '<button type="button" id="reset">Reset</button>'
-               '<button type="button" id="save">Save as scenario</button></div>'
+               '<button type="button" id="save">Save as scenario</button>'
+               '<button type="button" id="link">Link to this run</button></div>'
                '<p id="message" class="message" role="status"></p></div>'
                '<div class="path-panel"><h3>The path so far</h3><ol id="path"></ol></div></div>')
     if overview is not None and overview.svg:

@@ -298,6 +298,28 @@
     link.remove();
   }
 
+  // -- a link to this run: the start and the events in the address, replayed when the page opens --------------
+  function runHash() {
+    return "#run=" + run.start + "." + run.steps.map((s) => eventIndex[s.event]).join("-");
+  }
+  function linkToRun() {
+    const hash = runHash();
+    try { history.replaceState(null, "", hash); } catch (error) { location.hash = hash; }
+    say("The address now opens this run: copy it from the address bar to share it.");
+    return hash;
+  }
+  function replayHash() {
+    const found = /^#run=(\d+)\.([\d-]*)$/.exec(location.hash);
+    if (!found || Number(found[1]) >= G.starts.length) return false;
+    startRun(Number(found[1]));
+    document.getElementById("start").value = found[1];
+    for (const part of found[2] ? found[2].split("-") : []) {
+      const event = G.events[Number(part)];
+      if (!event || !fire(event).accepted) break;
+    }
+    return true;
+  }
+
   // -- sign-off export ---------------------------------------------------------------------------------------
   function today() {
     const d = new Date();
@@ -434,7 +456,8 @@
     document.querySelectorAll(".sign input, .sign textarea").forEach((n) => n.addEventListener("input", updateExport));
     document.getElementById("export").addEventListener("click", () =>
       download(DATA.spec + ".signoff-export.yaml", signoffText()));
-    startRun(DATA.defaultStart);
+    document.getElementById("link").addEventListener("click", linkToRun);
+    if (!replayHash()) startRun(DATA.defaultStart);
     render();
     window.kmsReview.readyAt = performance.now();  // ms since navigation began: the bench's time to interactive
     window.kmsReview.ready = true;
@@ -455,6 +478,7 @@
     undo: () => { const r = undo(); render(); return r; },
     state: state,
     scenario: scenarioText,
+    link: linkToRun,
   };
   init();
 })();
