@@ -288,3 +288,20 @@ def test_review_page_link_to_a_run_opens_it_again(tab, chromium):
         assert other.console_errors == []
     finally:
         other.page.context.close()
+
+
+def test_review_page_keeps_the_readers_marks_when_opened_again(tab):
+    page = tab.page
+    page.fill("#signer", "Bo")
+    page.check('input[name="verdict-A5"][value="question"]')
+    page.fill('.sign[data-decision="A5"] textarea', "why not one attempt?")
+    again = page.context.new_page()  # the same browser profile: what the reader would reopen
+    try:
+        again.goto(PAGE.as_uri())
+        again.wait_for_function("window.kmsReview && window.kmsReview.ready")
+        assert again.input_value("#signer") == "Bo"
+        assert again.is_checked('input[name="verdict-A5"][value="question"]')
+        assert again.input_value('.sign[data-decision="A5"] textarea') == "why not one attempt?"
+        assert not again.is_disabled("#export")
+    finally:
+        again.close()

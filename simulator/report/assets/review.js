@@ -345,7 +345,29 @@
     });
     return lines.join("\n") + "\n";
   }
+  // The reader's marks survive closing the page (this browser only), keyed by each decision's fingerprint, so a
+  // mark on a decision that has changed since is not brought back.
+  const STORE = "kmsflow-review:" + DATA.spec;
+  function saveMarks() {
+    const marks = { by: document.getElementById("signer").value, verdicts: {} };
+    verdicts().forEach((v) => { marks.verdicts[v.fingerprint] = { verdict: v.verdict, comment: v.comment }; });
+    try { localStorage.setItem(STORE, JSON.stringify(marks)); } catch (error) { /* storage off: marks live here */ }
+  }
+  function restoreMarks() {
+    let marks = null;
+    try { marks = JSON.parse(localStorage.getItem(STORE) || "null"); } catch (error) { marks = null; }
+    if (!marks) return;
+    document.getElementById("signer").value = marks.by || "";
+    document.querySelectorAll(".sign").forEach((box) => {
+      const mark = (marks.verdicts || {})[box.dataset.fingerprint];
+      if (!mark) return;
+      const input = box.querySelector('input[value="' + mark.verdict + '"]');
+      if (input) input.checked = true;
+      box.querySelector("textarea").value = mark.comment || "";
+    });
+  }
   function updateExport() {
+    saveMarks();
     const ready = document.getElementById("signer").value.trim() && verdicts().length;
     document.getElementById("export").disabled = !ready;
     document.getElementById("export-note").textContent = ready ? verdicts().length + " decision(s) marked" : "";
@@ -452,11 +474,13 @@
       for (let i = 0; i < days; i++) if (!fire("day_passes").accepted) break;
       say(""); render();
     });
+    restoreMarks();
     document.getElementById("signer").addEventListener("input", updateExport);
     document.querySelectorAll(".sign input, .sign textarea").forEach((n) => n.addEventListener("input", updateExport));
     document.getElementById("export").addEventListener("click", () =>
       download(DATA.spec + ".signoff-export.yaml", signoffText()));
     document.getElementById("link").addEventListener("click", linkToRun);
+    updateExport();
     if (!replayHash()) startRun(DATA.defaultStart);
     render();
     window.kmsReview.readyAt = performance.now();  // ms since navigation began: the bench's time to interactive
