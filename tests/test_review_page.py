@@ -305,3 +305,20 @@ def test_review_page_keeps_the_readers_marks_when_opened_again(tab):
         assert not again.is_disabled("#export")
     finally:
         again.close()
+
+
+def test_review_page_of_a_flow_too_big_to_embed_reads_and_signs_off(chromium, kms_spec, tmp_path):
+    assert page_graph(kms_spec, max_configurations=10) is None  # over the page's budget: no graph, no error
+    page_file = tmp_path / "big.review.html"
+    page_file.write_text(render_page(gather_review(kms_spec, walk=False), None), encoding="utf-8")
+    tab = offline_page(chromium)
+    try:
+        tab.page.goto(page_file.as_uri())
+        tab.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
+        assert "kmsflow play" in tab.page.inner_text("#play") and tab.page.locator("#phone").count() == 0
+        tab.page.fill("#signer", "Ann")
+        tab.page.check('input[name="verdict-A1"][value="keep"]')
+        assert not tab.page.is_disabled("#export")
+        assert tab.console_errors == []
+    finally:
+        tab.page.context.close()

@@ -29,7 +29,7 @@ from ..play.phone import PhoneView, _item_event
 from ..spec.model import Spec
 from ..spec.texts import reader_names
 from .content import Decision, Move, Phone, ReviewContent
-from .page_graph import pack_graph
+from .page_graph import PAGE_MAX_CONFIGURATIONS, pack_graph
 from .review import signoff_summary, state_words
 from .signoff import VERDICTS
 
@@ -142,9 +142,9 @@ def page_data(content: ReviewContent, graph: Any) -> dict[str, Any]:
                            "softkeys": list(s.softkeys), "name": names[s.name]}
     events = {name: {"kind": e.kind, "label": e.label or name} for name, e in spec.events.items()}
     transitions = {t.id: {"region": t.region, "sources": list(t.sources)} for t in spec.all_transitions()}
-    packed = pack_graph(spec, graph)
+    packed = pack_graph(spec, graph) if graph is not None else None
     initial = {name: v.initial for name, v in spec.variables.items()}
-    default_start = next((i for i, s in enumerate(packed["starts"]) if s["world"] == initial), 0)
+    default_start = next((i for i, s in enumerate(packed["starts"]) if s["world"] == initial), 0) if packed else 0
     return {"spec": spec.name, "specFile": os.path.basename(spec.path), "graph": packed, "screens": screens,
             "events": events, "transitions": transitions, "defaultStart": default_start,
             "account": spec.account.variable if spec.account else None,
@@ -152,7 +152,8 @@ def page_data(content: ReviewContent, graph: Any) -> dict[str, Any]:
 
 
 def render_page(content: ReviewContent, graph: Any) -> str:
-    """The page as one HTML text; ``graph``: the walk the phone follows (:func:`~.page_graph.page_graph`)."""
+    """The page as one HTML text; ``graph``: the walk the phone follows (:func:`~.page_graph.page_graph`), or None
+    for a page that reads and signs off but does not play (a flow too big to embed)."""
     spec: Spec = content.spec
     out = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -188,24 +189,29 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     out += [_diagram(p.name, p.anchor, p.title, p.doc, p.svg, p.overview) for p in content.parts if p.svg]
     out.append("</section>")
     overview = next((p for p in content.parts if p.overview), content.parts[0] if content.parts else None)
-    at = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in graph.domain.parameters.items())
-    out.append('<section id="play"><h2>Play the flow</h2><p>Press the phone\'s keys and menu items; change the '
-               f"world beside it. The phone follows the {len(graph.nodes):,} situations the exhaustive walk reaches "
-               f"from the starting worlds below{' (' + at + ')' if at else ''}, so it does exactly what the spec "
-               "does.</p>"
-               '<div class="play"><div class="phone live" id="phone" aria-live="polite"></div>'
-               '<div class="world-panel"><label>Start from <select id="start"></select></label>'
-               '<dl id="world"></dl><div id="controls" class="controls"></div>'
-               '<div class="controls"><label>Let <input id="days" type="number" min="1" max="60" value="7"> days '
-               'pass</label> <button type="button" id="days-pass">Go</button></div>'
-               '<div class="controls"><button type="button" id="undo">Undo</button>'
-               '<button type="button" id="reset">Reset</button>'
-               '<button type="button" id="save">Save as scenario</button>'
-               '<button type="button" id="link">Link to this run</button></div>'
-               '<p id="message" class="message" role="status"></p></div>'
-               '<div class="path-panel"><h3>The path so far</h3><ol id="path"></ol></div></div>')
-    if overview is not None and overview.svg:
-        out.append(_diagram(overview.name, "play-diagram", "The path on the whole flow", "", overview.svg, True))
+    out.append('<section id="play"><h2>Play the flow</h2>')
+    if graph is None:
+        out.append("<p>This flow has more situations than a page can carry (over "
+                   f"{PAGE_MAX_CONFIGURATIONS:,}): play it with <code>kmsflow play</code>.</p>")
+    else:
+        at = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in graph.domain.parameters.items())
+        days = ('<div class="controls"><label>Let <input id="days" type="number" min="1" max="60" value="7"> days '
+                'pass</label> <button type="button" id="days-pass">Go</button></div>'
+                if "day_passes" in spec.events else "")
+        out.append("<p>Press the phone's keys and menu items; change the world beside it. The phone follows the "
+                   f"{len(graph.nodes):,} situations the exhaustive walk reaches from the starting worlds below"
+                   f"{' (' + at + ')' if at else ''}, so it does exactly what the spec does.</p>"
+                   '<div class="play"><div class="phone live" id="phone" aria-live="polite"></div>'
+                   '<div class="world-panel"><label>Start from <select id="start"></select></label>'
+                   f'<dl id="world"></dl><div id="controls" class="controls"></div>{days}'
+                   '<div class="controls"><button type="button" id="undo">Undo</button>'
+                   '<button type="button" id="reset">Reset</button>'
+                   '<button type="button" id="save">Save as scenario</button>'
+                   '<button type="button" id="link">Link to this run</button></div>'
+                   '<p id="message" class="message" role="status"></p></div>'
+                   '<div class="path-panel"><h3>The path so far</h3><ol id="path"></ol></div></div>')
+        if overview is not None and overview.svg:
+            out.append(_diagram(overview.name, "play-diagram", "The path on the whole flow", "", overview.svg, True))
     out.append("</section>")
     g = content.guarantees
     out.append('<section id="guarantees"><h2>What the flow guarantees</h2>')

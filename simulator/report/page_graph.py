@@ -20,12 +20,17 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ..errors import LimitError
 from ..spec.model import Spec
 from ..spec.resolve import default_parameters
 from ..walk.domain import Domain, apply_overrides, parse_domain
 from ..walk.explore import ProductGraph, explore_spec
 
-__all__ = ["page_domain", "page_graph", "pack_graph", "PACKED_KEYS"]
+__all__ = ["page_domain", "page_graph", "pack_graph", "PACKED_KEYS", "PAGE_MAX_CONFIGURATIONS"]
+
+#: The most configurations a page carries (about 40 bytes each once packed, edges included: some 4 MB); a bigger
+#: flow's page reads and signs off but sends the reader to ``kmsflow play``.
+PAGE_MAX_CONFIGURATIONS = 100_000
 
 PACKED_KEYS = ("nodes", "edge_start", "edge_event", "edge_target", "edge_step", "cut")
 
@@ -49,9 +54,14 @@ def page_domain(spec: Spec) -> Domain:
     return apply_overrides(spec, domain, values, bounds) if values or bounds else domain
 
 
-def page_graph(spec: Spec, max_configurations: int | None = None) -> ProductGraph:
-    """The walk the page follows (see :func:`page_domain`). Raises what :func:`explore_spec` raises."""
-    return explore_spec(spec, domain=page_domain(spec), max_configurations=max_configurations)
+def page_graph(spec: Spec, max_configurations: int | None = None) -> ProductGraph | None:
+    """The walk the page follows (see :func:`page_domain`), or None when it has more than
+    :data:`PAGE_MAX_CONFIGURATIONS` (or ``max_configurations``). Raises what :func:`explore_spec` raises else."""
+    budget = min(PAGE_MAX_CONFIGURATIONS, max_configurations or PAGE_MAX_CONFIGURATIONS)
+    try:
+        return explore_spec(spec, domain=page_domain(spec), max_configurations=budget)
+    except LimitError:
+        return None
 
 
 def _pack(numbers: list[int]) -> dict[str, Any]:

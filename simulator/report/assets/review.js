@@ -6,7 +6,11 @@
 (function () {
   "use strict";
   const DATA = JSON.parse(document.getElementById("review-data").textContent);
-  const G = DATA.graph;
+  // A page made without the product graph (a flow too big to embed) reads and signs off, but does not play.
+  const EMPTY = { width: 1, count: 0, data: "" };
+  const G = DATA.graph || { nodes: EMPTY, edge_start: EMPTY, edge_event: EMPTY, edge_target: EMPTY, edge_step: EMPTY,
+    cut: EMPTY, variables: [], flows: 0, events: [], screens: [], values: {}, starts: [], counters: [], steps: [],
+    bounds: {}, parameters: {}, transitions: [] };
 
   // -- packed arrays (little-endian, 1/2/4 bytes per number) -------------------------------------------------
   function unpack(packed) {
@@ -461,28 +465,31 @@
   // -- start ------------------------------------------------------------------------------------------------
   function init() {
     document.querySelectorAll("figure.diagram").forEach(zoomable);
-    const select = document.getElementById("start");
-    G.starts.forEach((s, i) => select.append(el("option", { value: String(i) }, worldWords(s.world))));
-    select.value = String(DATA.defaultStart);
-    select.addEventListener("change", () => { startRun(Number(select.value)); say(""); render(); });
-    document.getElementById("undo").addEventListener("click", () => { undo(); say(""); render(); });
-    document.getElementById("reset").addEventListener("click", () => { startRun(run.start); say(""); render(); });
-    document.getElementById("save").addEventListener("click", () =>
-      download(DATA.spec + ".played.yaml", scenarioText()));
-    document.getElementById("days-pass").addEventListener("click", () => {
-      const days = Math.max(1, Math.min(60, Number(document.getElementById("days").value) || 1));
-      for (let i = 0; i < days; i++) if (!fire("day_passes").accepted) break;
-      say(""); render();
-    });
     restoreMarks();
     document.getElementById("signer").addEventListener("input", updateExport);
     document.querySelectorAll(".sign input, .sign textarea").forEach((n) => n.addEventListener("input", updateExport));
     document.getElementById("export").addEventListener("click", () =>
       download(DATA.spec + ".signoff-export.yaml", signoffText()));
-    document.getElementById("link").addEventListener("click", linkToRun);
     updateExport();
-    if (!replayHash()) startRun(DATA.defaultStart);
-    render();
+    if (DATA.graph) {
+      const select = document.getElementById("start");
+      G.starts.forEach((s, i) => select.append(el("option", { value: String(i) }, worldWords(s.world))));
+      select.value = String(DATA.defaultStart);
+      select.addEventListener("change", () => { startRun(Number(select.value)); say(""); render(); });
+      document.getElementById("undo").addEventListener("click", () => { undo(); say(""); render(); });
+      document.getElementById("reset").addEventListener("click", () => { startRun(run.start); say(""); render(); });
+      document.getElementById("save").addEventListener("click", () =>
+        download(DATA.spec + ".played.yaml", scenarioText()));
+      const daysPass = document.getElementById("days-pass");
+      if (daysPass) daysPass.addEventListener("click", () => {
+        const days = Math.max(1, Math.min(60, Number(document.getElementById("days").value) || 1));
+        for (let i = 0; i < days; i++) if (!fire("day_passes").accepted) break;
+        say(""); render();
+      });
+      document.getElementById("link").addEventListener("click", linkToRun);
+      if (!replayHash()) startRun(DATA.defaultStart);
+      render();
+    }
     window.kmsReview.readyAt = performance.now();  // ms since navigation began: the bench's time to interactive
     window.kmsReview.ready = true;
   }
