@@ -68,6 +68,7 @@ def test_review_page_every_diagram_zooms_with_wheel_buttons_and_keys(tab):
         page.keyboard.press("+")
         assert scale() > fit
         page.keyboard.press("0")
+        figure.locator(".viewport").scroll_into_view_if_needed()
         box = figure.locator(".viewport").bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 40)
         page.mouse.wheel(0, -200)
