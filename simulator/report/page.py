@@ -72,12 +72,12 @@ def _move_html(move: Move, on: bool = False) -> str:
 
 
 def _phone_block(phone: Phone) -> str:
-    heading = f'<h4>On <b>{html.escape(phone.name)}</b></h4>'
-    drawn = (f'<p class="seen">The screen is shown <a href="#{phone.shown_at}">above</a>.</p>' if phone.shown_at
-             else _phone_html(phone.view))
     moves = "".join(_move_html(m) for m in phone.moves)
-    return (f'<div class="screen-block" id="{phone.anchor}">{heading}<div class="screen-row">{drawn}'
-            f'<ul class="moves">{moves}</ul></div></div>')
+    if phone.shown_at:  # drawn where the reader met it: a link, not the phone again
+        return (f'<div class="screen-block" id="{phone.anchor}"><h4>On <b>{html.escape(phone.name)}</b> '
+                f'<a class="seen" href="#{phone.shown_at}">(the screen)</a></h4><ul class="moves">{moves}</ul></div>')
+    return (f'<div class="screen-block" id="{phone.anchor}"><h4>On <b>{html.escape(phone.name)}</b></h4>'
+            f'<div class="screen-row">{_phone_html(phone.view)}<ul class="moves">{moves}</ul></div></div>')
 
 
 def _svg(svg: str, name: str) -> str:
