@@ -153,7 +153,8 @@ def move_text(spec: Spec, labels: dict, names: dict[str, str], t: Transition) ->
     kind = event.kind if event else ""
     phrase = guard_phrase(spec, labels, t)
     if t.region == "account":
-        where = "" if t.sources == ("*",) else " while the subscription is " + " or ".join(t.sources)
+        variable = spec.account.variable.replace("_", " ") if spec.account else "account"
+        where = "" if t.sources == ("*",) else f" while the {variable} is " + " or ".join(t.sources)
         head = {"signal": f"When the app says **{label}**", "environment": f"When **{label}**"}.get(
             kind, f"**{label}**") + where
         leads = f", it becomes **{t.dest}**" if t.dest is not None and t.dest not in t.sources else ""

@@ -86,7 +86,8 @@ def transition_words(spec: Spec, labels: dict[str, tuple[str, str]], t: Transiti
     event = spec.events.get(t.trigger)
     what = event.label if event and event.label else t.trigger.replace("_", " ")
     if t.region == "account":
-        where = "in any state" if t.sources == ("*",) else "while the subscription is " + " or ".join(t.sources)
+        variable = spec.account.variable.replace("_", " ") if spec.account else "account"
+        where = "in any state" if t.sources == ("*",) else f"while the {variable} is " + " or ".join(t.sources)
         dest = f", becomes {t.dest}" if t.dest and t.dest not in t.sources else ""
     else:
         names = [spec.screens[s].title for s in t.sources if s in spec.screens] if t.sources != ("*",) else ["any"]
