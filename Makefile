@@ -89,6 +89,7 @@ bench: setup browser
 	$(PY) bench/bench_render.py
 	$(PY) bench/bench_explore.py
 	$(PY) bench/bench_review_page.py
+	$(PY) bench/bench_mutate.py
 	@# The peer of issue 11 (xstate + @xstate/graph), pinned by bench/xstate/package-lock.json; not needed by make test.
 	cd bench/xstate && npm ci --no-audit --no-fund --loglevel=error
 	$(PY) bench/bench_xstate.py
