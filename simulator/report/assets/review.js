@@ -14,14 +14,12 @@
 
   // -- packed arrays (little-endian, 1/2/4 bytes per number) -------------------------------------------------
   function unpack(packed) {
-    const bytes = Uint8Array.from(atob(packed.data), (c) => c.charCodeAt(0));
-    const out = new Uint32Array(packed.count);
-    const w = packed.width;
-    for (let i = 0, p = 0; i < packed.count; i++, p += w) {
-      let v = 0;
-      for (let b = w - 1; b >= 0; b--) v = v * 256 + bytes[p + b];
-      out[i] = v;
-    }
+    const text = atob(packed.data), bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    const view = new DataView(bytes.buffer), out = new Uint32Array(packed.count), w = packed.width;
+    if (w === 1) out.set(bytes);
+    else if (w === 2) for (let i = 0; i < packed.count; i++) out[i] = view.getUint16(2 * i, true);
+    else for (let i = 0; i < packed.count; i++) out[i] = view.getUint32(4 * i, true);
     return out;
   }
   const nodes = unpack(G.nodes), edgeStart = unpack(G.edge_start), edgeEvent = unpack(G.edge_event);
