@@ -135,12 +135,15 @@ def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
                  softkey=f.get("softkey"), item=f.get("item"), tester=f.get("tester", ""))
 
 
+_SCREEN_REQUIRED = {"name": _STR, "kind": _STR}
+_SCREEN_OPTIONAL = {"title": _STR, "parent": _STR, "text": _STR, "status": _STR, "caption": _STR, "items": (LList,),
+                    "softkeys": (LList,), "note": _STR, "doc": _STR, "initial": (bool,), "assumption": (str, LList)}
+
+
 def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
     name = data["name"]
     what = f"screen {name!r}"
-    f = r.fields(data, what, {"name": _STR, "kind": _STR},
-                 {"title": _STR, "parent": _STR, "text": _STR, "status": _STR, "caption": _STR, "items": (LList,),
-                  "softkeys": (LList,), "note": _STR, "doc": _STR, "initial": (bool,), "assumption": (str, LList)})
+    f = r.fields(data, what, _SCREEN_REQUIRED, _SCREEN_OPTIONAL)
     if "kind" not in f:
         return None
     if f["kind"] not in SCREEN_KINDS:

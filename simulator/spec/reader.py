@@ -47,8 +47,17 @@ def key_locs(data: LDict) -> dict[str, Loc]:
         if isinstance(value, LList):
             locs.update({f"{key}#{i}": value.loc_of(i) for i in range(len(value))})
         elif value is not None and key in data.key_locs:
-            locs[f"{key}#0"] = data.key_locs[key]
+            first = _FIRST_ITEM.get(key)
+            if first is None:
+                first = f"{key}#0"
+                if len(_FIRST_ITEM) < 4096:  # a spec's keys are a few dozen; a hostile file's could be many
+                    _FIRST_ITEM[key] = first
+            locs[first] = data.key_locs[key]
     return locs
+
+
+#: "key#0" per key, made once: key_locs runs for every screen and transition.
+_FIRST_ITEM: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,7 @@ class Field:
 
 #: Tables made by Reader.fields, by their keys and types.
 _TABLES: dict[tuple, "Table"] = {}
+_TABLES_BY_ID: dict[tuple[int, int], tuple[dict, dict, "Table"]] = {}
 
 #: The unknown-key message of the top-level sections; tables may say it otherwise.
 UNKNOWN_KEY = "{what}: unknown key {key!r}{suggestion}; expected one of: {known}"
@@ -149,11 +159,17 @@ class Reader:
 
     def fields(self, data: LDict, what: str, required: dict[str, tuple], optional: dict[str, tuple]) -> dict:
         """:meth:`read` with a table of required and optional keys and their types."""
-        # The same few tables come back for every screen and transition (50,000 of them in a big spec).
+        # The same few tables come back for every screen and transition (50,000 of them in a big spec):
+        # found by the two dicts themselves when the caller keeps them (module constants), else by content.
+        same = _TABLES_BY_ID.get((id(required), id(optional)))
+        if same is not None and same[0] is required and same[1] is optional:
+            return self.read(data, what, same[2])
         key = (tuple(required.items()), tuple(optional.items()))
         table = _TABLES.get(key)
         if table is None:
             table = _TABLES[key] = Table.of(required, optional)
+        if len(_TABLES_BY_ID) < 256:  # the dicts are kept with it, so their ids cannot be taken by others
+            _TABLES_BY_ID[(id(required), id(optional))] = (required, optional, table)
         return self.read(data, what, table)
 
     def names(self, value: Any, loc: Loc, what: str) -> tuple[str, ...]:

@@ -328,7 +328,7 @@ class _EventReader:
             kind = type(event)
             if kind is _ScalarEvent:
                 mark = event.start_mark
-                loc = Loc(path, mark.line + 1, mark.column + 1)
+                loc = None  # made below only where it is kept: a mapping's value keeps no position of its own
                 tag = event.tag
                 text = event.value
                 if tag is None or tag == "!":  # untagged: the YAML 1.2 core schema decides (written inline: hot)
@@ -344,17 +344,18 @@ class _EventReader:
                     if plain and (event.style in escaping or event.end_mark.line != mark.line):
                         plain = False
                 elif convert is None:
-                    problems.append(Problem(loc, "error", f"YAML tag {tag!r} is not allowed; write plain strings, "
+                    problems.append(Problem(_loc(path, mark), "error", f"YAML tag {tag!r} is not allowed; write plain strings, "
                                             "numbers, lists and mappings", "yaml-tag"))
                     value = None
                 else:
                     try:
                         value = convert(text)
                     except ValueError as exc:
-                        problems.append(Problem(loc, "error", str(exc), "yaml-value"))
+                        problems.append(Problem(_loc(path, mark), "error", str(exc), "yaml-value"))
                         value = None
                 count += 1
                 if event.anchor is not None:
+                    loc = _loc(path, mark)
                     self._anchor(anchors, event, (value, loc, 0))
             elif kind is _MapStart or kind is _SeqStart:
                 mapping = kind is _MapStart
@@ -407,10 +408,11 @@ class _EventReader:
             into = frame[0]
             if not frame[1]:
                 into.append(value)
-                into.item_locs.append(loc)
+                into.item_locs.append(loc or Loc(path, mark.line + 1, mark.column + 1))
                 continue
             key = frame[4]
             if key is _NO_KEY:  # the value is a key
+                loc = loc or Loc(path, mark.line + 1, mark.column + 1)
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
                     problems.append(Problem(loc, "error", "a mapping key must be a plain name", "type"))
                     frame[4], frame[6] = _SKIP, len(problems)
