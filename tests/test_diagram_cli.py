@@ -78,7 +78,7 @@ def test_diagram_highlight_marks_exactly_the_steps_taken(capsys, tmp_path, kms_s
     drawn = []
     for edge_id, attrs in dot.edges.items():
         classes = attrs.get("class", "").split()
-        if edge_id.startswith("loops:"):  # a state's loops, one row each: each row says its own steps
+        if edge_id.startswith(("loops:", "arrows:")):  # arrows drawn as one, a row each: each row says its steps
             for row_id, cell in re.findall(r'<TD ID="([^"]+)"[^>]*>(.*?)</TD>', attrs["label"]):
                 numbers = re.match(r"(?:<FONT[^>]*>)?<B>\(([\d, ]+)\)</B>", cell)
                 if numbers:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import graphviz
 
-from .diagram_model import Cluster, Diagram, Edge, Node, coverage_band
+from .diagram_model import ACCOUNT_CLUSTER, Cluster, Diagram, Edge, Node, coverage_band
 from ..errors import Loc, Problem, UsageError
+from ..spec.sections import OVERVIEW
 
 __all__ = ["render_dot", "render_image", "choose_engine", "DOT_NODE_LIMIT", "IMAGE_FORMATS"]
 
@@ -237,18 +239,20 @@ _LOOP_SIDES = ("w", "n", "s")
 
 
 def _loops(diagram: Diagram) -> dict[str, list[Edge]]:
-    """A state's transitions to itself drawn as one loop: the first loop's id -> all of them, the others -> [].
+    """A state's transitions to itself drawn as one loop, and in the overview the transitions between the
+    same two states as one arrow: the first one's id -> all of them, the others -> [].
 
     Graphviz puts a second loop's label over the first's or over a neighbouring arrow's (the layout check
-    finds it), so each state gets one loop whose label has a line per transition. A drawn diff keeps its
-    loops apart: each one is coloured by what happened to it.
+    finds it), so each state gets one loop whose label has a line per transition; in the overview, one
+    arrow per pair of states keeps the number of crossing arrows down. A drawn diff keeps its arrows
+    apart: each one is coloured by what happened to it.
     """
     if diagram.overlay == "diff":
         return {}
-    by_node: dict[str, list[Edge]] = {}
+    by_node: dict[tuple[str, str], list[Edge]] = {}
     for edge in diagram.edges:
-        if edge.is_transition and edge.source == edge.dest:
-            by_node.setdefault(edge.source, []).append(edge)
+        if edge.is_transition and (edge.source == edge.dest or diagram.name == OVERVIEW):
+            by_node.setdefault((edge.source, edge.dest), []).append(edge)
     merged: dict[str, list[Edge]] = {}
     for group in by_node.values():
         if len(group) > 1:
@@ -272,7 +276,8 @@ def _loop_attrs(group: list[Edge]) -> dict[str, str]:
     attrs = _edge_attrs(group[0])
     attrs.pop("tailport", None)
     attrs.pop("headport", None)
-    attrs["id"] = _id("loops:" + group[0].source)
+    source, dest = group[0].source, group[0].dest
+    attrs["id"] = _id(f"loops:{source}" if source == dest else f"arrows:{source}->{dest}")
     attrs["tooltip"] = _plain("\n".join(edge.tooltip for edge in group))
     attrs["label"] = _fold_html(f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}'
                                 "</TABLE>>")
@@ -370,6 +375,7 @@ def render_dot(diagram: Diagram) -> str:
     graph.attr("node", fontname=_FONT, fontsize="11", margin="0.12,0.06")
     graph.attr("edge", fontname=_FONT, fontsize="9", color="#404040")
 
+    overview = diagram.name == OVERVIEW
     children: dict[str | None, list[Cluster]] = {}
     for cluster in diagram.clusters:
         children.setdefault(cluster.parent, []).append(cluster)
@@ -379,7 +385,9 @@ def render_dot(diagram: Diagram) -> str:
 
     def fill(target: graphviz.Digraph, cluster_id: str | None) -> None:
         for node in members.get(cluster_id, []):
-            target.node(_node_name(node.id), **_node_attrs(node))
+            # The overview shows each box's title only (what it says is in the tooltip and the flow views):
+            # at a documentation page's width its text stays readable.
+            target.node(_node_name(node.id), **_node_attrs(replace(node, lines=()) if overview else node))
         for child in children.get(cluster_id, []):
             with target.subgraph(name=_dot_name(f"cluster_{child.id}")) as sub:
                 sub.attr("graph", **_cluster_attrs(child))
@@ -387,17 +395,59 @@ def render_dot(diagram: Diagram) -> str:
 
     fill(graph, None)
     loops = _loops(diagram)
+    # In the overview an arrow leading back is written from its head with dir=back: it keeps ranking the
+    # flow top-down, where constraint=false let a dozen returns to the License menu loop around the clusters
+    # (91 crossings measured; 6 this way). A drawn diff keeps the arrows as written, for its readers.
+    reverse = overview and engine == "dot" and diagram.overlay != "diff"
+
+    def draw(edge: Edge, attrs: dict[str, str]) -> None:
+        if reverse and edge.backward and edge.source != edge.dest:
+            attrs.pop("constraint", None)
+            graph.edge(_node_name(edge.dest), _node_name(edge.source), **attrs, dir="back")
+        else:
+            graph.edge(_node_name(edge.source), _node_name(edge.dest), **attrs)
+
     for edge in diagram.edges:
         if edge.id in loops:
             if loops[edge.id]:
-                graph.edge(_node_name(edge.source), _node_name(edge.dest), **_loop_attrs(loops[edge.id]))
+                draw(edge, _loop_attrs(loops[edge.id]))
             continue
-        graph.edge(_node_name(edge.source), _node_name(edge.dest), **_edge_attrs(edge))
+        draw(edge, _edge_attrs(edge))
     if diagram.legend:
         graph.node("legend", label=_fold_html(_legend_label(diagram)), shape="plaintext", id="legend", fontsize="10",
                    tooltip="Legend")
+    if reverse:
+        # Screens, then the account, then the legend, one under the other: the overview fits a page's width.
+        column = [_deepest_screen(diagram),
+                  sorted((n for n in diagram.nodes if n.cluster == ACCOUNT_CLUSTER), key=lambda n: n.kind != "start")]
+        ends = [_node_name(part[0].id if i else part[-1].id) for i, part in enumerate(column) if part]
+        if len(ends) == 2:
+            graph.edge(ends[0], ends[1], style="invis", id="layout:account-below-screens")
+        last_account = [n for n in diagram.nodes if n.cluster == ACCOUNT_CLUSTER and n.kind == "account"][-1:]
+        if last_account and diagram.legend:
+            graph.edge(_node_name(last_account[0].id), "legend", style="invis", id="layout:legend-below-account")
     source = graph.source
     return source if source.endswith("\n") else source + "\n"
+
+
+def _deepest_screen(diagram: Diagram) -> list[Node]:
+    """The screen farthest down the flow (most forward arrows from the start; the last such in spec order)."""
+    forward: dict[str, list[str]] = {}
+    for edge in diagram.edges:
+        if not edge.backward and edge.source != edge.dest:
+            forward.setdefault(edge.source, []).append(edge.dest)
+    depth = {n.id: 0 for n in diagram.nodes if n.kind == "start"}
+    for _ in range(len(diagram.nodes)):  # longest forward path, bounded: forward arrows have no cycle
+        changed = False
+        for source, dests in forward.items():
+            for dest in dests:
+                if source in depth and depth.get(dest, -1) < depth[source] + 1 <= len(diagram.nodes):
+                    depth[dest] = depth[source] + 1
+                    changed = True
+        if not changed:
+            break
+    screens = [n for n in diagram.nodes if n.kind == "screen"]
+    return [max(reversed(screens), key=lambda n: depth.get(n.id, 0))] if screens else []
 
 
 def render_image(dot_source: str, fmt: str) -> bytes:
