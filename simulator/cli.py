@@ -510,6 +510,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_diff_command(commands)
     from .mutate.command import add_mutate_command
     add_mutate_command(commands)
+    for command in commands.choices.values():  # every command, as a spec may need its own Python rules anywhere
+        command.add_argument("--rules", action="append", default=[], metavar="FILE.py",
+                             help="a Python rule book (a file defining rules = RuleBook(NAME)) for guards and effects "
+                                  "the spec does not write as expressions; the spec names it with rules: NAME")
     return parser
 
 
@@ -634,6 +638,10 @@ def _run_command(argv: list[str] | None) -> int:
         return int(exc.code or 0)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
+        if args.rules:  # named by the user, never by a spec file
+            from .rules import load_rule_book_file
+            for rule_file in args.rules:
+                load_rule_book_file(rule_file)
         return run(args)
     except FlowRuntimeError as exc:
         # The machine and the walk do not know the spec's file name; a scenario run already said it.

@@ -21,7 +21,8 @@ def _expectation(path: Path) -> tuple[int, str]:
     return marked[0], code
 
 
-@pytest.mark.parametrize("spec_path", [KMS_SPEC, SPEC_DIR / "trial_to_purchase.yaml"], ids=lambda p: p.name)
+@pytest.mark.parametrize("spec_path", [KMS_SPEC, SPEC_DIR / "trial_to_purchase.yaml", SPEC_DIR / "door_keypad.yaml"],
+                         ids=lambda p: p.name)
 def test_check_shipped_specs_have_no_problems(spec_path, capsys):
     assert check_spec(load_spec(str(spec_path))) == []
     assert main(["check", str(spec_path)]) == 0

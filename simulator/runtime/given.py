@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Loc, Problem
-from ..rules import load_rules
+from ..rules import rules_of
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..spec.yamlsafe import LDict
@@ -87,7 +87,7 @@ def validate_world_values(spec: Spec, values: LDict | dict, what: str, allow: se
 
 def unmet_constraints(spec: Spec, world: World) -> list[str]:
     """The names of the spec's constraints that ``world`` does not meet, in the spec's order."""
-    guards = load_rules(spec.rules).guards
+    guards = rules_of(spec).guards
     return [name for name in spec.constraints if not guards[name](world)]
 
 

@@ -26,7 +26,7 @@ from transitions import Machine
 from transitions import Transition as _MachineTransition
 
 from ..errors import FlowRuntimeError
-from ..rules import RuleBook, load_rules
+from ..rules import RuleBook, rules_of
 from ..spec.model import Spec
 from .compiled import (MAX_SYSTEM_STEPS, CompiledFlow, CompiledTransition, GuardWrite, UnkeptRead, guard_view,
                        run_system_steps)
@@ -96,7 +96,7 @@ class Flow:
                  compiled: CompiledFlow | None = None):
         self.spec = spec
         self.world = world
-        self.compiled = compiled or CompiledFlow(spec, rules or load_rules(spec.rules))
+        self.compiled = compiled or CompiledFlow(spec, rules or rules_of(spec))
         self.rules = self.compiled.rules
         self._taken: list[str] = []
         self._guard_view = guard_view(tuple(world.variable_names) + tuple(world.parameter_names))(world)

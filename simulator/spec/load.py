@@ -18,6 +18,7 @@ from .model import (EVENT_KINDS, SOFTKEYS, Assumption, Event, KbStep, Named, Par
                     Transition, Variable)
 from .memory import paused_gc
 from .reader import Reader, did_you_mean, key_locs
+from .rule_expr import EFFECT_KEY, GUARD_KEY, is_plain_name
 from .sections import read_domain, read_notes, read_properties, read_views
 from .yamlsafe import LDict, LList, load_yaml_file
 
@@ -49,9 +50,9 @@ def default_spec_path() -> str:
 
 # -- sections ---------------------------------------------------------------------
 
-_TOP_REQUIRED = {"spec": _STR, "title": _STR, "rules": _STR, "world": (LDict,), "events": (LDict,),
+_TOP_REQUIRED = {"spec": _STR, "title": _STR, "world": (LDict,), "events": (LDict,),
                  "screens": (LList,), "transitions": (LList,)}
-_TOP_OPTIONAL = {"source": (LDict,), "parameters": (LDict,), "constraints": (), "kb_steps": (LList,),
+_TOP_OPTIONAL = {"rules": _STR, "source": (LDict,), "parameters": (LDict,), "constraints": (), "kb_steps": (LList,),
                  "assumptions": (LList,), "guards": (LDict,), "effects": (LDict,), "account": (LDict,),
                  "home": _STR, "views": (), "properties": (), "domain": (), "notes": (), "description": _STR}
 # The sections the later stages build on (and notes) take any value here: their own
@@ -103,11 +104,30 @@ def _tester(f: dict) -> str | dict[str, str]:
 
 
 def _read_named(r: Reader, what: str) -> Callable[[str, Any, Loc], Named | None]:
+    # A sentence alone (a rule book implements it), or {doc: sentence, when|do: its expression}.
+    code_key = GUARD_KEY if what == "guard" else EFFECT_KEY
+
     def build(name: str, value: Any, loc: Loc) -> Named | None:
-        if r.is_type(value, _STR, loc, f"{what} {name!r}: the sentence that defines it"):
+        if isinstance(value, LDict):
+            f = r.fields(value, f"{what} {name!r}", {"doc": _STR}, {code_key: _STR})
+            if "doc" not in f:
+                return None
+            code = f.get(code_key)
+            return Named(name, f["doc"], loc, code, value.loc_of(code_key) if code is not None else None)
+        if r.is_type(value, _STR, loc, f"{what} {name!r}: the sentence that defines it, or a mapping with doc: "
+                     f"and {code_key}:"):
             return Named(name, value, loc)
         return None
     return build
+
+
+def _written_out(r: Reader, value: Any, loc: Loc, texts: tuple[str, ...]) -> list[tuple[str, Loc]]:
+    """The guards or effects of a list (``conditions: [...]``) written as expressions, with their places."""
+    out = []
+    for index, text in enumerate(texts):
+        if not is_plain_name(text):
+            out.append((text, value.loc_of(index) if isinstance(value, LList) else loc))
+    return out
 
 
 def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
@@ -172,7 +192,10 @@ _TRANSITION_REQUIRED = {k: v for k, v in _TRANSITION_KEYS.items() if k in ("trig
 _TRANSITION_OPTIONAL = {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")}
 
 
-def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) -> list[Transition]:
+def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str,
+                      written: list[tuple[str, str, Loc]] | None = None) -> list[Transition]:
+    """The transitions; conditions and effects written out as expressions are added to ``written``
+    as (guard|effect, text, place)."""
     out: list[Transition] = []
     if not r.is_type(data, (LList,), loc, what):
         return out
@@ -203,6 +226,10 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) ->
             continue
         names = {k: r.names(f[k], item.loc_of(k), k) if k in f else ()
                  for k in ("conditions", "unless", "before", "after", "send", "kb", "assumption")}
+        if written is not None:
+            for k in ("conditions", "unless", "before", "after"):
+                kind = "guard" if k in ("conditions", "unless") else "effect"
+                written += [(kind, text, at) for text, at in _written_out(r, f.get(k), item.loc_of(k), names[k])]
         transition = Transition(
             id=transition_id, region=region, trigger=f["trigger"], sources=sources, dest=f.get("dest"),
             loc=item_loc, conditions=names["conditions"], unless=names["unless"], before=names["before"],
@@ -213,7 +240,7 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str) ->
     return out
 
 
-def _read_account(r: Reader, data: LDict) -> Region | None:
+def _read_account(r: Reader, data: LDict, written: list[tuple[str, str, Loc]]) -> Region | None:
     f = r.fields(data, "account", {"variable": _STR, "states": (LDict,), "transitions": (LList,)}, {"doc": _STR})
     if len(f) < 3:
         return None
@@ -222,7 +249,8 @@ def _read_account(r: Reader, data: LDict) -> Region | None:
         if r.is_type(sentence, _STR, f["states"].loc_of(name), f"account state {name!r}: its sentence"):
             states[name] = sentence
             state_locs[name] = f["states"].loc_of(name)
-    transitions = _read_transitions(r, f["transitions"], data.loc_of("transitions"), "account", "account transitions")
+    transitions = _read_transitions(r, f["transitions"], data.loc_of("transitions"), "account", "account transitions",
+                                    written)
     return Region(f["variable"], states, state_locs, transitions, data.loc)
 
 
@@ -264,10 +292,17 @@ def _load(path: str) -> Spec:
     if len(initial) != 1 and "screens" in top:
         r.error(loc("screens"), f"screens: exactly one screen must say 'initial: true' (found {len(initial)})",
                 "initial")
-    transitions = (_read_transitions(r, top["transitions"], loc("transitions"), "screens", "transitions")
+    written: list[tuple[str, str, Loc]] = []  # guards and effects written in place of a name
+    transitions = (_read_transitions(r, top["transitions"], loc("transitions"), "screens", "transitions", written)
                    if "transitions" in top else [])
-    account = _read_account(r, top["account"]) if "account" in top else None
+    account = _read_account(r, top["account"], written) if "account" in top else None
     constraints = r.names(top.get("constraints"), loc("constraints"), "constraints")
+    written += [("guard", text, at) for text, at in _written_out(r, top.get("constraints"), loc("constraints"),
+                                                                  constraints)]
+    for kind, text, at in written:
+        declared = guards if kind == "guard" else effects
+        if text not in declared:  # the same text twice is one guard
+            declared[text] = Named(text, text, at, text, at)
     # Where the flow comes from, shown as "key: value" lines: plain text or numbers, nothing nested.
     source = r.named_map(top.get("source"), loc("source"), "source",
                          lambda n, v, at: str(v) if r.is_type(v, (str, int, float), at, f"source {n!r}") else None)
@@ -275,7 +310,7 @@ def _load(path: str) -> Spec:
         raise SpecError(sorted(r.problems))
     home = top.get("home", initial[0])
     return Spec(
-        name=top["spec"], title=top["title"], path=path, rules=top["rules"],
+        name=top["spec"], title=top["title"], path=path, rules=top.get("rules", ""),
         source=source,
         parameters=parameters, variables=variables, constraints=constraints, kb_steps=kb_steps,
         assumptions=assumptions, guards=guards, effects=effects, events=events, screens=screens,

@@ -76,11 +76,18 @@ class Assumption:
 
 @dataclass
 class Named:
-    """A guard or an effect: a name the spec uses and the sentence that defines it."""
+    """A guard or an effect: a name the spec uses and the sentence that defines it.
+
+    ``code`` is its expression when the spec writes it out (``when:`` of a guard, ``do:``
+    of an effect, or a condition written in place of a name); None when a rule book
+    implements it in Python.
+    """
 
     name: str
     doc: str
     loc: Loc
+    code: str | None = None
+    code_loc: Loc | None = None
 
 
 @dataclass

@@ -42,7 +42,7 @@ from typing import Any, Callable, NamedTuple
 import networkx as nx
 
 from ..errors import FlowRuntimeError, LimitError, Loc, Problem, SpecError, UsageError
-from ..rules import load_rules
+from ..rules import rules_of
 from ..rules.check import check_initial_world
 from ..runtime.compiled import CompiledFlow, GuardWrite, read_only_view, run_system_steps
 from ..spec.memory import paused_gc  # noqa: F401  (re-exported: the walk's callers pause with it)
@@ -295,7 +295,7 @@ class _Walker:
 
     def __init__(self, spec: Spec, domain: Domain, flows: tuple[FlowHistory, ...]):
         self.spec, self.domain, self.flows = spec, domain, flows
-        compiled = CompiledFlow(spec, load_rules(spec.rules))
+        compiled = CompiledFlow(spec, rules_of(spec))
         self.compiled = compiled
         self.variables = domain.kept_variables(spec)
         self.counters = domain.counters

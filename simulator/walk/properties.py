@@ -36,7 +36,7 @@ from .history import FlowHistory, declared_flows
 from ..spec.model import PropertyDecl, Spec
 from ..spec.resolve import conditions_of, properties_problems
 from ..runtime.compiled import CompiledFlow, CompiledTransition
-from ..rules import load_rules
+from ..rules import rules_of
 from ..runtime.world import make_world
 
 __all__ = ["PropertyDecl", "PropertySet", "Violation", "PropertyResult", "parse_properties",
@@ -103,7 +103,7 @@ class _Context:
         self.graph, self.props = graph, props
         spec = graph.spec
         self.spec = spec
-        self.rules = load_rules(spec.rules)
+        self.rules = rules_of(spec)
         self.kinds = [spec.events[name].kind for name in graph.events]
         self.position = {name: i for i, name in enumerate(graph.variables)}
         self.counter_position = {name: i for i, name in enumerate(graph.domain.counters)}
