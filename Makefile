@@ -88,6 +88,7 @@ diagrams: setup
 bench: setup browser
 	$(PY) bench/bench_render.py
 	$(PY) bench/bench_explore.py
+	$(PY) bench/bench_expressions.py
 	$(PY) bench/bench_review_page.py
 	$(PY) bench/bench_mutate.py
 	@# The peer of issue 11 (xstate + @xstate/graph), pinned by bench/xstate/package-lock.json; not needed by make test.
