@@ -10,9 +10,10 @@ bench/xstate/package-lock.json, installed by ``make bench`` with ``npm ci``).
 2. Whole processes, alternating (kmsflow, Node, kmsflow, ...) so a busy moment
    of this shared machine falls on both: ``kmsflow check``, ``kmsflow explore
    --json`` and ``kmsflow paths --criterion transitions`` against one Node
-   process that builds the machine and runs ``getShortestPaths`` and the test
-   model's shortest test paths. Medians of the wall times, the ratio of
-   medians (peer / kmsflow: above 1, kmsflow is faster), peak resident memory.
+   process that builds the machine and runs ``getShortestPaths``. Medians of
+   the wall times, the ratio of medians (peer / kmsflow: above 1, kmsflow is
+   faster), peak resident memory. Up to 5,000 screens the Node side's test
+   model paths (createTestModel(...).getShortestPaths()) are timed too, apart.
 3. Where kmsflow's time goes, in one process: load, check, walk, properties,
    each suite, the transitions suite's lower bound.
 4. Start-up: ``kmsflow --help`` and ``kmsflow check`` on the KMS spec.
@@ -36,6 +37,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NODE_DIR = os.path.join(ROOT, "bench", "xstate")
 # The command as users run it: the entry point installed beside this Python (the virtualenv's), else the module.
 _ENTRY = os.path.join(os.path.dirname(sys.executable), "kmsflow")
+#: Sizes up to which the Node side's test-model paths are timed too (printed, not part of the ratio).
+TEST_MODEL_UP_TO = 5000
 KMSFLOW = [_ENTRY] if os.path.exists(_ENTRY) else [sys.executable, "-m", "simulator"]
 if os.environ.get("KMSFLOW_BENCH_COMMAND"):  # another kmsflow to time, e.g. "python -m simulator" in an older checkout
     KMSFLOW = os.environ["KMSFLOW_BENCH_COMMAND"].split()
@@ -140,7 +143,7 @@ def bench_size(size: int, repeat: int, folder: str) -> dict:
         order = [*commands, "xstate"] if index % 2 == 0 else ["xstate", *commands]
         for name in order:
             if name == "xstate":
-                wall, peak, _ = measured(["node", "ring.mjs", chords, "paths"], NODE_DIR)
+                wall, peak, _ = measured(["node", "ring.mjs", chords, "shortest"], NODE_DIR)
             else:
                 wall, peak, _ = measured(commands[name])
             runs[name].append((wall, peak))
@@ -149,6 +152,8 @@ def bench_size(size: int, repeat: int, folder: str) -> dict:
         result[name] = {"median_s": _median([w for w, _ in values]), "peak_mb": max(p for _, p in values)}
     child = subprocess.run([sys.executable, __file__, "--phases", spec], capture_output=True, text=True, check=True)
     result["phases"] = json.loads(child.stdout)
+    if size <= TEST_MODEL_UP_TO:  # the test model's paths on top: 15 s at 5,000 screens, far longer above
+        result["xstate_phases"] = json.loads(timed(["node", "ring.mjs", chords, "paths"], NODE_DIR)[1])
     return result
 
 
@@ -174,7 +179,13 @@ def print_table(results: list[dict], start: dict) -> None:
                   f"{peer['median_s']:>8.2f} {peer['median_s'] / mine['median_s']:>5.2f}x {mine['peak_mb']:>10.0f} "
                   f"{peer['peak_mb']:>9.0f}")
     print("ratio: the xstate process's median over kmsflow's (above 1: kmsflow is faster); xstate: one Node process "
-          "building the machine and running getShortestPaths and the test model's shortest test paths")
+          "building the machine and running getShortestPaths")
+    for row in results:
+        if "xstate_phases" in row:
+            ph = row["xstate_phases"]
+            print(f"  {row['size']} screens, inside Node: getShortestPaths {ph['shortest_s']:.2f} s "
+                  f"({ph['paths']} paths), the test model's shortest paths {ph['test_model_s']:.2f} s "
+                  f"({ph['test_paths']} paths)")
     print("\nwhere kmsflow's time goes (one process, seconds):")
     names = list(results[0]["phases"]["seconds"]) if results else []
     print(f"{'screens':>8} " + " ".join(f"{n:>16}" for n in names) + "  transitions suite / lower bound")
