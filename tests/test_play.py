@@ -262,7 +262,8 @@ def test_run_lines_offers_to_save_when_a_person_leaves(kms_spec, tmp_path):
     assert run_lines(session, typed(), out, ask=ask) == 0
     assert prompts == ["2 unsaved steps. Save to file (Enter: leave without saving): "]
     assert "Left without saving 2 steps." in out.getvalue()
-    answers = iter([str(tmp_path / "f" / "x.yaml"), str(tmp_path / "kept.yaml")])  # a bad path, then a good one
+    # A bad path, then a good one; each time the scenario's name is asked too (Enter keeps it).
+    answers = iter([str(tmp_path / "f" / "x.yaml"), "", str(tmp_path / "kept.yaml"), ""])
     assert run_lines(session, iter(["quit\n"]), out, ask=ask) == 0
     assert "could not save" in out.getvalue()
     assert run_scenario(load_scenario(str(tmp_path / "kept.yaml"), kms_spec), kms_spec).passed

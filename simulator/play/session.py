@@ -33,6 +33,7 @@ from ..spec.yamlsafe import whole_number
 from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
+           "background_lines",
            "format_world_line", "format_allowed", "format_recent_steps", "run_lines", "scenario_yaml"]
 
 #: The most days one ``day N`` passes (a guard against a typo such as ``day 50000000``).
@@ -47,9 +48,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("day [N]", "pass one day, or N days (the spec's day_passes, N times)"),
     ("net down / net up", "lose / get back the connection to the server"),
     ("top up", "put one price onto the phone account"),
+    ("set VAR=VALUE ...", "set world variables or parameters (checked like --given); after steps, the world "
+                          "then is where a saved scenario starts"),
     ("undo", "step back over the last action (events and world changes alike)"),
     ("reset", "go back to where the session started (undo brings the steps back)"),
-    ("save FILE", "write the session as a scenario that `kmsflow simulate FILE` replays"),
+    ("save FILE", "write the session as a scenario that `kmsflow simulate FILE` replays (its name is asked)"),
     ("help", "show this help"),
     ("quit", "end the session"),
 )
@@ -94,6 +97,8 @@ class PlaySession:
         self._common = 0  # how many of the first steps are saved_steps' first ones (kept up to date, not recounted)
         self._saves = 0
         self._view: tuple | None = None  # (screen and values, view) of the last view asked for
+        # Asks a person a question and returns the answer (``input`` when one types the lines); None: nobody to ask.
+        self.ask: Callable[[str], str] | None = None
         self._reader_names: dict[str, str] | None = None
         for event in start_steps:
             self._fire_checked(event)
@@ -199,12 +204,15 @@ class PlaySession:
             return Reply(self.help_text())
         if words in (["quit"], ["q"]):
             return Reply(quit=True)
+        if head == "set":
+            pairs = text.split()[1:]
+            return self.set_values(pairs) if pairs else self._refuse("set needs VAR=VALUE, e.g. 'set balance=5'.")
         if head == "save":
             path = text.split(None, 1)[1].strip() if len(words) > 1 else ""
             return self.save(path) if path else self._refuse("save needs a file name, e.g. 'save session.yaml'.")
         event = self._event_named(text)
         if event is None:
-            known = list(self.spec.events) + ["day", "net down", "net up", "top up", "undo", "reset", "save",
+            known = list(self.spec.events) + ["day", "net down", "net up", "top up", "set", "undo", "reset", "save",
                                               "help", "quit"]
             return self._refuse(f"unknown input '{text}'{did_you_mean(text, known)}; type help for the commands.")
         return self.fire(event)
@@ -221,7 +229,8 @@ class PlaySession:
         if isinstance(step, Reply):
             return step
         self._undo_stack.append(("events", 1))
-        return self._changed(describe_step(self.spec, step, self.reader_names))
+        lines = [describe_step(self.spec, step, self.reader_names), *background_lines(self.spec, step)]
+        return self._changed("\n".join(lines))
 
     def pass_days(self, days: int) -> Reply:
         """Pass ``days`` days (the spec's ``day_passes``), undone as one action."""
@@ -232,6 +241,7 @@ class PlaySession:
                                 f"{event} is not allowed on {screen_phrase(self.spec, self.screen, self.values)}.")
         before = self.world
         fired = 0
+        background: list[str] = []
         for _ in range(days):
             if not self.sim.is_allowed(event):
                 break
@@ -241,10 +251,13 @@ class PlaySession:
                     self._undo_stack.append(("events", fired))
                 return step
             fired += 1
+            background += [line.replace("in the background:", f"day {fired}, in the background:", 1)
+                           for line in background_lines(self.spec, step)]
         self._undo_stack.append(("events", fired))
         after = self.world
         changes = ", ".join(f"{k}: {_shown(before[k])} -> {_shown(after[k])}" for k in after if before[k] != after[k])
-        return self._changed(f"{fired} day{'s' * (fired != 1)} passed" + (f": {changes}" if changes else ""))
+        return self._changed("\n".join([f"{fired} day{'s' * (fired != 1)} passed" + (f": {changes}" if changes else ""),
+                                         *background]))
 
     def undo(self) -> Reply:
         """Step back over the last action: an event, a ``day N``, or a reset."""
@@ -256,6 +269,11 @@ class PlaySession:
                 self.sim.undo()
                 undone = self._pop_step()
             what = f"undid {undone}" + (f" x{entry[1]}" if entry[1] > 1 else "")
+        elif entry[0] == "set":
+            (_, self.sim, self.steps, self._undo_stack, common, saves, self.given_values, self.start_steps,
+             self._start_undo, _) = entry
+            self._common = common if saves == self._saves else _common_prefix(self.steps, self.saved_steps)
+            what = "undid the set"
         else:
             _, self.sim, self.steps, self._undo_stack, common, saves = entry
             self._common = common if saves == self._saves else _common_prefix(self.steps, self.saved_steps)
@@ -269,10 +287,56 @@ class PlaySession:
         self._undo_stack = list(self._start_undo) + [entry]
         return self._changed("back to the start of the session")
 
-    def save(self, path: str) -> Reply:
-        """Write the steps so far as a scenario file (written atomically; refused with no steps)."""
+    def set_values(self, pairs: list[str]) -> Reply:
+        """Set world variables or parameters (``balance=5``), checked like ``--given``; undone like a step.
+
+        Before any step the values change the world the session starts from. After steps, a world a
+        scenario could not replay to begins here: the session goes on from the current screen and
+        world with the values set, as if started there (undo brings the steps back).
+        """
+        try:
+            values = parse_given(self.spec, pairs)
+        except UsageError as exc:
+            return self._refuse("; ".join(f"{p.loc.file.replace('--given', 'set', 1)}: {p.message}"
+                                          for p in exc.problems) + ".")
+        defaults = {name: p.default for name, p in self.spec.parameters.items()}
+        if self.steps:
+            world = {k: v for k, v in self.sim.world.items() if k in self.spec.variables}
+            parameters = {k: v for k, v in self.sim.parameters.items() if v != defaults[k]}
+            given = {"screen": self.screen, **world, **parameters, **values}
+        else:
+            given = {**self.given_values, **values}
+        try:
+            sim = Simulator(self.spec, given)
+            problems = constraint_problems(self.spec, {**sim.world, **sim.parameters}, Loc("set"))
+            if problems:
+                raise UsageError(problems)
+        except UsageError as exc:
+            return self._refuse("; ".join(p.message for p in exc.problems) + ".")
+        entry = ("set", self.sim, self.steps, self._undo_stack, self._common, self._saves, self.given_values,
+                 self.start_steps, self._start_undo, self.saved_steps)
+        restarted = bool(self.steps)
+        self.sim, self.given_values, self.steps, self.start_steps, self._start_undo = sim, given, [], [], [entry]
+        self._common = 0
+        self._undo_stack = [entry]
+        said = ", ".join(f"{k}={v}" for k, v in values.items())
+        return self._changed(f"set {said}" + (": a saved scenario starts here, from this screen and world"
+                                              if restarted else ""))
+
+    def save(self, path: str, name: str | None = None) -> Reply:
+        """Write the steps so far as a scenario file (written atomically; refused with no steps).
+
+        ``name``: the scenario's name; when None and a person can be asked (:attr:`ask`), they are.
+        """
         if not self.steps:
             return self._refuse("nothing to save yet: no steps taken.")
+        if name is None and self.ask is not None:
+            try:
+                name = self.ask(f"Name of the scenario (Enter: {self.name}): ").strip()
+            except (EOFError, KeyboardInterrupt):
+                name = ""
+        if name:
+            self.name = name
         try:
             write_atomic(path, scenario_yaml(self, path))
         except UsageError as exc:  # the place cannot be written: say so, keep the session going
@@ -365,6 +429,20 @@ def screen_phrase(spec: Spec, screen: str, values: dict[str, Any] | None = None)
     """``Kaspersky Mobile Security (main_menu)``: the screen's name for readers, and its name in the spec."""
     name = reader_name(spec, screen, values)
     return name if name.endswith(f"({screen})") else f"{name} ({screen})"
+
+
+def background_lines(spec: Spec, step: TraceStep) -> list[str]:
+    """What happened in the background during ``step``, a line each: an automatic payment, a failed attempt,
+    the end of a subscription (account transitions run by a signal that change something, said by their doc).
+    """
+    lines = []
+    for transition_id in step.taken:
+        t = spec.transition(transition_id)
+        event = spec.events.get(t.trigger)
+        changes = t.after or t.before or (t.dest is not None and t.dest not in t.sources)
+        if t.region == "account" and event is not None and event.kind == "signal" and changes:
+            lines.append(f"      in the background: {event.label}: {t.doc or t.id}")
+    return lines
 
 
 def describe_step(spec: Spec, step: TraceStep, names: dict[str, str] | None = None) -> str:
@@ -476,8 +554,9 @@ def format_recent_steps(session: PlaySession, count: int = 3) -> list[str]:
     recent.reverse()
     first = len(session.steps) - len(recent)
     names = session.reader_names
-    return [f"{number:>4}  {describe_step(session.spec, step, names)}"
-            for number, step in enumerate(recent, start=first + 1)]
+    return [line for number, step in enumerate(recent, start=first + 1)
+            for line in [f"{number:>4}  {describe_step(session.spec, step, names)}",
+                         *background_lines(session.spec, step)]]
 
 
 def format_allowed(view: PhoneView, width: int = 80) -> str:
@@ -514,6 +593,8 @@ def run_lines(session: PlaySession, lines: Iterable[str], out: TextIO, echo: boo
     ``ask`` (``input`` when a person types the lines) is used at the end, on
     ``quit``, end of input or Ctrl-C, to offer saving unsaved steps.
     """
+    if ask is not None:
+        session.ask = ask  # a person types the lines: ask the scenario's name on save
     print(f"kmsflow play: {session.spec.name} (type help for the commands)", file=out)
     print(format_session(session), file=out)
     try:
