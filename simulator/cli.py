@@ -46,6 +46,24 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .spec.starter import STARTER_SPEC, write_starter
+    written = write_starter(args.folder)
+    for path in written:
+        print(f"wrote {path}")
+    spec = os.path.join(args.folder, STARTER_SPEC)
+    print(f"""
+Next:
+  1. Read {spec}: each section says what it is for. Rename the flow (spec:, title:)
+     and replace the screens, events and transitions with your own, a few at a time.
+  2. After each change:  kmsflow check {spec}
+  3. Write scenarios like {os.path.join(args.folder, "scenarios", "buy_a_coffee.yaml")} and run them:
+                         kmsflow simulate {os.path.join(args.folder, "scenarios")}
+  4. Prove the properties over every reachable situation:  kmsflow explore {spec}
+  5. Draw it for the docs:  kmsflow diagram {spec} -o {os.path.join(args.folder, "diagrams")}""")
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     # Problems go to standard error, as every command's do; the summary is the report, on standard output.
     try:
@@ -362,6 +380,13 @@ def build_parser() -> argparse.ArgumentParser:
                "Exit status: 0 ok, 1 a check or scenario failed, 2 bad input (spec, scenario, argument) "
                "or a spec that gets stuck when run; problems are printed on standard error.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = commands.add_parser("init", help="start a new flow: write a small, commented spec and a scenario",
+                               description="Write a starter spec (a coffee machine: screens, guards and effects as "
+                                           "expressions, a scenario, two views, two properties) into FOLDER, which "
+                                           "must be new or empty. Every command accepts it as written.")
+    init.add_argument("folder", metavar="FOLDER", help="the folder to create")
+    init.set_defaults(run=cmd_init)
 
     check = commands.add_parser("check", help="check a spec: names, references, reachability, traceability",
                                 description="Report every problem of a spec as FILE:LINE:COL: level: message [code].")
