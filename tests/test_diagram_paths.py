@@ -23,7 +23,8 @@ def _numbered(dot_file) -> tuple[list[tuple[int, str, str]], list[str]]:
             silent.append(edge_id)
         for n in numbers:
             assert re.search(rf"<B>\(({n}|[\d, ]*\b{n}\b[\d, ]*)\)</B>", attrs["label"]), attrs["label"]
-            numbered.append((n, attrs["_tail"], attrs["_head"]))
+            ends = (attrs["_tail"], attrs["_head"])
+            numbered.append((n, *(ends[::-1] if attrs.get("dir") == "back" else ends)))  # back: written from its head
     return sorted(numbered), silent
 
 
