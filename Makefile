@@ -87,6 +87,7 @@ diagrams: setup
 
 bench: setup browser
 	$(PY) bench/bench_render.py
+	$(PY) bench/bench_layout.py
 	$(PY) bench/bench_explore.py
 	$(PY) bench/bench_expressions.py
 	$(PY) bench/bench_review_page.py
