@@ -54,13 +54,13 @@ def timed(command: list[str], cwd: str | None = None) -> tuple[float, str]:
     return time.perf_counter() - started, out
 
 
-def measured(command: list[str], cwd: str | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak resident MB, output) of one process, measured by a helper whose only child it is
+def measured(command: list[str], cwd: str | None = None) -> tuple[float, float, float]:
+    """(wall seconds, peak resident MB, CPU seconds) of one process, measured by a helper whose only child it is
     (RUSAGE_CHILDREN's peak is then that process's own)."""
     helper = [sys.executable, __file__, "--rusage", json.dumps(command)]
     _, out = timed(helper, cwd)
     result = json.loads(out.splitlines()[-1])
-    return result["wall"], result["peak_mb"], "\n".join(out.splitlines()[:-1])
+    return result["wall"], result["peak_mb"], result["cpu"]
 
 
 def _rusage_child(command: list[str]) -> int:
@@ -70,12 +70,13 @@ def _rusage_child(command: list[str]) -> int:
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = process.communicate()
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     sys.stdout.write(out if out.endswith("\n") or not out else out + "\n")
     if process.returncode:
         sys.stderr.write(err[-2000:])
         return process.returncode
-    print(json.dumps({"wall": wall, "peak_mb": peak}))
+    print(json.dumps({"wall": wall, "peak_mb": peak, "cpu": cpu}))
     return 0
 
 
@@ -137,19 +138,20 @@ def bench_size(size: int, repeat: int, folder: str) -> dict:
         "explore --json": KMSFLOW + ["explore", "--json", spec],
         "paths --criterion transitions": KMSFLOW + ["paths", "--criterion", "transitions", spec],  # printed
     }
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in [*commands, "xstate"]}
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in [*commands, "xstate"]}
     for index in range(repeat):
         # Alternate who goes first, so neither side always meets the machine just after the other.
         order = [*commands, "xstate"] if index % 2 == 0 else ["xstate", *commands]
         for name in order:
             if name == "xstate":
-                wall, peak, _ = measured(["node", "ring.mjs", chords, "shortest"], NODE_DIR)
+                wall, peak, cpu = measured(["node", "ring.mjs", chords, "shortest"], NODE_DIR)
             else:
-                wall, peak, _ = measured(commands[name])
-            runs[name].append((wall, peak))
+                wall, peak, cpu = measured(commands[name])
+            runs[name].append((wall, peak, cpu))
     result = {"size": size, "configurations": ours["configurations"], "edges": ours["edges"]}
     for name, values in runs.items():
-        result[name] = {"median_s": _median([w for w, _ in values]), "peak_mb": max(p for _, p in values)}
+        result[name] = {"median_s": _median([w for w, _, _ in values]), "peak_mb": max(p for _, p, _ in values),
+                        "cpu_s": _median([c for _, _, c in values])}
     child = subprocess.run([sys.executable, __file__, "--phases", spec], capture_output=True, text=True, check=True)
     result["phases"] = json.loads(child.stdout)
     if size <= TEST_MODEL_UP_TO:  # the test model's paths on top: 15 s at 5,000 screens, far longer above
@@ -168,7 +170,7 @@ def startup(repeat: int = 5) -> dict:
 
 def print_table(results: list[dict], start: dict) -> None:
     header = (f"{'screens':>8} {'configs':>8} {'edges':>8}  {'command':<30} {'kmsflow s':>9} {'xstate s':>8} "
-              f"{'ratio':>6} {'kmsflow MB':>10} {'xstate MB':>9}")
+              f"{'ratio':>6} {'CPU s':>6} {'CPU s':>6} {'ratio':>6} {'kmsflow MB':>10} {'xstate MB':>9}")
     print(header)
     print("-" * len(header))
     for row in results:
@@ -176,10 +178,11 @@ def print_table(results: list[dict], start: dict) -> None:
         for name in ("check", "explore --json", "paths --criterion transitions"):
             mine = row[name]
             print(f"{row['size']:>8} {row['configurations']:>8} {row['edges']:>8}  {name:<30} {mine['median_s']:>9.2f} "
-                  f"{peer['median_s']:>8.2f} {peer['median_s'] / mine['median_s']:>5.2f}x {mine['peak_mb']:>10.0f} "
+                  f"{peer['median_s']:>8.2f} {peer['median_s'] / mine['median_s']:>5.2f}x {mine['cpu_s']:>6.2f} "
+                  f"{peer['cpu_s']:>6.2f} {peer['cpu_s'] / mine['cpu_s']:>5.2f}x {mine['peak_mb']:>10.0f} "
                   f"{peer['peak_mb']:>9.0f}")
-    print("ratio: the xstate process's median over kmsflow's (above 1: kmsflow is faster); xstate: one Node process "
-          "building the machine and running getShortestPaths")
+    print("ratio: the xstate process's median over kmsflow's, wall and CPU (user + system) time (above 1: kmsflow is "
+          "faster); xstate: one Node process building the machine and running getShortestPaths")
     for row in results:
         if "xstate_phases" in row:
             ph = row["xstate_phases"]
