@@ -19,6 +19,11 @@ FIXTURES = ROOT / "tests" / "fixtures" / "layout"
 VIEWS = ["overview", "cancel", "one_click_buy", "auto_renewal"]
 
 
+#: Mermaid lays out only in a browser: one Chromium page renders the six diagrams once for the module (~10 s
+#: on this machine, Chromium's start included); the tests that read it are marked slow for that.
+in_chromium = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def mermaid_reports(chromium, tmp_path_factory):
     """Every committed .mmd and the two failing fixtures, drawn in one Chromium page and checked."""
@@ -44,6 +49,7 @@ def test_layout_committed_graphviz_view_has_no_overlap_and_no_hidden_label(view)
     assert report.min_text_px > 0
 
 
+@in_chromium
 @pytest.mark.parametrize("view", VIEWS)
 def test_layout_committed_mermaid_view_in_chromium_has_no_overlap_and_no_hidden_label(mermaid_reports, view):
     layout, report = mermaid_reports[view]
@@ -53,6 +59,7 @@ def test_layout_committed_mermaid_view_in_chromium_has_no_overlap_and_no_hidden_
     assert layout.missing_labels == []
 
 
+@in_chromium
 def test_layout_mermaid_auto_renewal_shows_the_automatic_and_the_failed_payment(mermaid_reports):
     layout, _ = mermaid_reports["auto_renewal"]
     shown = "".join(text.text for text in layout.texts).replace(" ", "")  # lines of a box join without a space
@@ -62,6 +69,7 @@ def test_layout_mermaid_auto_renewal_shows_the_automatic_and_the_failed_payment(
         assert words.replace(" ", "") in shown, words
 
 
+@in_chromium
 def test_layout_two_self_loops_on_one_state_fail_in_both_formats(mermaid_reports):
     dot = check_layout(graphviz_layout((FIXTURES / "two_loops.dot").read_text(encoding="utf-8"), "two_loops"))
     assert not dot.ok and dot.hidden
@@ -70,6 +78,7 @@ def test_layout_two_self_loops_on_one_state_fail_in_both_formats(mermaid_reports
     assert layout.missing_labels == ["1 of 3 labelled arrows"]  # Mermaid drew one loop over the other
 
 
+@in_chromium
 def test_layout_two_colliding_labels_fail_in_both_formats(mermaid_reports):
     dot = check_layout(graphviz_layout((FIXTURES / "colliding_labels.dot").read_text(encoding="utf-8"), "c"))
     assert any("'License'" in o and "'Unsubscribe'" in o for o in dot.overlaps)
@@ -82,6 +91,7 @@ def test_layout_two_colliding_labels_fail_in_both_formats(mermaid_reports):
 OVERVIEW_BEFORE = {"crossings": 91, "min_text_px": 3.6}
 
 
+@in_chromium
 def test_layout_overview_reads_at_docs_width_with_half_the_crossings(mermaid_reports):
     dot = check_layout(graphviz_layout((COMMITTED / "overview.dot").read_text(encoding="utf-8"), "overview"))
     print(dot.line())
