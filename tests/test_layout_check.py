@@ -110,3 +110,11 @@ def test_diagram_check_layout_cli_reports_both_formats_and_writes_nothing(capsys
     assert "cancel (graphviz): 0 overlaps, 0 hidden labels" in out
     assert "cancel (mermaid): 0 overlaps, 0 hidden labels" in out
     assert not (tmp_path / "out").exists()
+
+
+def test_diagram_check_layout_without_chromium_is_one_message_and_exit_2(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("KMSFLOW_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    code = main(["diagram", str(KMS_SPEC), "--check-layout", "--view", "cancel", "--format", "mmd"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "cannot start Chromium" in err and "[chromium-missing]" in err and "Traceback" not in err

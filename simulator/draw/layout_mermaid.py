@@ -211,6 +211,9 @@ def measure_in_chromium(page: str, timeout: float = 120) -> str:
                 "--dump-dom", path.as_uri()]
         try:
             done = subprocess.run(argv, capture_output=True, timeout=timeout)
+        except OSError as exc:  # KMSFLOW_CHROMIUM naming no program, or one that cannot run
+            raise UsageError(Problem(Loc("--check-layout"), "error", f"cannot start Chromium ({argv[0]}): "
+                                     f"{exc.strerror or exc}; run `make browser`", "chromium-missing")) from None
         except subprocess.TimeoutExpired:
             raise UsageError(Problem(Loc("--check-layout"), "error", f"Chromium did not finish in {timeout:.0f} s",
                                      "chromium-failed")) from None
