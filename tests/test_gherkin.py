@@ -210,3 +210,17 @@ def test_gherkin_suite_moved_still_runs_and_a_changed_spec_is_refused(kms_spec, 
     os.remove(spec_copy)
     with pytest.raises(UsageError, match="is not where it was"):
         suite_spec_path(str(moved))
+
+
+def test_gherkin_hostile_names_parse_and_run(tmp_path):
+    # Quotes, colons, '#', braces, '-->' and emoji in titles, labels and names: the features still
+    # parse (official parser) and every scenario runs through the step code and passes.
+    from .test_round_trip import FIXED, _checked, hostile_spec_text
+    path, spec = _checked(tmp_path / "spec", hostile_spec_text(**FIXED))
+    suite = generate_suite(explore_spec(spec), "transitions")
+    files = export_suite(spec, suite, str(tmp_path / "out"), "gherkin")
+    features = [f for f in files if f.endswith(".feature")]
+    for file in features:
+        Parser().parse(open(file, encoding="utf-8").read())
+    found = read_features(features)
+    assert found and [r.failure for r in run_features(spec, found) if not r.passed] == []

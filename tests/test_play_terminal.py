@@ -219,11 +219,33 @@ def test_terminal_ctrl_d_with_unsaved_steps_offers_to_save(play, tmp_path):
     s.wait_for("2 unsaved steps. Save before leaving?")
     s.wait_for("save as: session.yaml")
     s.send(ENTER)
+    s.wait_for("name: played session")  # the scenario's name is asked, the current one ready to edit
+    s.send("\x15" + "to the License menu" + ENTER)  # Ctrl-U clears the line
     assert s.close() == 0
     assert "saved 2 steps to session.yaml" in s.text()
     spec = load_checked_spec(str(KMS_SPEC))
     result = run_scenario(load_scenario(str(tmp_path / "session.yaml"), spec), spec)
     assert result.passed and result.final_screen == "license_menu"
+    assert result.scenario.name == "to the License menu"
+
+
+def test_terminal_save_asks_the_name_and_set_changes_the_world(play, tmp_path):
+    s = play()
+    s.send("set balance=0" + ENTER)
+    s.wait_for("balance=0")
+    s.send(ENTER, expect_steps=1)
+    s.send("save mine.yaml" + ENTER)
+    s.wait_for("name: played session")
+    s.send(ESC)
+    s.wait_for("Back to playing.")
+    assert not (tmp_path / "mine.yaml").exists()
+    s.send("save mine.yaml" + ENTER)
+    s.wait_for("name: ")
+    s.send(ENTER)
+    s.wait_for("saved 1 steps to mine.yaml")
+    s.send(CTRL_D)
+    assert s.close() == 0
+    assert "balance: 0" in (tmp_path / "mine.yaml").read_text(encoding="utf-8")
 
 
 def test_terminal_ctrl_c_offers_to_save_and_esc_goes_back(play, tmp_path):

@@ -76,6 +76,7 @@ class TerminalUI:
         self.session = session
         self.selected = 0  # index into the view's actions
         self.leaving = False  # asking whether to save before leaving
+        self.naming: tuple[str, bool] | None = None  # asking the scenario's name: (file, leave once saved)
         # ``note``: what the room should know from the start (a live diagram that could not be written).
         self.message = f"Playing {session.spec.name}. Type help for the commands." + (f"\n{note}" if note else "")
         self.message_style = ""
@@ -107,6 +108,10 @@ class TerminalUI:
         return actions[self.selected].event if 0 <= self.selected < len(actions) else None
 
     def _do(self, line: str) -> None:
+        words = line.split(None, 1)
+        if len(words) == 2 and words[0].lower() == "save" and self.session.steps:
+            self._ask_name(words[1].strip(), leave=False)
+            return
         reply: Reply = self.session.handle(line, self._highlighted())
         if reply.changed:
             self.selected = 0
@@ -134,17 +139,33 @@ class TerminalUI:
             self.farewell = f"Left without saving {unsaved} step{'s' * (unsaved != 1)}."
             self.app.exit(result=0)
             return
-        reply = self.session.save(name)
+        self._ask_name(name, leave=True)
+
+    def _ask_name(self, file: str, leave: bool) -> None:
+        """Ask the scenario's name before saving to ``file`` (the line holds the current name to edit)."""
+        self.naming = (file, leave)
+        self.buffer.set_document(Document(self.session.name))
+        self.message = (f"Name of the scenario saved to {file}: edit it and press Enter; Esc goes back"
+                        f"{'' if leave else ' to playing'}.")
+        self.message_style = "class:leaving"
+
+    def _finish_naming(self, name: str) -> None:
+        file, leave = self.naming
+        self.naming = None
+        reply = self.session.save(file, name or self.session.name)
         if reply.refused:
             self.message, self.message_style = reply.message, "class:refused"
             return
-        self.farewell = reply.message
-        self.app.exit(result=0)
+        if leave:
+            self.farewell = reply.message
+            self.app.exit(result=0)
+            return
+        self.message, self.message_style = reply.message, ""
 
     # -- keys ----------------------------------------------------------------------
     def _key_bindings(self) -> KeyBindings:
         kb = KeyBindings()
-        playing = Condition(lambda: not self.leaving)
+        playing = Condition(lambda: not self.leaving and self.naming is None)
         line_empty = Condition(lambda: not self.buffer.text)
         few_actions = Condition(lambda: len(self.session.view.actions) < 10)
 
@@ -162,7 +183,9 @@ class TerminalUI:
         def _enter(event) -> None:
             text = self.buffer.text.strip()
             self.buffer.reset()
-            if self.leaving:
+            if self.naming is not None:
+                self._finish_naming(text)
+            elif self.leaving:
                 self._finish_leaving(text)
             elif text:
                 self._do(text)
@@ -184,7 +207,11 @@ class TerminalUI:
         @kb.add("c-c", eager=True)
         @kb.add("c-d", eager=True)
         def _quit(event) -> None:
-            if self.leaving:
+            if self.naming is not None and not self.leaving:
+                self.naming = None
+                self.buffer.reset()
+                self._leave()
+            elif self.leaving:
                 self._finish_leaving("")
             else:
                 self.buffer.reset()
@@ -193,7 +220,11 @@ class TerminalUI:
         @kb.add("escape", eager=True)
         def _escape(event) -> None:
             self.buffer.reset()
-            if self.leaving:
+            if self.naming is not None:
+                self.naming = None
+                self.message, self.message_style = ("Not saved. " if self.leaving else "") + "Back to playing.", ""
+                self.leaving = False
+            elif self.leaving:
                 self.leaving = False
                 self.message, self.message_style = "Back to playing.", ""
 
@@ -244,7 +275,8 @@ class TerminalUI:
         return [("class:hint", _wrap(_HINT if len(_HINT) <= 2 * columns - 10 else _SHORT_HINT, columns))]
 
     def _prompt_fragments(self) -> list[tuple[str, str]]:
-        return [("class:prompt", "save as: " if self.leaving else "> ")]
+        prompt = "name: " if self.naming is not None else "save as: " if self.leaving else "> "
+        return [("class:prompt", prompt)]
 
 
 def run_terminal(session: PlaySession, note: str | None = None) -> int:

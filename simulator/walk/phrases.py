@@ -128,7 +128,9 @@ class Phrases:
                                         f"an enum (missing {missing}, unknown {extra})", "bad-template"))
                 return None, None
             return {v: one_line(tester[v]) for v in values}, None
-        template = one_line(tester) if tester else f"{one_line(doc).rstrip('.') or name}: {{value}}"
+        # Without tester words, the doc (its braces literal: a doc is no template) or the name, then the value.
+        fallback = (one_line(doc).rstrip(".") or name).replace("{", "{{").replace("}", "}}")
+        template = one_line(tester) if tester else f"{fallback}: {{value}}"
         try:
             names = template_names(template)
         except TemplateError as exc:
