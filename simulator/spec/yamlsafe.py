@@ -344,8 +344,8 @@ class _EventReader:
                     if plain and (event.style in escaping or event.end_mark.line != mark.line):
                         plain = False
                 elif convert is None:
-                    problems.append(Problem(_loc(path, mark), "error", f"YAML tag {tag!r} is not allowed; write plain strings, "
-                                            "numbers, lists and mappings", "yaml-tag"))
+                    problems.append(Problem(_loc(path, mark), "error", f"YAML tag {tag!r} is not allowed; write "
+                                            "plain strings, numbers, lists and mappings", "yaml-tag"))
                     value = None
                 else:
                     try:
