@@ -20,6 +20,7 @@ from pytest_bdd import given, parsers, then, when
 
 from .check import load_checked_spec
 from .errors import KmsflowError
+from .rules import load_rules, register_rule_book
 from .walk.feature_run import PhoneRun
 from .walk.manifest import suite_spec_path
 from .walk.phrases import Phrases
@@ -31,6 +32,8 @@ def _spec_for(path: str):
     key = os.path.abspath(path)
     if key not in _LOADED:
         spec = load_checked_spec(path)
+        if spec.rules:  # found by name at every scenario's start otherwise, reading the entry points each time
+            register_rule_book(load_rules(spec.rules))
         _LOADED[key] = (spec, Phrases(spec))
     return _LOADED[key]
 

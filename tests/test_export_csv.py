@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from simulator.walk.domain import domain_of
 from simulator.walk.explore import explore_spec
 from simulator.walk.export import export_suite
 from simulator.walk.suites import generate_suite
@@ -38,7 +39,8 @@ def _import_like_testrail(text: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def suite(kms_spec):
-    return generate_suite(explore_spec(kms_spec), "guard-outcomes")
+    return generate_suite(explore_spec(kms_spec, domain_of(kms_spec, ["price=3", "period_days=7"], [])),
+                          "guard-outcomes")
 
 
 def test_export_csv_imports_as_one_case_per_row(tmp_path, kms_spec, suite):

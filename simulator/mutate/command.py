@@ -45,7 +45,8 @@ def cmd_mutate(args: argparse.Namespace) -> int:
     def progress(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    report = analyse_mutants(spec, suite, operators, args.jobs, progress, args.properties)
+    report = analyse_mutants(spec, suite, operators, args.jobs, progress, args.properties, args.domain or [],
+                             args.bound or [])
     killers = {}
     if args.write_killers:
         files = write_killers(report, args.write_killers)
@@ -81,4 +82,8 @@ def add_mutate_command(commands) -> None:
                         help=f"comma-separated operators (default: all): {', '.join(OPERATORS)}")
     mutate.add_argument("--properties", action="store_true",
                         help="also check the spec's properties on every walked mutant and name those it breaks")
+    mutate.add_argument("--domain", action="append", metavar="VAR=V1,V2",
+                        help="start values of the walk that decides equivalence (repeatable), as for explore")
+    mutate.add_argument("--bound", action="append", metavar="VAR=N",
+                        help="largest value of a bounded variable in that walk (repeatable)")
     mutate.set_defaults(run=cmd_mutate)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import FlowRuntimeError, InputError, Loc, Problem, UsageError
+from ..rules import load_rules, register_rule_book
 from ..runtime.simulate import Simulator
 from ..spec.model import Spec
 from ..spec.yamlsafe import read_input_text
@@ -222,6 +223,10 @@ def run_features(spec: Spec, scenarios: list[FeatureScenario], phrases: Phrases 
                  stop_at_first_failure: bool = False) -> list[FeatureResult]:
     """Run each scenario on ``spec``; a scenario stops at its first failing step."""
     phrases = phrases or Phrases(spec)
+    if spec.rules:
+        # Every scenario starts a simulator, and finding a rule book by name reads the installed packages'
+        # entry points (about 20 ms); registered, the same book is found at once.
+        register_rule_book(load_rules(spec.rules))
     results = []
     for scenario in scenarios:
         run = PhoneRun(spec, phrases)
