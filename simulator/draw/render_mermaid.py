@@ -230,7 +230,8 @@ _LEGEND_CLASS = {"screen-menu": "menu", "screen-query": "query", "screen-list": 
 def _legend_group(diagram: Diagram, ids: "_Ids") -> list[str]:
     """The legend: a group of sample boxes drawn in the colours they explain, then what the arrows say."""
     group = "kmsflow_legend" if "kmsflow_legend" not in ids.used else "kmsflow_legend_2"
-    lines = [f'    state "Legend" as {group} {{']
+    # Left to right, the unconnected samples stack in one column: a row of them made the diagram wider.
+    lines = [f'    state "Legend" as {group} {{', "        direction LR"]
     classes = []
     words = []
     for n, entry in enumerate(diagram.legend, 1):
@@ -251,7 +252,7 @@ def _legend_group(diagram: Diagram, ids: "_Ids") -> list[str]:
     if words:
         lines.append(f'        state "Arrows" as {group}_arrows')
         lines += [f"        {group}_arrows : {_label(line)}" for line in words]
-    if len(lines) == 1:
+    if len(lines) == 2:
         return []  # nothing to explain (Mermaid refuses an empty group)
     lines.append("    }")
     return lines + classes
