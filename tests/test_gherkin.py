@@ -177,6 +177,13 @@ def test_gherkin_generic_over_specs(tmp_path):
     assert found and all(r.passed for r in run_features(spec, found))
     text = "".join(open(f, encoding="utf-8").read() for f in files if f.endswith(".feature"))
     assert "I move the date one day ahead" in text and "the wallet holds" in text
+    # A keypad whose one item stands for two events (the right PIN, a wrong one): each action says which.
+    door = load_checked_spec(os.path.join(HERE, "..", "spec", "door_keypad.yaml"))
+    files = export_suite(door, generate_suite(explore_spec(door), "transitions"), str(tmp_path / "door"), "gherkin")
+    found = read_features([f for f in files if f.endswith(".feature")])
+    assert found and [r.failure for r in run_features(door, found) if not r.passed] == []
+    text = "".join(open(f, encoding="utf-8").read() for f in files if f.endswith(".feature"))
+    assert 'I select "Enter PIN" to enter a wrong PIN' in text and 'I select "Enter PIN" to enter the right PIN' in text
 
 
 def test_gherkin_a_failing_check_names_what_the_phone_shows(kms_spec):

@@ -103,6 +103,8 @@ def load_test_suite(spec: Spec, paths: list[str]) -> TestSuite:
     spec scores nothing)."""
     scenario_files: list[str] = []
     for path in paths:
+        if not os.path.exists(path):
+            raise UsageError(Problem(Loc(path), "error", "--suite: no such file or folder", "file"))
         if os.path.isdir(path):
             scenario_files += sorted(os.path.join(path, f) for f in os.listdir(path)
                                      if f.endswith((".yaml", ".yml")) and not f.startswith("."))
@@ -111,8 +113,6 @@ def load_test_suite(spec: Spec, paths: list[str]) -> TestSuite:
         elif not path.endswith(".feature"):
             raise UsageError(Problem(Loc(path), "error", "--suite: expected scenario files (.yaml), feature files "
                                      "(.feature) or folders of them", "bad-usage"))
-        if not os.path.exists(path):
-            raise UsageError(Problem(Loc(path), "error", "--suite: no such file or folder", "file"))
     scenarios = [load_scenario(file, spec) for file in scenario_files]
     features = read_features(feature_files([p for p in paths if os.path.isdir(p) or p.endswith(".feature")]))
     problems = [Problem(s.loc, "error", f"the scenario fails on the spec it tests: {r.failures[0]}", "suite-fails")

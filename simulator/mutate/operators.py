@@ -15,6 +15,7 @@ Operators (the names ``kmsflow mutate --operator`` takes):
 - ``retarget``: a transition's destination replaced by the next state of its region;
 - ``drop-effect``: an effect (``before``/``after``) or a signal (``send``) removed;
 - ``double-effect``: an ``after`` effect run twice;
+- ``number``: a whole number in a guard's or an effect's expression changed by +1 and by -1;
 - ``parameter``: a parameter's default changed by +1 and by -1;
 - ``swap-notes``: the note kinds of two note screens swapped;
 - ``swap-softkeys``: a screen's left and right softkeys swapped;
@@ -24,6 +25,7 @@ Operators (the names ``kmsflow mutate --operator`` takes):
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -133,6 +135,23 @@ def _double_effect(spec: Spec) -> Iterator[Made]:
                    _with_transition(spec, t, dataclasses.replace(t, after=doubled)))
 
 
+def _numbers(spec: Spec) -> Iterator[Made]:
+    """Each whole number written in a guard's or an effect's expression, by +1 and by -1."""
+    for kind, declared in (("guards", spec.guards), ("effects", spec.effects)):
+        for name, item in declared.items():
+            if not item.code:
+                continue
+            for found in re.finditer(r"(?<![\w.])\d+(?![\w.])", item.code):
+                for delta in (1, -1):
+                    value = int(found.group()) + delta
+                    if value < 0:
+                        continue
+                    code = item.code[:found.start()] + str(value) + item.code[found.end():]
+                    changed = dataclasses.replace(item, code=code)
+                    yield (item.code_loc or item.loc, f"{kind[:-1]} {name}: {found.group()} becomes {value} in "
+                           f"{item.code!r}", dataclasses.replace(spec, **{kind: {**declared, name: changed}}))
+
+
 def _parameter(spec: Spec) -> Iterator[Made]:
     for name, p in spec.parameters.items():
         for delta in (1, -1):
@@ -174,7 +193,7 @@ def _remove(spec: Spec) -> Iterator[Made]:
 #: Operator name -> the function that makes its mutants, in the order they are numbered.
 OPERATORS: dict[str, Callable[[Spec], Iterator[Made]]] = {
     "drop-guard": _guards, "invert-guard": _invert, "replace-guard": _replace, "retarget": _retarget,
-    "drop-effect": _drop_effect, "double-effect": _double_effect, "parameter": _parameter,
+    "drop-effect": _drop_effect, "double-effect": _double_effect, "number": _numbers, "parameter": _parameter,
     "swap-notes": _swap_notes, "swap-softkeys": _swap_softkeys, "change-text": _change_text,
     "remove-transition": _remove,
 }

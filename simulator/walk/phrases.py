@@ -115,6 +115,10 @@ class Phrases:
                                             f"not {sorted(unknown)}", "bad-template"))
         if problems:
             raise SpecError(problems)
+        # An item or softkey label that several events share (a keypad's "Enter PIN": the right PIN or a wrong
+        # one) says which event is meant, by its label.
+        pressed = [(e.softkey and e.label) or e.item for e in spec.events.values() if e.kind == "user"]
+        self._shared = {label for label in pressed if label and pressed.count(label) > 1}
         self._int_patterns = [(name, re.compile(re.escape(template).replace(re.escape("{value}"), r"(-?[0-9]+)")))
                               for name, (_, template) in self._value_forms.items() if template]
 
@@ -172,10 +176,12 @@ class Phrases:
     def action(self, event: str, parameters: Mapping[str, Any]) -> str:
         """What a person does: ``I press "Yes"``, ``I select "License"``, ``I turn off mobile data``."""
         e = self.spec.events[event]
-        if e.softkey:
-            return f"I press {_q(e.label)}"
-        if e.item:
-            return f"I select {_q(e.item)}"
+        if e.softkey or e.item:
+            shown = e.label if e.softkey else e.item
+            said = f"I {'press' if e.softkey else 'select'} {_q(shown)}"
+            if shown in self._shared and e.label != shown:
+                said += f" to {one_line(e.label)}" if e.label[:1].islower() else f" ({one_line(e.label)})"
+            return said
         if e.tester:
             return "I " + one_line(fill(e.tester, parameters))
         label = one_line(e.label or event)
