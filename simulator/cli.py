@@ -33,6 +33,7 @@ from .output import write_atomic
 from .report.text import format_problems, format_scenario_result, format_spec_summary, format_trace_table
 from .draw.run_path import path_of_result
 from .walk.coverage import coverage_json, coverage_of_results, merge_coverage, read_coverage_file
+from .walk.manifest import MANIFEST, suite_spec_path
 from .report.review import state_words
 from .report.review_files import review_files, signoff_gate
 from .report.signoff import VERDICTS, decision_states, import_signoffs, load_signoffs, record_signoff, signoff_path
@@ -99,6 +100,17 @@ def _expand_scenario_paths(paths: list[str]) -> list[str]:
     return out
 
 
+def _scenario_spec(path: str) -> str | None:
+    """The spec a scenario names; for an exported suite that moved, the one its manifest finds again."""
+    try:
+        return scenario_spec_path(path)
+    except ScenarioError as exc:
+        folder = os.path.dirname(path) or "."
+        if any(p.code == "file" for p in exc.problems) and os.path.isfile(os.path.join(folder, MANIFEST)):
+            return suite_spec_path(folder)
+        raise
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     # Validate every file before running any, so a typo in the last file is not found after a long run.
     specs: dict[str, object] = {}
@@ -109,7 +121,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                                  f"{args.max_steps}", "bad-usage"))
     for path in _expand_scenario_paths(args.files):
         try:
-            spec_path = args.spec or scenario_spec_path(path) or default_spec_path()
+            spec_path = args.spec or _scenario_spec(path) or default_spec_path()
             if spec_path not in specs:
                 specs[spec_path] = load_checked_spec(spec_path)
             loaded.append((load_scenario(path, specs[spec_path], args.max_steps), specs[spec_path]))

@@ -70,3 +70,13 @@ def test_export_names_screens_that_share_a_title_apart(tmp_path, kms_spec, suite
     for title, screen in pairs:
         names.setdefault(title, set()).add(screen)
     assert all(len(screens) == 1 for screens in names.values()), names
+
+
+def test_export_scenarios_moved_still_replay_with_kmsflow_simulate(tmp_path, kms_spec, suite):
+    # The scenario files name their spec by a relative path; moved, the folder's manifest finds it again.
+    from simulator.cli import main
+    export_suite(kms_spec, suite, str(tmp_path / "out"), "scenarios")
+    moved = tmp_path / "a" / "b" / "c"
+    moved.parent.mkdir(parents=True)
+    (tmp_path / "out").rename(moved)
+    assert main(["simulate", "-q", str(moved)]) == 0
