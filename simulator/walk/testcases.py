@@ -133,7 +133,7 @@ def _pieces(replayed: list[_Replayed], style: str) -> list[tuple[int, int]]:
             cuts.append((start, index + 1))
             start = index + 1
     if start < len(replayed):
-        if cuts and len(replayed) - cuts[-1][0] <= MAX_STEPS:
+        if cuts and len(replayed) - start < _MIN_STEPS and len(replayed) - cuts[-1][0] <= MAX_STEPS:
             cuts[-1] = (cuts[-1][0], len(replayed))
         else:
             cuts.append((start, len(replayed)))
