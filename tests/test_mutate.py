@@ -95,3 +95,15 @@ def test_mutate_refuses_a_suite_that_fails_on_its_spec(tmp_path, capsys):
     assert main(["mutate", TRIAL, "--suite", str(bad)]) == 2
     assert "bad.yaml" in capsys.readouterr().err
     assert main(["mutate", TRIAL, "--suite", TRIAL_SUITE, "--operator", "nope"]) == 2
+
+
+def test_mutate_properties_name_what_a_walked_mutant_breaks():
+    from simulator.mutate.text import format_mutation_report
+    door = load_checked_spec(os.path.join(ROOT, "spec", "door_keypad.yaml"))
+    suite = load_test_suite(door, [os.path.join(ROOT, "spec", "scenarios", "door")])
+    report = analyse_mutants(door, suite, ["drop-guard"], jobs=1, properties=True)
+    broken = [r for r in report.results if r.properties]
+    assert broken and all(r.status in ("equivalent", "survived") for r in broken)
+    assert "deterministic" in {name for r in broken for name in r.properties}  # two transitions' guards overlap
+    text = format_mutation_report(report)
+    assert "yet breaks deterministic" in text or "; breaks deterministic" in text
