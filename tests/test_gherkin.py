@@ -232,3 +232,15 @@ def test_gherkin_hostile_names_parse_and_run(tmp_path):
         Parser().parse(open(file, encoding="utf-8").read())
     found = read_features(features)
     assert found and [r.failure for r in run_features(spec, found) if not r.passed] == []
+
+
+def test_gherkin_cli_style_automation_and_the_csv_formats(tmp_path, capsys):
+    from simulator.cli import main
+    assert main(["paths", TRIAL, "--format", "gherkin", "--style", "automation", "-o", str(tmp_path / "g")]) == 0
+    assert sorted(p.name for p in (tmp_path / "g").glob("*.feature")) == ["transitions.feature"]
+    assert main(["paths", TRIAL, "--format", "csv", "-o", str(tmp_path / "c")]) == 0
+    assert (tmp_path / "c" / "transitions.csv").read_text(encoding="utf-8").startswith("Title,Section,Preconditions")
+    assert main(["paths", TRIAL, "--format", "csv-steps", "-o", str(tmp_path / "s")]) == 0
+    assert (tmp_path / "s" / "transitions.csv").read_text(encoding="utf-8").startswith("path,step,action,event")
+    assert main(["paths", TRIAL, "--style", "other"]) == 2
+    capsys.readouterr()
