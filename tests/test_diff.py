@@ -380,7 +380,8 @@ def test_diff_two_git_revisions_of_the_spec(tmp_path, monkeypatch):
     code, out, err = _run(["diff", "HEAD~1:spec/kms9_subscription.yaml", "HEAD:spec/kms9_subscription.yaml",
                            "--domain", "period_days=30", "--domain", "price=3"])
     assert code == 1, err
-    line = next(n for n, row in enumerate(KMS_TEXT.splitlines(), 1) if "trigger: press_back, source: license_menu" in row)
+    line = next(n for n, row in enumerate(KMS_TEXT.splitlines(), 1)
+                if "trigger: press_back, source: license_menu" in row)
     assert (f"HEAD~1:spec/kms9_subscription.yaml:{line}:5: removed transition license_menu --press_back--> "
             "additional_menu") in out
     assert f"HEAD:spec/kms9_subscription.yaml:{line}:5: added transition license_menu --press_back--> main_menu" in out

@@ -15,6 +15,7 @@ package, that holds it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -76,12 +77,23 @@ def is_rule_book_name(name: str) -> bool:
 
 
 def _installed() -> dict[str, object]:
-    return {point.name: point for point in entry_points(group=ENTRY_POINT_GROUP)}
+    # Reading the installed packages' metadata takes milliseconds, and every new simulator asks for its
+    # book: read once per process (per lookup function, so a test that replaces it is heard).
+    return _installed_by(entry_points)
+
+
+@functools.lru_cache(maxsize=4)
+def _installed_by(lookup: Callable) -> dict[str, object]:
+    return {point.name: point for point in lookup(group=ENTRY_POINT_GROUP)}
+
+
+@functools.lru_cache(maxsize=1)
+def _package_books() -> frozenset[str]:
+    return frozenset(m.name for m in pkgutil.iter_modules(__path__) if is_rule_book_name(m.name))
 
 
 def available_rule_books() -> list[str]:
-    return sorted({m.name for m in pkgutil.iter_modules(__path__) if is_rule_book_name(m.name)} | set(_REGISTERED)
-                  | set(_installed()))
+    return sorted(_package_books() | set(_REGISTERED) | set(_installed()))
 
 
 def _book_in(thing: object) -> RuleBook | None:
@@ -141,7 +153,7 @@ def load_rules(name: str) -> RuleBook:
         except Exception as error:  # an installed package's code: said, not a traceback
             raise SpecError(Problem(Loc("rules"), "error", f"rule book {name!r} of an installed package could not "
                                     f"be loaded: {type(error).__name__}: {error}", "unknown-rules")) from None
-    elif re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name in available_rule_books():
+    elif re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name in _package_books():
         book = getattr(importlib.import_module(f"{__name__}.{name}"), "rules", None)
     if not isinstance(book, RuleBook):
         raise SpecError(Problem(Loc("rules"), "error", f"unknown rule book {name!r}; available: "
