@@ -385,6 +385,8 @@ def test_play_on_a_terminal_goes_on_and_saves_when_the_live_diagram_cannot_be_wr
         s.wait_for("could not be updated")
         s.send(ENTER, expect_steps=1)
         s.send("save s.yaml" + ENTER)
+        s.wait_for("name: ")  # save asks the scenario's name; the one offered is kept
+        s.send(ENTER)
         s.wait_for("saved 1 steps to s.yaml")
         assert "Traceback" not in s.text()
         s.send("\x04")
