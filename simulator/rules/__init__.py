@@ -8,8 +8,8 @@ takes the world and nothing else, so it can be read, tested and reused alone.
 
 Where a book comes from, first found wins: one the running program registered
 (:func:`register_rule_book`; ``--rules FILE.py`` on the command line does this
-through :func:`load_rule_book_file`), one an installed package offers in the
-entry-point group ``kmsflow.rules``, or a module of this package. A spec file
+through :func:`load_rule_book_file`), a module of this package, or one an
+installed package offers in the entry-point group ``kmsflow.rules``. A spec file
 alone never makes kmsflow import code: the user names the file, or installs the
 package, that holds it.
 """
@@ -22,7 +22,6 @@ import importlib.util
 import pkgutil
 import re
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable
 
@@ -74,6 +73,13 @@ _NOT_BOOKS = frozenset({"check"})
 def is_rule_book_name(name: str) -> bool:
     """Whether a module of this package can be a rule book: not private, not one of the package's tools."""
     return not name.startswith("_") and name not in _NOT_BOOKS
+
+
+def entry_points(group: str):
+    """The installed packages' entry points of ``group`` (importlib.metadata is imported only when asked:
+    it costs start-up time, and a spec whose book is in this package never needs it)."""
+    from importlib.metadata import entry_points as read
+    return read(group=group)
 
 
 def _installed() -> dict[str, object]:
@@ -146,15 +152,14 @@ def load_rules(name: str) -> RuleBook:
     if name in _REGISTERED:
         return _REGISTERED[name]
     book = None
-    installed = _installed().get(name)
-    if installed is not None:
+    if re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name in _package_books():
+        book = getattr(importlib.import_module(f"{__name__}.{name}"), "rules", None)
+    elif (installed := _installed().get(name)) is not None:
         try:
             book = _book_in(installed.load())
         except Exception as error:  # an installed package's code: said, not a traceback
             raise SpecError(Problem(Loc("rules"), "error", f"rule book {name!r} of an installed package could not "
                                     f"be loaded: {type(error).__name__}: {error}", "unknown-rules")) from None
-    elif re.fullmatch(r"[a-z_][a-z0-9_]*", name) and name in _package_books():
-        book = getattr(importlib.import_module(f"{__name__}.{name}"), "rules", None)
     if not isinstance(book, RuleBook):
         raise SpecError(Problem(Loc("rules"), "error", f"unknown rule book {name!r}; available: "
                                 f"{', '.join(available_rule_books())}", "unknown-rules"))
