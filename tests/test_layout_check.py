@@ -64,7 +64,7 @@ def test_layout_mermaid_auto_renewal_shows_the_automatic_and_the_failed_payment(
     layout, _ = mermaid_reports["auto_renewal"]
     shown = "".join(text.text for text in layout.texts).replace(" ", "")  # lines of a box join without a space
     for words in ("1–3 days left and online and balance ≥ price] / charge price, extend by period",
-                  "1–3 days left and (offline or balance < price)] / record failed renewal",
+                  "1–3 days left and (offline or balance < price)] (payment.info)",
                   "connection lost", "connection back", "top up the account"):
         assert words.replace(" ", "") in shown, words
 

@@ -1,9 +1,11 @@
 """Declared properties: they hold on the KMS spec, and mutated copies of it break the expected one."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from simulator import SpecError, load_scenario, load_spec, run_scenario
+from simulator import SpecError, load_checked_spec, load_scenario, load_spec, run_scenario
 from simulator.walk.analysis import counterexample_path
 from simulator.walk.domain import domain_of
 from simulator.walk.explore import explore_spec
@@ -170,50 +172,39 @@ def test_properties_unknown_check_parameters_are_spec_errors(tmp_path):
     assert all(p.code == "bad-property" and p.loc.line > 0 for p in caught.value.problems)
 
 
-def test_properties_renewal_window_is_checked_against_literal_days(kms_spec, monkeypatch):
-    # A rule book whose renewal_due is too wide: the spec's own guard would agree with it, the
-    # property's literal window (1..3 days) does not.
-    from simulator.rules import load_rules
-    monkeypatch.setitem(load_rules("kms9").guards, "renewal_due", lambda w: 1 <= w.days_left <= 5)
-    results = {r.name: r for r in check_properties(explore_spec(kms_spec, _quarter(kms_spec)))}
+def _rule_mutant(tmp_path, name: str, code: str):
+    """The KMS spec with one guard's or effect's expression replaced (a rule that is wrong, not a flow)."""
+    text = KMS_SPEC.read_text()
+    text, count = re.subn(rf'^(  {name}:\n    doc: .*\n    (?:when|do): )".*"$', rf'\1"{code}"', text, flags=re.M)
+    assert count == 1, name
+    path = tmp_path / "kms9_rule_mutant.yaml"
+    path.write_text(text)
+    return load_checked_spec(str(path))  # a wrong rule is a good expression: check cannot see it
+
+
+def test_properties_renewal_window_is_checked_against_literal_days(tmp_path):
+    # A renewal window too wide: the spec's own guard says 1..5, the property's literal window (1..3 days) does not.
+    spec = _rule_mutant(tmp_path, "renewal_due", "1 <= days_left <= 5")
+    results = {r.name: r for r in check_properties(explore_spec(spec, _quarter(spec)))}
     assert not results["automatic_charge_window"].holds
     assert "days_left in 1..3" in results["automatic_charge_window"].first.message
 
 
-def _rule_mutant(monkeypatch, kind: str, name: str, function) -> None:
-    # The KMS rule book with one guard or effect replaced (for the test's duration only).
-    from simulator.rules import load_rules
-    book = load_rules("kms9")
-    monkeypatch.setitem(book.guards if kind == "guard" else book.effects, name, function)
-
-
-def _take_a_day_unclamped(w):
-    w.days_left -= 1
-
-
-def _extend_by_thirty(w):
-    w.days_left += 30
-
-
 RULE_MUTATIONS = {
     "the balance guard compared with >": (
-        "guard", "balance_covers_price", lambda w: w.balance > w.price,
-        {"payment_possible", "notes_match_their_cause"}),
+        "balance_covers_price", "balance > price", {"payment_possible", "notes_match_their_cause"}),
     "the balance guard reads the period instead of the price": (
-        "guard", "balance_covers_price", lambda w: w.balance >= w.period_days, {"payment_possible"}),
-    "the period hard-coded to 30 in an effect": (
-        "effect", "extend_by_period", _extend_by_thirty, {"one_charge_per_period"}),
-    "days_left allowed below 0": (
-        "effect", "take_a_day", _take_a_day_unclamped, {"world_stays_consistent"}),
+        "balance_covers_price", "balance >= period_days", {"payment_possible"}),
+    "the period hard-coded to 30 in an effect": ("extend_by_period", "days_left += 30", {"one_charge_per_period"}),
+    "days_left allowed below 0": ("take_a_day", "days_left -= 1", {"world_stays_consistent"}),
 }
 
 
 @pytest.mark.parametrize("mutation", RULE_MUTATIONS, ids=list(RULE_MUTATIONS))
-def test_properties_rule_book_mutant_fails_a_property_with_a_replayable_shortest_counterexample(
-        kms_spec, monkeypatch, tmp_path, mutation):
-    kind, name, function, expected = RULE_MUTATIONS[mutation]
-    _rule_mutant(monkeypatch, kind, name, function)
-    graph = explore_spec(kms_spec, _quarter(kms_spec))
+def test_properties_rule_mutant_fails_a_property_with_a_replayable_shortest_counterexample(tmp_path, mutation):
+    name, code, expected = RULE_MUTATIONS[mutation]
+    spec = _rule_mutant(tmp_path, name, code)
+    graph = explore_spec(spec, _quarter(spec))
     results = {r.name: r for r in check_properties(graph)}
     failed = {r.name for r in results.values() if not r.holds}
     assert expected <= failed, failed
@@ -221,16 +212,16 @@ def test_properties_rule_book_mutant_fails_a_property_with_a_replayable_shortest
         violation = results[prop].first
         path = counterexample_path(graph, violation)
         assert len(path.steps) == graph.depth[violation.node] + violation.length
-        # The counterexample replays in the simulator, on the same mutated rule book.
+        # The counterexample replays in the simulator, on the same mutated rule.
         file = tmp_path / f"{prop}.yaml"
-        write_scenario(kms_spec, path, str(file), f"counterexample: {prop}")
-        result = run_scenario(load_scenario(str(file), kms_spec), kms_spec)
+        write_scenario(spec, path, str(file), f"counterexample: {prop}")
+        result = run_scenario(load_scenario(str(file), spec), spec)
         assert result.passed, result.failures
 
 
-def test_properties_payment_possible_names_where_payment_gets_stuck(kms_spec, monkeypatch):
-    _rule_mutant(monkeypatch, "guard", "balance_covers_price", lambda w: w.balance > w.price)
-    graph = explore_spec(kms_spec, _quarter(kms_spec))
+def test_properties_payment_possible_names_where_payment_gets_stuck(tmp_path):
+    spec = _rule_mutant(tmp_path, "balance_covers_price", "balance > price")
+    graph = explore_spec(spec, _quarter(spec))
     first = {r.name: r for r in check_properties(graph)}["payment_possible"].first
     config = graph.world_of(first.node)
     # Exactly the price on the account: the mutant refuses it, the literal promise says it must work.
@@ -239,9 +230,9 @@ def test_properties_payment_possible_names_where_payment_gets_stuck(kms_spec, mo
     assert "activated note" in first.message
 
 
-def test_properties_hard_coded_period_is_caught_only_because_the_walk_varies_it(kms_spec, monkeypatch):
-    _rule_mutant(monkeypatch, "effect", "extend_by_period", _extend_by_thirty)
-    only_default = explore_spec(kms_spec, domain_of(kms_spec, ["period_days=30"]))
+def test_properties_hard_coded_period_is_caught_only_because_the_walk_varies_it(tmp_path):
+    spec = _rule_mutant(tmp_path, "extend_by_period", "days_left += 30")
+    only_default = explore_spec(spec, domain_of(spec, ["period_days=30"]))
     results = {r.name: r for r in check_properties(only_default)}
     # With the default period alone the mutant passes the period property; the walk says it did not vary.
     assert results["one_charge_per_period"].holds

@@ -8,8 +8,9 @@ folder, as git reads it) and loaded like a file; every place in it is then
 named ``REV:PATH:LINE:COL``, so messages and differences point into that
 revision. An argument that names an existing file is always that file.
 
-The rule book a spec names (``rules: kms9``) is the one installed with
-kmsflow, for both versions: git gives the YAML, not the Python.
+A rule book a spec names (``rules: NAME``) is the one this process has, for
+both versions: git gives the YAML, not the Python (guards and effects written
+in the spec as expressions come with it).
 """
 from __future__ import annotations
 

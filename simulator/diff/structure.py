@@ -146,8 +146,9 @@ def _elements(spec: Spec) -> dict[tuple, _Element]:
         add("assumption", a.id, a.id, a.loc,
             {"title": a.title, "decision": a.decision, "alternative": a.alternative, "why": a.why})
     for kind, named in (("guard", spec.guards), ("effect", spec.effects)):
-        for item in named.values():
-            add(kind, item.name, item.name, item.loc, {"sentence": item.doc})
+        for item in named.values():  # the rule itself too, where the spec writes it as an expression
+            add(kind, item.name, item.name, item.loc, {"sentence": item.doc, "expression": item.code},
+                {"expression": item.code_loc or item.loc})
     for e in spec.events.values():
         add("event", e.name, e.name, e.loc,
             {"kind": e.kind, "label": e.label, "doc": e.doc, "softkey": e.softkey, "item": e.item})

@@ -433,14 +433,15 @@ def screen_phrase(spec: Spec, screen: str, values: dict[str, Any] | None = None)
 
 def background_lines(spec: Spec, step: TraceStep) -> list[str]:
     """What happened in the background during ``step``, a line each: an automatic payment, a failed attempt,
-    the end of a subscription (account transitions run by a signal that change something, said by their doc).
+    the end of a subscription (account transitions run by a signal that change something or that the
+    article describes, said by their doc; a failed attempt changes nothing, but the article tells of it).
     """
     lines = []
     for transition_id in step.taken:
         t = spec.transition(transition_id)
         event = spec.events.get(t.trigger)
-        changes = t.after or t.before or (t.dest is not None and t.dest not in t.sources)
-        if t.region == "account" and event is not None and event.kind == "signal" and changes:
+        told = t.after or t.before or (t.dest is not None and t.dest not in t.sources) or t.kb
+        if t.region == "account" and event is not None and event.kind == "signal" and told:
             lines.append(f"      in the background: {event.label}: {t.doc or t.id}")
     return lines
 

@@ -23,6 +23,7 @@ import pkgutil
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 from ..errors import Loc, Problem, SpecError
@@ -167,21 +168,41 @@ def load_rules(name: str) -> RuleBook:
 
 
 def _compiled(spec) -> tuple[dict[str, Guard], dict[str, Effect], list[Problem]]:
-    """The guards and effects the spec writes out, compiled; the problems of those that cannot be."""
+    """The guards and effects the spec writes out, compiled; the problems of those that cannot be.
+
+    Compiled once per distinct set of expressions and world: a walk asks for the spec's rules once per
+    start world, and compiling is what costs (the functions themselves are shared, being immutable).
+    """
+    written = tuple((kind, name, item.code, item.code_loc or item.loc)
+                    for kind, declared in (("guard", spec.guards), ("effect", spec.effects))
+                    for name, item in declared.items() if item.code is not None)
+    if not written:
+        return {}, {}, []
+    world = (tuple((v.name, v.type, tuple(v.values), v.min, v.max) for v in spec.variables.values()),
+             tuple(spec.parameters))
+    guards, effects, problems = _compile_written(written, world)
+    return dict(guards), dict(effects), list(problems)
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_written(written: tuple, world: tuple) -> tuple:
+    # Type-checking reads only the variables' types and ranges and the parameters' names: rebuilt from the key.
+    variables, parameters = world
+    spec = SimpleNamespace(variables={name: SimpleNamespace(name=name, type=kind, values=values, min=low, max=high)
+                                      for name, kind, values, low, high in variables},
+                           parameters=dict.fromkeys(parameters))
     guards: dict[str, Guard] = {}
     effects: dict[str, Effect] = {}
     problems: list[Problem] = []
-    for kind, declared, check, compile_, out in (("guard", spec.guards, check_guard, compile_guard, guards),
-                                                 ("effect", spec.effects, check_effect, compile_effect, effects)):
-        for name, item in declared.items():
-            if item.code is None:
-                continue
-            what = f"{kind} {name!r}" if name != item.code else kind
-            try:
-                out[name] = compile_(check(item.code, spec), name)
-            except ExpressionError as error:
-                problems.append(Problem(item.code_loc or item.loc, "error", f"{what}: {error.message}", error.code))
-    return guards, effects, problems
+    for kind, name, code, loc in written:
+        check, compile_, out = ((check_guard, compile_guard, guards) if kind == "guard"
+                                else (check_effect, compile_effect, effects))
+        what = f"{kind} {name!r}" if name != code else kind
+        try:
+            out[name] = compile_(check(code, spec), name)
+        except ExpressionError as error:
+            problems.append(Problem(loc, "error", f"{what}: {error.message}", error.code))
+    return tuple(guards.items()), tuple(effects.items()), tuple(problems)
 
 
 def written_rules_problems(spec) -> list[Problem]:

@@ -1,11 +1,20 @@
-"""Guards and effects of the KMS 9.0 subscription spec (spec/kms9_subscription.yaml).
+"""The KMS spec's guards and effects written by hand in Python, as its rule book once held them.
 
-Each function is the code behind one sentence of the spec's ``guards`` or
-``effects`` section; keep the two in step. ``w`` is the :class:`~simulator.runtime.world.World`.
+The spec writes each as an expression now (spec/kms9_subscription.yaml, sections 6). This book is the
+hand-written twin the expressions are measured against: tests/test_rule_expr.py walks the spec both ways
+and finds the same graph, and bench/bench_expressions.py times the two. ``w`` is the
+:class:`~simulator.runtime.world.World`. :func:`kms_with_rule_book` writes the spec with its expressions
+taken out and this book named instead.
 """
-from . import RuleBook
+import re
+from pathlib import Path
 
-rules = RuleBook("kms9")
+from simulator.rules import RuleBook, register_rule_book
+
+ROOT = Path(__file__).resolve().parent.parent
+KMS_SPEC = ROOT / "spec" / "kms9_subscription.yaml"
+
+rules = RuleBook("kms9_python")
 
 
 # -- guards: read the world, change nothing ------------------------------------------
@@ -65,10 +74,6 @@ def take_a_day(w) -> None:
     w.days_left = max(0, w.days_left - 1)
 
 
-@rules.effect
-def record_failed_renewal(w) -> None:
-    w.record("renewal_failed", w.days_left)
-
 
 @rules.effect
 def lose_network(w) -> None:
@@ -83,3 +88,16 @@ def restore_network(w) -> None:
 @rules.effect
 def add_price_to_balance(w) -> None:
     w.balance += w.price
+
+
+def kms_with_rule_book(folder: Path) -> Path:
+    """Write the KMS spec with every ``when:``/``do:`` dropped and this book named (``rules: kms9_python``)."""
+    register_rule_book(rules)
+    text = KMS_SPEC.read_text(encoding="utf-8")
+    text, count = re.subn(r'^  (\w+):\n    doc: (".*")\n    (?:when|do): ".*"$', r"  \1: \2", text, flags=re.M)
+    assert count == len(rules.guards) + len(rules.effects), count
+    text, count = re.subn(r"^home: ", "rules: kms9_python\nhome: ", text, count=1, flags=re.M)
+    assert count == 1
+    path = folder / "kms9_rule_book.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
