@@ -415,8 +415,10 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
     """Only what this diagram uses, in a fixed order."""
     shapes = {n.shape for n in diagram.nodes}
     entries = [LegendEntry(f"screen-{kind}", meaning) for kind, meaning in _SCREEN_MEANINGS.items() if kind in shapes]
-    if "account" in shapes:
-        entries.append(LegendEntry("account", "account state (value of the subscription)"))
+    if "account" in shapes:  # the spec's own variable names the states ("value of the subscription" for KMS)
+        variable = next((c.label.split(": ", 1)[1] for c in diagram.clusters if c.id == ACCOUNT_CLUSTER), "")
+        entries.append(LegendEntry("account", f"account state (value of the {variable.replace('_', ' ')})"
+                                   if variable else "account state"))
     transitions = [e for e in diagram.edges if e.is_transition]
     tagged = any(e.refs for e in transitions)
     if any(not e.dashed for e in transitions):
