@@ -6,9 +6,10 @@ and answers with a :class:`Reply`. Two drivers use it: :func:`run_lines` for
 piped input (prints each screen as plain text) and the terminal UI in
 :mod:`simulator.play.terminal` (keys, arrows, a live screen).
 
-World controls are the spec's own environment events (``network_down``,
-``network_up``, ``top_up``, ``day_passes``), fired like any event, so the
-trace records them and a saved session replays them.
+World controls are the spec's own environment events, fired like any event
+(by name, by label, or by the ``command`` words the spec gives them, such as
+``net down``), so the trace records them and a saved session replays them. The
+one the spec marks as its ``clock`` is repeated by ``COMMAND N`` (``day 5``).
 
 Anything that wants to follow the session (a live diagram, say) registers with
 :meth:`PlaySession.add_listener` and is called with the session after every
@@ -45,9 +46,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("EVENT", "send an event by name (press_yes) or by label (yes, open the app)"),
     ("[  or  left", "press the left softkey"),
     ("]  or  right", "press the right softkey"),
-    ("day [N]", "pass one day, or N days (the spec's day_passes, N times)"),
-    ("net down / net up", "lose / get back the connection to the server"),
-    ("top up", "put one price onto the phone account"),
     ("set VAR=VALUE ...", "set world variables or parameters (checked like --given); after steps, the world "
                           "then is where a saved scenario starts"),
     ("undo", "step back over the last action (events and world changes alike)"),
@@ -57,10 +55,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("quit", "end the session"),
 )
 
-# World commands: command words -> the spec's environment event they fire.
-_WORLD_COMMANDS = {("net", "down"): "network_down", ("network", "down"): "network_down",
-                   ("net", "up"): "network_up", ("network", "up"): "network_up",
-                   ("top", "up"): "top_up", ("topup",): "top_up"}
 
 
 @dataclass
@@ -188,14 +182,17 @@ class PlaySession:
                 return self._refuse(f"{what} ({label}) does nothing here." if label else f"{what} is blank here.")
             return self.fire(event)
         head, rest = words[0], words[1:]
-        if head in ("day", "days"):
+        clock = self._clock()
+        if clock is not None and head in (clock.command, clock.clock):
             if not rest:
                 return self.pass_days(1)
             if len(rest) == 1 and re.fullmatch(r"[0-9]{1,9}", rest[0]) and 1 <= int(rest[0]) <= MAX_DAYS:
                 return self.pass_days(int(rest[0]))
-            return self._refuse(f"'{text}': day takes a number of days from 1 to {MAX_DAYS}, e.g. 'day 5'.")
-        if tuple(words) in _WORLD_COMMANDS:
-            return self.fire(_WORLD_COMMANDS[tuple(words)])
+            return self._refuse(f"'{text}': {clock.command} takes a number of {clock.clock} from 1 to {MAX_DAYS}, "
+                                f"e.g. '{clock.command} 5'.")
+        commands = self._world_commands()
+        if " ".join(words) in commands:
+            return self.fire(commands[" ".join(words)])
         if words in (["undo"], ["u"]):
             return self.undo()
         if words == ["reset"]:
@@ -212,8 +209,8 @@ class PlaySession:
             return self.save(path) if path else self._refuse("save needs a file name, e.g. 'save session.yaml'.")
         event = self._event_named(text)
         if event is None:
-            known = list(self.spec.events) + ["day", "net down", "net up", "top up", "set", "undo", "reset", "save",
-                                              "help", "quit"]
+            known = list(self.spec.events) + list(self._world_commands()) + ["set", "undo", "reset", "save",
+                                                                             "help", "quit"]
             return self._refuse(f"unknown input '{text}'{did_you_mean(text, known)}; type help for the commands.")
         return self.fire(event)
 
@@ -232,13 +229,27 @@ class PlaySession:
         lines = [describe_step(self.spec, step, self.reader_names), *background_lines(self.spec, step)]
         return self._changed("\n".join(lines))
 
+    def _world_commands(self) -> dict[str, str]:
+        """The spec's world controls: each environment event's ``command`` (and its words run together)."""
+        out: dict[str, str] = {}
+        for name, event in self.spec.events.items():
+            if event.command:
+                out[event.command] = name
+                out.setdefault(event.command.replace(" ", ""), name)
+        return out
+
+    def _clock(self):
+        """The spec's environment event that passes time (``clock:``), or None."""
+        return next((event for event in self.spec.events.values() if event.clock), None)
+
     def pass_days(self, days: int) -> Reply:
-        """Pass ``days`` days (the spec's ``day_passes``), undone as one action."""
-        event = "day_passes"
-        if event not in self.spec.events or not self.sim.is_allowed(event):
-            return self._refuse("days do not pass in this spec (it has no day_passes event)." if event not in
-                                self.spec.events else
-                                f"{event} is not allowed on {screen_phrase(self.spec, self.screen, self.values)}.")
+        """Pass ``days`` units of time (the spec's clock event, that many times), undone as one action."""
+        clock = self._clock()
+        if clock is None:
+            return self._refuse("time does not pass in this spec (no environment event says clock:).")
+        event = clock.name
+        if not self.sim.is_allowed(event):
+            return self._refuse(f"{event} is not allowed on {screen_phrase(self.spec, self.screen, self.values)}.")
         before = self.world
         fired = 0
         background: list[str] = []
@@ -251,13 +262,13 @@ class PlaySession:
                     self._undo_stack.append(("events", fired))
                 return step
             fired += 1
-            background += [line.replace("in the background:", f"day {fired}, in the background:", 1)
+            background += [line.replace("in the background:", f"{clock.command} {fired}, in the background:", 1)
                            for line in background_lines(self.spec, step)]
         self._undo_stack.append(("events", fired))
         after = self.world
         changes = ", ".join(f"{k}: {_shown(before[k])} -> {_shown(after[k])}" for k in after if before[k] != after[k])
-        return self._changed("\n".join([f"{fired} day{'s' * (fired != 1)} passed" + (f": {changes}" if changes else ""),
-                                         *background]))
+        unit = clock.command if fired == 1 else clock.clock
+        return self._changed("\n".join([f"{fired} {unit} passed" + (f": {changes}" if changes else ""), *background]))
 
     def undo(self) -> Reply:
         """Step back over the last action: an event, a ``day N``, or a reset."""
@@ -353,9 +364,13 @@ class PlaySession:
         return "; ".join(f"{a.number} {a.label} ({a.event})" for a in self.view.actions) or "nothing"
 
     def help_text(self) -> str:
-        width = max(len(syntax) for syntax, _ in COMMANDS)
+        # The world controls are the spec's own (its environment events' commands), after the cursor keys.
+        world = [(f"{e.command} [N]", f"{e.label}: once, or N {e.clock} at once") if e.clock else (e.command, e.label)
+                 for e in self.spec.events.values() if e.command]
+        commands = [*COMMANDS[:4], *world, *COMMANDS[4:]]
+        width = max(len(syntax) for syntax, _ in commands)
         lines = ["Type a line (or use the keys in the terminal):"]
-        lines += [f"  {syntax.ljust(width)}  {what}" for syntax, what in COMMANDS]
+        lines += [f"  {syntax.ljust(width)}  {what}" for syntax, what in commands]
         parameters = ", ".join(f"{k}={v}" for k, v in self.sim.parameters.items())
         if parameters:
             lines.append(f"Parameters: {parameters}")

@@ -195,9 +195,10 @@ def render_page(content: ReviewContent, graph: Any) -> str:
                    f"{PAGE_MAX_CONFIGURATIONS:,}): play it with <code>kmsflow play</code>.</p>")
     else:
         at = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in graph.domain.parameters.items())
-        days = ('<div class="controls"><label>Let <input id="days" type="number" min="1" max="60" value="7"> days '
-                'pass</label> <button type="button" id="days-pass">Go</button></div>'
-                if "day_passes" in spec.events else "")
+        clock = next((e for e in spec.events.values() if e.clock), None)  # the event that passes time
+        days = ('<div class="controls"><label>Let <input id="days" type="number" min="1" max="60" value="7"> '
+                f'{html.escape(clock.clock)} pass</label> <button type="button" id="days-pass" '
+                f'data-event="{html.escape(clock.name)}">Go</button></div>' if clock else "")
         out.append("<p>Press the phone's keys and menu items; change the world beside it. The phone follows the "
                    f"{len(graph.nodes):,} situations the exhaustive walk reaches from the starting worlds below"
                    f"{' (' + at + ')' if at else ''}, so it does exactly what the spec does.</p>"

@@ -11,11 +11,12 @@ The ``views``, ``domain``, ``properties`` and ``notes`` sections are read by
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Callable
 
 from ..errors import KmsflowError, Loc, SpecError
-from .model import (EVENT_KINDS, SOFTKEYS, Assumption, Event, KbStep, Named, Parameter, Region, Screen, Spec,
-                    Transition, Variable)
+from .model import (EVENT_KINDS, PLAY_WORDS, SOFTKEYS, Assumption, Event, KbStep, Named, Parameter, Region, Screen,
+                    Spec, Transition, Variable)
 from .memory import paused_gc
 from .reader import Reader, did_you_mean, key_locs
 from .rule_expr import EFFECT_KEY, GUARD_KEY, is_plain_name
@@ -135,7 +136,8 @@ def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
     if r.mapping(value, loc, what) is None:
         return None
     f = r.fields(value, what, {"kind": _STR},
-                 {"label": _STR, "doc": _STR, "softkey": _STR, "item": _STR, "tester": _STR})
+                 {"label": _STR, "doc": _STR, "softkey": _STR, "item": _STR, "tester": _STR, "command": _STR,
+                  "clock": _STR})
     if "kind" not in f:
         return None
     if f["kind"] not in EVENT_KINDS:
@@ -151,8 +153,38 @@ def _read_event(r: Reader, name: str, value: Any, loc: Loc) -> Event | None:
         if key in f and f["kind"] != "user":
             r.error(value.loc_of(key), f"{what}: only a user event is pressed or selected; a {f['kind']} event "
                     f"has no {key}", "bad-value")
+    for key in ("command", "clock"):  # words a person types in play, and the unit time passes in
+        if key not in f:
+            continue
+        if f["kind"] != "environment":
+            r.error(value.loc_of(key), f"{what}: only an environment event (a change of the world) has a {key}",
+                    "bad-value")
+        elif not re.fullmatch(r"[a-z]+( [a-z]+)*" if key == "command" else r"[a-z]+", f[key]):
+            r.error(value.loc_of(key), f"{what}: {key} must be lower-case words{' (one word)' * (key == 'clock')}, "
+                    f"found {f[key]!r}", "bad-value")
+        elif key == "command" and f[key].split()[0] in PLAY_WORDS:
+            r.error(value.loc_of(key), f"{what}: {f[key]!r} begins with a word kmsflow play already uses "
+                    f"({', '.join(sorted(PLAY_WORDS))})", "bad-value")
+    if "clock" in f and not f.get("command", "").isalpha():
+        r.error(value.loc_of("clock"), f"{what}: a clock needs a one-word command (the unit in the singular, such "
+                "as command: day), for play's 'day N'", "missing-key")
     return Event(name, f["kind"], f.get("label", name.replace("_", " ")), f.get("doc", ""), loc,
-                 softkey=f.get("softkey"), item=f.get("item"), tester=f.get("tester", ""))
+                 softkey=f.get("softkey"), item=f.get("item"), tester=f.get("tester", ""),
+                 command=f.get("command", ""), clock=f.get("clock", ""))
+
+
+def _check_commands(r: Reader, events: dict[str, Event]) -> None:
+    """Each play command names one event, and one event at most is the clock."""
+    seen: dict[str, str] = {}
+    for event in events.values():
+        if event.command and event.command in seen:
+            r.error(event.loc, f"event {event.name!r}: command {event.command!r} is already event "
+                    f"{seen[event.command]!r}'s", "duplicate-name")
+        seen.setdefault(event.command, event.name)
+    clocks = [event for event in events.values() if event.clock]
+    for event in clocks[1:]:
+        r.error(event.loc, f"event {event.name!r}: only one event can be the clock; {clocks[0].name!r} already is",
+                "duplicate-name")
 
 
 _SCREEN_REQUIRED = {"name": _STR, "kind": _STR}
@@ -289,6 +321,7 @@ def _load(path: str) -> Spec:
     guards = r.named_map(top.get("guards"), loc("guards"), "guards", _read_named(r, "guard"))
     effects = r.named_map(top.get("effects"), loc("effects"), "effects", _read_named(r, "effect"))
     events = r.named_map(top.get("events"), loc("events"), "events", lambda n, v, at: _read_event(r, n, v, at))
+    _check_commands(r, events)
     screens = r.named_list(top.get("screens"), loc("screens"), "screens", lambda d, at: _read_screen(r, d, at),
                            key="name")
     initial = [s.name for s in screens.values() if s.initial]

@@ -24,6 +24,8 @@ __all__ = [
 EVENT_KINDS = ("user", "environment", "system", "signal")
 #: The two softkeys under a screen, in the order a screen lists their labels.
 SOFTKEYS = ("left", "right")
+#: Words `kmsflow play` reads itself: an environment event's ``command`` may not begin with one.
+PLAY_WORDS = frozenset({"undo", "u", "reset", "help", "h", "quit", "q", "set", "save", "left", "right"})
 
 
 @dataclass
@@ -102,6 +104,9 @@ class Event:
     softkey: str | None = None  # one of SOFTKEYS: the screen shows ``label`` on that key where it is taken
     item: str | None = None  # the item label a screen's ``items`` lists where it is taken
     tester: str = ""  # an environment event as a tester causes it ("turn off mobile data"), over the parameters
+    command: str = ""  # an environment event: the words `kmsflow play` takes for it ("net down")
+    clock: str = ""  # the environment event that passes time, and its unit in the plural ("days"): play's
+    #                  `COMMAND N` and the review page's "let N ... pass" repeat it
 
 
 @dataclass

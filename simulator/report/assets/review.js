@@ -481,7 +481,7 @@
       const daysPass = document.getElementById("days-pass");
       if (daysPass) daysPass.addEventListener("click", () => {
         const days = Math.max(1, Math.min(60, Number(document.getElementById("days").value) || 1));
-        for (let i = 0; i < days; i++) if (!fire("day_passes").accepted) break;
+        for (let i = 0; i < days; i++) if (!fire(daysPass.dataset.event).accepted) break;
         say(""); render();
       });
       document.getElementById("link").addEventListener("click", linkToRun);
