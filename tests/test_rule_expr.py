@@ -329,3 +329,13 @@ def test_a_spec_file_alone_never_imports_code(tmp_path):
     assert not (folder / "PWNED").exists()
     with pytest.raises(ExpressionError):
         check_guard("__import__('os')", load_spec(str(DOOR)))
+
+
+def test_the_door_keypad_speaks_of_its_own_device(tmp_path, capsys):
+    # `device: keypad`: the exported Gherkin says what the keypad shows, and runs; nothing says "phone".
+    assert main(["paths", str(DOOR), "--format", "gherkin", "-o", str(tmp_path / "g")]) == 0
+    features = "".join(p.read_text() for p in sorted((tmp_path / "g").rglob("*.feature")))
+    assert 'the keypad shows "Keypad"' in features and "phone" not in features
+    assert main(["review", str(DOOR), "-o", str(tmp_path / "door.html")]) == 0
+    page = (tmp_path / "door.html").read_text()
+    assert "play it on the keypad below" in page and "Press the keypad's keys" in page

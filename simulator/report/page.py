@@ -169,7 +169,8 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     out.append("<nav>" + " ".join(f'<a href="#{a}">{t}</a>' for a, t in nav) + "</nav></header><main>")
     out.append('<section id="signoff"><h2>Sign-off</h2>'
                f'<p class="summary">{html.escape(signoff_summary(content))}</p>'
-               "<p>Read the flow, play it on the phone below, then give each decision a verdict under "
+               f"<p>Read the flow, play it on the {html.escape(spec.device)} below, then give each decision a verdict "
+               "under "
                '<a href="#decisions">Decisions</a> and press <b>Export sign-off</b>. Send the file to the team: '
                "<code>kmsflow signoff --import FILE</code> records it beside the spec, and the next page shows it. "
                "A decision that changes after you signed it shows as <b>changed since signed</b>.</p></section>")
@@ -199,7 +200,8 @@ def render_page(content: ReviewContent, graph: Any) -> str:
         days = ('<div class="controls"><label>Let <input id="days" type="number" min="1" max="60" value="7"> '
                 f'{html.escape(clock.clock)} pass</label> <button type="button" id="days-pass" '
                 f'data-event="{html.escape(clock.name)}">Go</button></div>' if clock else "")
-        out.append("<p>Press the phone's keys and menu items; change the world beside it. The phone follows the "
+        device = html.escape(spec.device)
+        out.append(f"<p>Press the {device}'s keys and menu items; change the world beside it. The {device} follows the "
                    f"{len(graph.nodes):,} situations the exhaustive walk reaches from the starting worlds below"
                    f"{' (' + at + ')' if at else ''}, so it does exactly what the spec does.</p>"
                    '<div class="play"><div class="phone live" id="phone" aria-live="polite"></div>'

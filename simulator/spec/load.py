@@ -55,7 +55,8 @@ _TOP_REQUIRED = {"spec": _STR, "title": _STR, "world": (LDict,), "events": (LDic
                  "screens": (LList,), "transitions": (LList,)}
 _TOP_OPTIONAL = {"rules": _STR, "source": (LDict,), "parameters": (LDict,), "constraints": (), "kb_steps": (LList,),
                  "assumptions": (LList,), "guards": (LDict,), "effects": (LDict,), "account": (LDict,),
-                 "home": _STR, "views": (), "properties": (), "domain": (), "notes": (), "description": _STR}
+                 "home": _STR, "views": (), "properties": (), "domain": (), "notes": (), "description": _STR,
+                 "device": _STR}
 # The sections the later stages build on (and notes) take any value here: their own
 # tables (simulator.spec.sections) say what is wrong inside them, without stopping the load.
 
@@ -356,7 +357,7 @@ def _load(path: str) -> Spec:
         properties=(read_properties(path, data.get("properties"), loc("properties"))
                     if data.get("properties") is not None else None),
         notes=read_notes(path, data.get("notes"), loc("notes")) if data.get("notes") is not None else None,
-        description=top.get("description", ""),
+        description=top.get("description", ""), device=top.get("device", "device"),
         key_locs=key_locs(data), plain_strings=getattr(data, "plain_strings", False),
     )
 

@@ -387,6 +387,7 @@ class Spec:
     properties: PropertiesDecl | None = None  # what the walk proves (simulator.walk)
     notes: NotesDecl | None = None  # the note kinds, declared (otherwise: whatever the note screens say)
     description: str = ""
+    device: str = "device"  # what the screens are on, as readers call it ("phone"): "the phone shows ..."
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
     # Set by the loader when no string of the file can hold a control character (see yamlsafe), so
     # check_characters need not walk a big spec's every string; False (walk them) for a spec built otherwise.

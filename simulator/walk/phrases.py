@@ -200,7 +200,7 @@ class Phrases:
         return f"trying to {action[2:]} does nothing" if action.startswith("I ") else f"{action} does nothing"
 
     def title_check(self, shown: Shown) -> str:
-        return f"the phone shows {_q(shown.title)}"
+        return f"the {self.spec.device} shows {_q(shown.title)}"
 
     def status_check(self, shown: Shown) -> str:
         return f"the status line says {_q(shown.status)}"
@@ -263,7 +263,7 @@ class Phrases:
 
     def check_form(self, sentence: str) -> str | None:
         """Which check a then sentence is: title, status, text, items, softkeys, refusal, value; None if none."""
-        forms = (("title", r'the phone shows ".*"'), ("status", r'the status line says ".*"'),
+        forms = (("title", rf'the {re.escape(self.spec.device)} shows ".*"'), ("status", r'the status line says ".*"'),
                  ("text", r'it says ".*"'), ("items", r'the (menu|list) offers (nothing|".*")'),
                  ("softkeys", r'the softkeys are ".*" and ".*"'),
                  ("refusal", r'the ".*" (menu|list) does not offer ".*"'), ("refusal", r".* does nothing"))
