@@ -27,7 +27,8 @@ from types import SimpleNamespace
 from typing import Callable
 
 from ..errors import Loc, Problem, SpecError
-from ..spec.rule_expr import ExpressionError, check_effect, check_guard, compile_effect, compile_guard
+from ..spec.rule_expr import (ExpressionError, check_effect, check_guard, compile_effect, compile_guard,
+                              expression_problem)
 
 __all__ = ["RuleBook", "load_rules", "rules_of", "written_rules_problems", "available_rule_books",
            "register_rule_book", "is_rule_book_name", "load_rule_book_file", "ENTRY_POINT_GROUP"]
@@ -201,7 +202,7 @@ def _compile_written(written: tuple, world: tuple) -> tuple:
         try:
             out[name] = compile_(check(code, spec), name)
         except ExpressionError as error:
-            problems.append(Problem(loc, "error", f"{what}: {error.message}", error.code))
+            problems.append(expression_problem(error, loc, what))
     return tuple(guards.items()), tuple(effects.items()), tuple(problems)
 
 

@@ -27,6 +27,7 @@ evaluated, and the function runs as fast as one written by hand.
 from __future__ import annotations
 
 import ast
+import copy
 import types
 from dataclasses import dataclass
 from typing import Callable
@@ -36,7 +37,7 @@ from .expr import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, parse_expression
 from .reader import did_you_mean
 
 __all__ = ["ExpressionError", "check_guard", "check_effect", "compile_guard", "compile_effect", "is_plain_name",
-           "GUARD_KEY", "EFFECT_KEY"]
+           "expression_problem", "GUARD_KEY", "EFFECT_KEY"]
 
 #: The key of a guard's expression in the spec's ``guards:`` section, and of an effect's assignments.
 GUARD_KEY = "when"
@@ -319,7 +320,7 @@ def _function(body: list[ast.stmt], name: str) -> Callable:
 
 def compile_guard(tree: ast.expr, name: str) -> Callable[[object], bool]:
     """The checked guard as a function of the world."""
-    expression = _ToWorld().visit(ast.parse(ast.unparse(tree), mode="eval").body)
+    expression = _ToWorld().visit(copy.deepcopy(tree))  # the checked tree stays as it is
     return _function([ast.Return(expression)], _identifier(name))
 
 
@@ -328,7 +329,7 @@ def compile_effect(assignments: list[tuple[str, ast.AST | None, ast.expr]], name
     body: list[ast.stmt] = []
     for variable, op, value in assignments:
         target = ast.Attribute(ast.Name("w", ast.Load()), variable, ast.Store())
-        value = _ToWorld().visit(ast.parse(ast.unparse(value), mode="eval").body)
+        value = _ToWorld().visit(copy.deepcopy(value))
         body.append(ast.Assign([target], value) if op is None else ast.AugAssign(target, op, value))
     return _function(body, _identifier(name))
 
