@@ -20,25 +20,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-import graphviz
-
-from .check import check_spec, load_checked_spec
-from .draw.diagrams import (FORMATS, DiagramRequest, diagram_files, layout_reports, parse_formats, select_views,
-                            write_files)
-from .draw.diagram_model import TAG_CHOICES
-from .draw.layout_check import format_reports
+from .choices import (CRITERIA, DIAGRAM_FORMATS, MAX_CONFIGURATIONS, MAX_PATHS, MAX_SCENARIO_STEPS, SUITE_FORMATS,
+                      TAG_CHOICES)
 from .errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError, SpecError, UsageError
-from .spec.load import default_spec_path, load_spec
-from .output import write_atomic
-from .report.text import format_problems, format_scenario_result, format_spec_summary, format_trace_table
-from .draw.run_path import path_of_result
-from .walk.coverage import coverage_json, coverage_of_results, merge_coverage, read_coverage_file
-from .walk.manifest import MANIFEST, suite_spec_path
-from .report.review import state_words
-from .report.review_files import review_files, signoff_gate
-from .report.signoff import VERDICTS, decision_states, import_signoffs, load_signoffs, record_signoff, signoff_path
-from .runtime.scenario import MAX_SCENARIO_STEPS, load_scenario, run_scenario, scenario_spec_path
-from .draw.views import load_views
 
 __all__ = ["main", "build_parser"]
 
@@ -67,6 +51,9 @@ Next:
 
 def cmd_check(args: argparse.Namespace) -> int:
     # Problems go to standard error, as every command's do; the summary is the report, on standard output.
+    from .check import check_spec
+    from .report.text import format_problems, format_spec_summary, format_trace_table
+    from .spec.load import load_spec
     try:
         spec = load_spec(args.spec)
     except SpecError as exc:
@@ -102,6 +89,8 @@ def _expand_scenario_paths(paths: list[str]) -> list[str]:
 
 def _scenario_spec(path: str) -> str | None:
     """The spec a scenario names; for an exported suite that moved, the one its manifest finds again."""
+    from .runtime.scenario import scenario_spec_path
+    from .walk.manifest import MANIFEST, suite_spec_path
     try:
         return scenario_spec_path(path)
     except ScenarioError as exc:
@@ -113,6 +102,10 @@ def _scenario_spec(path: str) -> str | None:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     # Validate every file before running any, so a typo in the last file is not found after a long run.
+    from .check import load_checked_spec
+    from .report.text import format_scenario_result
+    from .runtime.scenario import load_scenario, run_scenario
+    from .spec.load import default_spec_path
     specs: dict[str, object] = {}
     loaded = []
     problems = []
@@ -140,6 +133,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from .check import load_checked_spec
+    from .output import write_atomic
+    from .report.review_files import review_files, signoff_gate
     spec = load_checked_spec(args.spec)
     outputs = args.output or []
     if outputs or not args.require_signoff:
@@ -162,6 +158,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
+    from .check import load_checked_spec
+    from .report.review import state_words
+    from .report.signoff import VERDICTS, decision_states, import_signoffs, load_signoffs, record_signoff, signoff_path
     if args.spec and not args.decision and not os.path.exists(args.spec) and args.spec.isalnum():
         # `kmsflow signoff A3 --keep`: the one positional argument is the spec, so say how to name the decision.
         raise UsageError(Problem(Loc(args.spec), "error", f"no such spec file; to sign decision {args.spec}, name "
@@ -190,6 +189,9 @@ def cmd_signoff(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    from .check import load_checked_spec
+    from .runtime.scenario import load_scenario, scenario_spec_path
+    from .spec.load import default_spec_path
     from .play.session import PlaySession, parse_given, run_lines, session_from_scenario
 
     if sys.stdin is None:  # closed (<&-): main() has put /dev/null behind it, but play would read nothing
@@ -217,6 +219,7 @@ def _keep_diagram_fresh(session, path: str) -> str | None:
 
     Returns what to tell the user when the first write already failed (the session starts anyway).
     """
+    from .draw.views import load_views
     if not path.lower().endswith(".svg"):
         raise UsageError(Problem(Loc("--diagram"), "error", f"expected a file name ending in .svg, found {path!r}",
                                  "bad-argument"))
@@ -232,6 +235,8 @@ def _keep_diagram_fresh(session, path: str) -> str | None:
 
 def _load_overlay_inputs(args: argparse.Namespace, spec) -> tuple[list, list[dict]]:
     """Scenarios (run) and coverage records named by --highlight/--coverage; every file checked first."""
+    from .runtime.scenario import load_scenario
+    from .walk.coverage import read_coverage_file
     problems, scenarios, records = [], [], []
     for path in ([args.highlight] if args.highlight else []) + (args.coverage or []):
         try:
@@ -249,6 +254,13 @@ def _load_overlay_inputs(args: argparse.Namespace, spec) -> tuple[list, list[dic
 def cmd_diagram(args: argparse.Namespace) -> int:
     # Check every input before drawing anything, and draw everything before writing: a bad
     # input leaves the output folder as it was.
+    from .check import load_checked_spec
+    from .draw.diagrams import DiagramRequest, diagram_files, layout_reports, parse_formats, select_views, write_files
+    from .draw.layout_check import format_reports
+    from .draw.run_path import path_of_result
+    from .draw.views import load_views
+    from .runtime.scenario import run_scenario
+    from .walk.coverage import coverage_json, coverage_of_results, merge_coverage
     formats = parse_formats(args.format)
     spec = load_checked_spec(args.spec)
     views = load_views(spec)
@@ -286,6 +298,8 @@ WALK_REPORTS = {"dead-end", "unreachable-screen", "no-way-out", "kb-step-unimple
 
 
 def _load_walkable_spec(path: str | None):
+    from .check import check_spec
+    from .spec.load import load_spec
     spec = load_spec(path)
     errors = [p for p in check_spec(spec) if p.level == "error" and p.code not in WALK_REPORTS]
     if errors:
@@ -365,7 +379,6 @@ def _walk_budget(args: argparse.Namespace) -> int:
 
 
 def _add_budget_argument(parser: argparse.ArgumentParser) -> None:
-    from .walk.budget import MAX_CONFIGURATIONS
     parser.add_argument("--max-configurations", type=int, default=MAX_CONFIGURATIONS, metavar="N",
                         help="stop the exhaustive walk with an error beyond N configurations "
                              f"(default: {MAX_CONFIGURATIONS:,}, about 2-4.5 GB of memory)")
@@ -484,8 +497,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_spec_argument(diagram)
     diagram.add_argument("-o", "--output", default="diagrams", metavar="DIR",
                          help="folder to write into (default: diagrams/)")
-    diagram.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
-                         help=f"comma-separated formats out of {', '.join(FORMATS)} (default: all)")
+    diagram.add_argument("--format", default=",".join(DIAGRAM_FORMATS), metavar="LIST",
+                         help=f"comma-separated formats out of {', '.join(DIAGRAM_FORMATS)} (default: all)")
     diagram.add_argument("--view", action="append", metavar="NAME",
                          help="draw only this view (repeatable; default: every view)")
     diagram.add_argument("--tags", choices=TAG_CHOICES, default="all",
@@ -519,9 +532,6 @@ def build_parser() -> argparse.ArgumentParser:
     _add_budget_argument(explore)
     explore.set_defaults(run=cmd_explore)
 
-    from .walk.export import FORMATS as EXPORT_FORMATS
-    from .walk.suites import CRITERIA
-    from .walk.suites.simple_paths import MAX_PATHS
     paths = commands.add_parser(
         "paths", help="generate test paths that cover the spec by a criterion",
         description="Generate test paths (initial world, events, expected screen and world after each step) "
@@ -530,7 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     paths.add_argument("--criterion", choices=CRITERIA, default="transitions",
                        help="what the suite covers (default: transitions)")
     paths.add_argument("--cutoff", type=int, default=10, help="longest simple path, in steps (default: 10)")
-    paths.add_argument("--format", choices=EXPORT_FORMATS,
+    paths.add_argument("--format", choices=SUITE_FORMATS,
                        help="file format to write (needs -o): gherkin and csv are short test cases in a tester's "
                             "words (csv: TestRail/Xray columns), csv-steps one row per step with the spec's names")
     paths.add_argument("--style", choices=("people", "automation"), default="people",
@@ -681,13 +691,22 @@ def _run_command(argv: list[str] | None) -> int:
                 load_rule_book_file(rule_file)
         return run(args)
     except FlowRuntimeError as exc:
+        from .report.text import format_problems
+        from .spec.load import default_spec_path
         # The machine and the walk do not know the spec's file name; a scenario run already said it.
         print(format_problems(exc.at(args.spec or default_spec_path()).problems), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KmsflowError as exc:
+        from .report.text import format_problems
         print(format_problems(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT
-    except graphviz.CalledProcessError as exc:  # the renderers say more; this is the boundary's last word
+    except Exception as exc:
+        # Graphviz is imported only by the commands that draw: an error cannot be one of its own before then.
+        graphviz = sys.modules.get("graphviz")
+        if graphviz is None or not isinstance(exc, graphviz.CalledProcessError):
+            raise
+        # The renderers say more; this is the boundary's last word.
+        from .spec.load import default_spec_path
         said = [line for line in (exc.stderr or b"").decode("utf-8", "replace").splitlines() if line.strip()]
         detail = next((line for line in said if line.startswith("Error")), said[0] if said else "no message")
         where = Loc(getattr(args, "spec", None) or default_spec_path())

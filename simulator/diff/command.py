@@ -11,17 +11,13 @@ import argparse
 import json
 import sys
 
-from ..check import check_spec
-from ..draw.diagrams import FORMATS, parse_formats, write_files
+from typing import TYPE_CHECKING
+
+from ..choices import DIAGRAM_FORMATS
 from ..errors import KmsflowError, SpecError
-from ..spec.model import Spec
-from ..walk.explore import Progress
-from .behaviour import compare_behaviour, lockstep_domains, walk_both
-from .drawn import diff_diagrams, diff_files
-from .source import load_spec_source
-from .spec_diff import SpecDiff, write_scenarios
-from .structure import structural_changes
-from .text import format_diff
+
+if TYPE_CHECKING:
+    from ..spec.model import Spec
 
 __all__ = ["add_diff_command", "cmd_diff"]
 
@@ -33,6 +29,8 @@ _WALKABLE = {"dead-end", "unreachable-screen", "no-way-out", "kb-step-unimplemen
 
 
 def _walkable(source: str) -> Spec:
+    from ..check import check_spec
+    from .source import load_spec_source
     spec = load_spec_source(source)
     errors = [p for p in check_spec(spec) if p.level == "error" and p.code not in _WALKABLE]
     if errors:
@@ -41,6 +39,14 @@ def _walkable(source: str) -> Spec:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    # Imported here, not above: the command line registers every command, and only diff needs these.
+    from ..draw.diagrams import parse_formats, write_files
+    from ..walk.explore import Progress
+    from .behaviour import compare_behaviour, lockstep_domains, walk_both
+    from .drawn import diff_diagrams, diff_files
+    from .spec_diff import SpecDiff, write_scenarios
+    from .structure import structural_changes
+    from .text import format_diff
     problems = []
     specs = []
     for source in (args.old, args.new):
@@ -98,8 +104,8 @@ def add_diff_command(commands) -> None:
     diff.add_argument("--diagrams", metavar="DIR",
                       help="draw every view with the changes marked (added green, removed dashed red, changed "
                            "amber with the old label struck through) as DIR/VIEW.diff.EXT")
-    diff.add_argument("--format", default=",".join(FORMATS), metavar="LIST",
-                      help=f"formats of --diagrams, out of {', '.join(FORMATS)} (default: all)")
+    diff.add_argument("--format", default=",".join(DIAGRAM_FORMATS), metavar="LIST",
+                      help=f"formats of --diagrams, out of {', '.join(DIAGRAM_FORMATS)} (default: all)")
     diff.add_argument("--view", action="append", metavar="NAME",
                       help="with --diagrams, draw only this view (repeatable; default: every view of either)")
     diff.add_argument("--domain", action="append", metavar="VAR=V1,V2",

@@ -18,6 +18,7 @@ import textwrap
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..choices import TAG_CHOICES
 from ..spec.model import Screen, Spec, Transition
 from ..spec.texts import initial_values, reader_names, screen_texts
 from .run_path import Path
@@ -380,9 +381,6 @@ def with_diff(base: Diagram, nodes: list[Node], edges: list[Edge], clusters: lis
                     clusters=tuple(clusters), overlay="diff", caption=caption)
     return replace(drawn, legend=_legend(drawn))
 
-
-#: What ``--tags`` may ask for: no tags, the article's step tags only, or those and the assumptions' ids.
-TAG_CHOICES = ("none", "steps", "all")
 
 
 def with_options(diagram: Diagram, tags: str = "all", only_article: bool = False) -> Diagram:

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from .diagram_model import Diagram, build_diagram, path_views, with_coverage, with_options, with_path
 from .layout_check import LayoutReport, check_layout, graphviz_layout
 from .layout_mermaid import mermaid_layouts
+from ..choices import DIAGRAM_FORMATS
 from ..errors import Loc, Problem, UsageError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
@@ -29,8 +30,7 @@ from .views import View, ViewSet
 __all__ = ["FORMATS", "parse_formats", "select_views", "diagram_files", "write_files", "DiagramRequest",
            "layout_reports"]
 
-#: Every output format, in the order files are produced.
-FORMATS = ("dot", "svg", "png", "mmd")
+FORMATS = DIAGRAM_FORMATS
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,8 @@ import argparse
 import os
 import sys
 
-from ..check import load_checked_spec
+from ..choices import MUTATION_OPERATORS
 from ..errors import Loc, Problem, UsageError
-from .analysis import analyse_mutants, load_test_suite, write_killers
-from .operators import OPERATORS
-from .text import format_mutation_report
 
 __all__ = ["add_mutate_command", "cmd_mutate"]
 
@@ -24,14 +21,18 @@ def _operators(text: str | None) -> list[str] | None:
     if not text:
         return None
     chosen = [name.strip() for name in text.split(",") if name.strip()]
-    unknown = [name for name in chosen if name not in OPERATORS]
+    unknown = [name for name in chosen if name not in MUTATION_OPERATORS]
     if unknown:
         raise UsageError(Problem(Loc("--operator"), "error", f"unknown operator {unknown[0]!r}; expected some of "
-                                 f"{', '.join(OPERATORS)}", "bad-usage"))
+                                 f"{', '.join(MUTATION_OPERATORS)}", "bad-usage"))
     return chosen
 
 
 def cmd_mutate(args: argparse.Namespace) -> int:
+    # Imported here, not above: the command line registers every command, and only mutate needs these.
+    from ..check import load_checked_spec
+    from .analysis import analyse_mutants, load_test_suite, write_killers
+    from .text import format_mutation_report
     if args.min_score is not None and not 0 <= args.min_score <= 100:
         raise UsageError(Problem(Loc("--min-score"), "error", f"expected a percentage from 0 to 100, found "
                                  f"{args.min_score}", "bad-usage"))
@@ -79,7 +80,7 @@ def add_mutate_command(commands) -> None:
     mutate.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
                         help="processes that run mutants (default: 2, or 1 on one processor)")
     mutate.add_argument("--operator", metavar="LIST",
-                        help=f"comma-separated operators (default: all): {', '.join(OPERATORS)}")
+                        help=f"comma-separated operators (default: all): {', '.join(MUTATION_OPERATORS)}")
     mutate.add_argument("--properties", action="store_true",
                         help="also check the spec's properties on every walked mutant and name those it breaks")
     mutate.add_argument("--domain", action="append", metavar="VAR=V1,V2",

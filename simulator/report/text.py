@@ -1,12 +1,14 @@
 """Plain-text formatting of results for the terminal (the CLI prints what these return)."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..check import assumption_screens, assumption_trace, kb_trace
 from ..errors import Problem
 from ..spec.model import Spec
-from ..runtime.scenario import ScenarioResult
+
+if TYPE_CHECKING:  # `kmsflow check` prints with this module and must not load the state machine to do it
+    from ..runtime.scenario import ScenarioResult
 
 __all__ = ["format_problems", "format_spec_summary", "format_trace_table", "format_scenario_result", "format_world"]
 

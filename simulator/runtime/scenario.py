@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ..choices import MAX_SCENARIO_STEPS
 from ..errors import FlowRuntimeError, KmsflowError, Loc, Problem, ScenarioError
 from ..output import yaml_comment, yaml_scalar
 from ..spec.load import did_you_mean
@@ -95,10 +96,6 @@ def scenario_spec_path(path: str) -> str | None:
 
 _STEP_KEYS = ("event", "repeat", "refused", "expect")
 
-#: The most events one scenario sends, repeats counted (``kmsflow simulate --max-steps`` raises it): a run
-#: keeps its trace for the report, about 1 KB and 0.1 ms a step (measured on the KMS spec), so a scenario at
-#: the limit takes about 100 MB and 12 s.
-MAX_SCENARIO_STEPS = 100_000
 
 
 def load_scenario(path: str, spec: Spec, max_steps: int = MAX_SCENARIO_STEPS) -> Scenario:

@@ -10,16 +10,18 @@ guard assumed passable.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from typing import Callable, Iterator
-
-import networkx as nx
+from collections import defaultdict, deque
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..errors import Loc, Problem
 from .model import SOFTKEYS, Screen, Spec, Transition
 from .reader import did_you_mean
 from .resolve import properties_problems, resolve_domain, resolve_views
 from .texts import TEXT_KEYS, TemplateError, reader_names, template_names, text_names
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "assumption_screens", "screen_graph",
            "check_softkeys", "check_notes", "says",
@@ -165,13 +167,11 @@ def check_transitions(spec: Spec) -> Iterator[Problem]:
 def check_signal_loops(spec: Spec) -> Iterator[Problem]:
     """A signal may lead to another (a passing day sends the day's attempt), but never back to itself:
     the chain would never end, and a step must."""
-    sends = nx.DiGraph()
     first: dict[tuple[str, str], Transition] = {}
     for t in spec.all_transitions():
         for signal in t.send:
-            sends.add_edge(t.trigger, signal)
             first.setdefault((t.trigger, signal), t)
-    for cycle in sorted(nx.simple_cycles(sends), key=lambda c: (len(c), c))[:1]:
+    for cycle in sorted(_cycles(first), key=lambda c: (len(c), c))[:1]:
         closing = first[(cycle[-1], cycle[0])]
         chain = " -> ".join(cycle + [cycle[0]])
         yield _error(closing.loc_of("send"), f"signals loop: {chain}; a signal must not lead back to an event "
@@ -190,27 +190,67 @@ def check_duplicates(spec: Spec) -> Iterator[Problem]:
             seen.setdefault(key, t)
 
 
-def screen_graph(spec: Spec) -> nx.MultiDiGraph:
-    """Screens and screen transitions, every guard taken as passable; edge key = transition id."""
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(spec.screens)
+def _screen_edges(spec: Spec) -> Iterator[tuple[str, str, str]]:
+    """(source, destination, transition id) of every screen transition, every guard taken as passable."""
     for t in spec.transitions:
         sources = list(spec.screens) if t.sources == ("*",) else t.sources
         for source in sources:
             dest = source if t.dest is None else t.dest
             if source in spec.screens and dest in spec.screens:
-                graph.add_edge(source, dest, key=t.id)
+                yield source, dest, t.id
+
+
+def screen_graph(spec: Spec) -> nx.MultiDiGraph:
+    """Screens and screen transitions, every guard taken as passable; edge key = transition id."""
+    import networkx as nx  # for callers that analyse the graph further; check itself needs no graph library
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(spec.screens)
+    for source, dest, key in _screen_edges(spec):
+        graph.add_edge(source, dest, key=key)
     return graph
 
 
+def _reached(start: str, neighbours: dict[str, set[str]]) -> set[str]:
+    """``start`` and every screen reached from it along ``neighbours`` (breadth first)."""
+    seen, queue = {start}, deque([start])
+    while queue:
+        for other in neighbours[queue.popleft()]:
+            if other not in seen:
+                seen.add(other)
+                queue.append(other)
+    return seen
+
+
+def _cycles(edges) -> list[list[str]]:
+    """Every elementary cycle of the directed graph of ``edges`` ((a, b) pairs), networkx's order.
+
+    Most specs have none, and graphlib (standard library) says so without loading networkx, which costs
+    more start-up time than the whole check of a spec.
+    """
+    predecessors: dict[str, set[str]] = defaultdict(set)
+    for a, b in edges:
+        predecessors[b].add(a)
+        predecessors.setdefault(a, set())
+    try:
+        TopologicalSorter(predecessors).prepare()
+        return []
+    except CycleError:
+        import networkx as nx
+        return list(nx.simple_cycles(nx.DiGraph(list(edges))))
+
+
 def check_graph(spec: Spec) -> Iterator[Problem]:
-    graph = screen_graph(spec)
-    reachable = nx.descendants(graph, spec.initial_screen) | {spec.initial_screen}
+    successors: dict[str, set[str]] = {name: set() for name in spec.screens}
+    predecessors: dict[str, set[str]] = {name: set() for name in spec.screens}
+    for source, dest, _ in _screen_edges(spec):
+        successors[source].add(dest)
+        predecessors[dest].add(source)
+    reachable = _reached(spec.initial_screen, successors) if spec.initial_screen in spec.screens else set()
     for name, screen in spec.screens.items():
         if name not in reachable:
             yield _error(screen.loc, f"screen {name!r} cannot be reached from the initial screen "
                          f"{spec.initial_screen!r}", "unreachable-screen")
-        if graph.out_degree(name) == 0:
+        if not successors[name]:
             yield _error(screen.loc, f"screen {name!r} has no way out (no transition leaves it)", "no-way-out")
     if spec.home_screen not in spec.screens:
         yield _error(spec.loc_of("home"), f"home: unknown screen {spec.home_screen!r}"
@@ -220,16 +260,17 @@ def check_graph(spec: Spec) -> Iterator[Problem]:
         yield _error(spec.loc_of("home"), f"home: {spec.home_screen!r} is a system screen; the app never rests "
                      "there", "bad-value")
     # System steps run to completion inside one event: a loop among system screens never ends.
-    system = graph.subgraph([n for n, screen in spec.screens.items() if screen.is_system])
-    for cycle in sorted(sorted(c) for c in nx.simple_cycles(system)):
+    system = {n for n, screen in spec.screens.items() if screen.is_system}
+    for cycle in sorted(sorted(c) for c in _cycles([(a, b) for a in sorted(system) for b in sorted(successors[a])
+                                                    if b in system])):
         screen = spec.screens[cycle[0]]
         what = (f"system screen {cycle[0]!r} can step into itself" if len(cycle) == 1
                 else f"system screens {', '.join(map(repr, cycle))} can step into each other")
         yield _warning(screen.loc, f"{what}: unless a guard stops it, the app never returns to the user "
                        "(the simulator stops such a loop after 100 steps)", "system-loop")
-    can_go_home = nx.ancestors(graph, spec.home_screen) | {spec.home_screen}
+    can_go_home = _reached(spec.home_screen, predecessors)
     for name, screen in spec.screens.items():
-        if name in reachable and graph.out_degree(name) and name not in can_go_home:
+        if name in reachable and successors[name] and name not in can_go_home:
             yield _error(screen.loc, f"screen {name!r}: {spec.home_screen!r} cannot be reached from it", "dead-end")
 
 

@@ -26,12 +26,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
+from ..choices import MAX_CONFIGURATIONS
 from ..errors import KmsflowError, LimitError, Loc, Problem
 
 __all__ = ["MAX_CONFIGURATIONS", "ESTIMATE_AT", "estimate", "limit_error", "widest_variable"]
-
-#: The default budget of configurations for one walk.
-MAX_CONFIGURATIONS = 1_000_000
 
 #: A walk that reaches this many configurations is estimated once (a smaller one is over before it would pay).
 ESTIMATE_AT = 50_000

@@ -27,6 +27,7 @@ from ..output import write_atomic, write_folder
 from ..runtime.scenario import Step, scenario_text, spec_reference
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
+from ..choices import SUITE_FORMATS
 from ..spec.texts import reader_name
 from .gherkin import CONFTEST, TEST_MODULE, feature_files_text, testrail_csv_text
 from .manifest import MANIFEST, manifest_text
@@ -36,7 +37,7 @@ from .testcases import STYLES, suite_cases
 __all__ = ["FORMATS", "scenario_of_path", "write_scenario", "suite_files", "export_suite", "write_counterexamples",
            "counterexample_file", "csv_text"]
 
-FORMATS = ("scenarios", "pytest", "gherkin", "csv", "csv-steps")
+FORMATS = SUITE_FORMATS
 
 
 def _given(spec: Spec, path: TestPath) -> dict[str, Any]:

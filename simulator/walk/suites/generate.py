@@ -16,9 +16,9 @@ from .lower_bound import lower_bound_method, naive_transitions_total, transition
 from .simple_paths import simple_suite
 from .testpath import Suite, drop_prefixes, path_from_moves
 
-__all__ = ["CRITERIA", "generate_suite"]
+from ...choices import CRITERIA
 
-CRITERIA = ("screens", "transitions", "transition-pairs", "guard-outcomes", "simple")
+__all__ = ["CRITERIA", "generate_suite"]
 
 
 def generate_suite(graph: ProductGraph, criterion: str, cutoff: int = 10,

@@ -18,11 +18,10 @@ from ...errors import LimitError, Loc, Problem
 from ..explore import ProductGraph
 from .testpath import Suite, drop_prefixes, path_from_moves
 
+from ...choices import MAX_PATHS
+
 __all__ = ["simple_suite", "MAX_PATHS"]
 
-#: The default budget of simple paths: far more than a person reads, and a few hundred MB at most with
-#: long paths (each step of a path kept costs about 200 bytes).
-MAX_PATHS = 10_000
 
 
 def simple_suite(graph: ProductGraph, cutoff: int, max_paths: int | None = None) -> Suite:

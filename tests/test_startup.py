@@ -1,0 +1,51 @@
+"""Start-up: `kmsflow --help` and `kmsflow check` load only what they use (issue 11, item 5).
+
+Timing belongs in `make bench` (bench/bench_xstate.py prints both start-ups); what can be held in a test
+is the cause of a slow start: which heavy libraries a command imports. `--help` needs argparse alone;
+`check` reads YAML but needs neither the state machine, networkx nor Graphviz for a spec without cycles
+(a spec with a signal or system loop still gets networkx's list of cycles: tests/test_check.py,
+tests/test_semantics.py).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KMS = ROOT / "spec" / "kms9_subscription.yaml"
+HEAVY = ("networkx", "yaml", "graphviz", "transitions", "simulator.walk.explore", "simulator.runtime.machine")
+
+_PROBE = """
+import json, sys
+from simulator.cli import main
+status = main(sys.argv[1:])
+print(json.dumps({"status": status, "loaded": [m for m in %r if m in sys.modules]}), file=sys.stderr)
+""" % (HEAVY,)
+
+
+def _loaded_by(*argv: str) -> tuple[int, list[str]]:
+    done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    return report["status"], report["loaded"]
+
+
+def test_help_loads_no_library():
+    status, loaded = _loaded_by("--help")
+    assert status == 0
+    assert loaded == []
+
+
+def test_bad_usage_loads_no_library():
+    status, loaded = _loaded_by("explore", "--no-such-option")
+    assert status == 2
+    assert loaded == []
+
+
+def test_check_loads_yaml_but_not_the_machine_the_walk_networkx_or_graphviz():
+    status, loaded = _loaded_by("check", str(KMS))
+    assert status == 0
+    assert loaded == ["yaml"]
+
