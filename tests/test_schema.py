@@ -150,19 +150,25 @@ SECTION_MISTAKES = {
     "domain values not a list": ("    network: [up, down]", "    network: up"),
     "domain value a boolean": ("    network: [up, down]", "    network: [true]"),
     "domain counters a name": ("  counters: [charges]  ", "  counters: charges  "),
-    "properties unknown key": ("properties:\n  account:", "properties:\n  acount: []\n  account:"),
+    "properties unknown key": ("properties:\n  watched:", "properties:\n  wached: []\n  watched:"),
+    "properties watched_called not text": ("  watched_called: the account", "  watched_called: [the, account]"),
     "history step without event": ("terms_accepted: {screen: terms, event: press_yes}",
                                    "terms_accepted: {screen: terms}"),
     "check of unknown kind": ("check: {kind: home_reachable}", "check: {kind: home_reachble}"),
     "check parameter it does not take": ("check: {kind: home_reachable}",
                                          "check: {kind: home_reachable, flow: x}"),
-    "check without a required parameter": ("check: {kind: charge_buys_period, days: days_left, period: period_days, "
-                                           "slack: 1", "check: {kind: charge_buys_period, days: days_left"),
+    "check without a required parameter": ("check: {kind: counter_rises_after_steps, flow: one_click_buy, steps: "
+                                           "[terms_accepted, price_accepted]}",
+                                           "check: {kind: counter_rises_after_steps, flow: one_click_buy}"),
+    "counter_rise_trades with an amount and no variable": ("adds: period_days, adds_to: days_left, ",
+                                                           "adds: period_days, "),
+    "counter_rise_trades with nothing to trade": (
+        "adds: period_days, adds_to: days_left, slack: 1, takes: price, takes_from: balance}", "slack: 1}"),
     "note_requires without where": ("{kind: note_requires, note: no_money, where: [\"balance < price\"]}",
                                     "{kind: note_requires, note: no_money}"),
     "can_reach place without a screen or note": ("from: {screen: license_menu, where: [\"days_left == 0\"",
                                                  "from: {where: [\"days_left == 0\""),
-    "charge by nobody": ("by: environment, guards", "by: nobody, guards"),
+    "counter rise by nobody": ("by: environment, guards", "by: nobody, guards"),
     "within not a range": ("within: {days_left: [1, 3]}", "within: {days_left: [1]}"),
 }
 

@@ -97,7 +97,7 @@ def transition_key(t: Transition) -> tuple:
 
 
 def transition_name(t: Transition) -> str:
-    """``license_menu --press_yes [subscription_active]--> note_cancelled`` (an internal one: ``(stays)``)."""
+    """``confirm --press_yes [credit_covers_price]--> note_served`` (an internal one: ``(stays)``)."""
     guards = [*t.conditions, *(f"not {g}" for g in t.unless)]
     label = t.trigger + (f" [{', '.join(guards)}]" if guards else "")
     sources = t.sources[0] if len(t.sources) == 1 else "[" + ", ".join(t.sources) + "]"
@@ -189,7 +189,7 @@ def _walk_sections(spec: Spec, add) -> None:
     if spec.properties is not None:
         props = spec.properties
         add("properties", "", "properties", props.loc,
-            {"account": props.account, "charge counter": props.charge_counter})
+            {"watched": props.watched, "watched called": props.watched_called, "counter": props.counter})
         for flow in props.history:
             add("remembered flow", flow.name, flow.name, flow.loc,
                 {"screens": flow.screens,

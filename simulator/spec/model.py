@@ -26,6 +26,8 @@ EVENT_KINDS = ("user", "environment", "system", "signal")
 SOFTKEYS = ("left", "right")
 #: Words `kmsflow play` reads itself: an environment event's ``command`` may not begin with one.
 PLAY_WORDS = frozenset({"undo", "u", "reset", "help", "h", "quit", "q", "set", "save", "left", "right"})
+#: How a property's message names the ``properties.watched`` variables when the spec gives no ``watched_called``.
+WATCHED_CALLED = "the watched variables"
 
 
 @dataclass
@@ -332,14 +334,15 @@ class PropertyDecl:
 
 @dataclass(frozen=True)
 class PropertiesDecl:
-    """The ``properties:`` section: what the account is, remembered flows, the promises to check."""
+    """The ``properties:`` section: the watched variables, the counter, remembered flows, the promises to check."""
 
-    account: tuple[NameRef, ...]
-    charge_counter: NameRef | None
+    watched: tuple[NameRef, ...]  # what the *_keep_watched checks say must not change
+    counter: NameRef | None  # the whole-number variable the counter_* checks watch rise
     history: tuple[FlowDecl, ...]
     must_hold: tuple[PropertyDecl, ...]
     loc: Loc
     problems: tuple[Problem, ...] = ()
+    watched_called: str = WATCHED_CALLED  # how the checks' messages name the watched variables
 
 
 @dataclass(frozen=True)

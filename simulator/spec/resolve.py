@@ -23,8 +23,8 @@ __all__ = ["ResolvedView", "resolve_views", "DeclaredDomain", "resolve_domain", 
            "bound_problem",
            "properties_problems", "default_parameters", "ACCOUNT_CHANGED", "conditions_of"]
 
-#: The flag a flow's history gets when the properties section names the account: a user step in the
-#: flow changed it. Named once here; the walk (walk/history.py) sets it.
+#: The flag a flow's history gets when the properties section names watched variables: a user step in
+#: the flow changed one of them. Named once here; the walk (walk/history.py) sets it.
 ACCOUNT_CHANGED = "account_changed"
 
 
@@ -269,23 +269,23 @@ def properties_problems(spec: Spec) -> list[Problem]:
     if decl is None:
         return []
     r = Reader(spec.path, "properties: ", "bad-property")
-    for ref in decl.account:
+    for ref in decl.watched:
         if ref.name not in spec.variables:
-            r.error(ref.loc, f"account: unknown world variable {ref.name!r}{did_you_mean(ref.name, spec.variables)}",
+            r.error(ref.loc, f"watched: unknown world variable {ref.name!r}{did_you_mean(ref.name, spec.variables)}",
                     "")
-    counter = decl.charge_counter
+    counter = decl.counter
     if counter is not None and (counter.name not in spec.variables or spec.variables[counter.name].type != "int"):
-        r.error(counter.loc, f"charge_counter: {counter.name!r} is not a whole-number world variable"
+        r.error(counter.loc, f"counter: {counter.name!r} is not a whole-number world variable"
                 f"{did_you_mean(counter.name, spec.variables)}", "")
     for flow in decl.history:
         _check_flow(spec, flow, r)
-    # A flow remembers one flag per step, and "account_changed" too when the section says
-    # what the account is (the walk sets it when a user step changes the account).
-    extra = (ACCOUNT_CHANGED,) if decl.account else ()
+    # A flow remembers one flag per step, and one more when the section names watched variables
+    # (the walk sets it when a user step changes one of them).
+    extra = (ACCOUNT_CHANGED,) if decl.watched else ()
     flags = {flow.name: flow.flags + extra for flow in decl.history}
     for prop in decl.must_hold:
         for check in prop.checks:
-            _check_check(spec, check, flags, counter is not None, r)
+            _check_check(spec, check, flags, counter is not None, bool(decl.watched), r)
     return [*decl.problems, *r.problems]
 
 
@@ -307,11 +307,15 @@ def _check_flow(spec: Spec, flow: FlowDecl, r: Reader) -> None:
 
 
 def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]], has_counter: bool,
-                 r: Reader) -> None:
+                 has_watched: bool, r: Reader) -> None:
     kind, params = check.kind, check.params
     what = f"check {kind}"
-    if "charge" in kind and not has_counter:
-        r.error(check.loc, f"{what}: needs the section's charge_counter", "")
+    # Without them these kinds would check nothing and "hold".
+    if kind.startswith("counter_") and not has_counter:
+        r.error(check.loc, f"{what}: needs the section's counter (the whole-number variable whose rise it checks)",
+                "")
+    if kind.endswith("_keep_watched") and not has_watched:
+        r.error(check.loc, f"{what}: needs the section's watched variables (watched: [...])", "")
     flags = flows.get(params["flow"]) if "flow" in params else None
     if "flow" in params and flags is None:
         r.error(check.loc_of("flow"), f"{what}: unknown flow {params['flow']!r}; declared under history: "
@@ -329,12 +333,15 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
     for note in (*params.get("notes", ()), *((params["note"],) if "note" in params else ())):
         if note not in spec.note_kinds:
             r.error(check.loc, f"{what}: unknown note kind {note!r}{did_you_mean(note, spec.note_kinds)}", "")
-    variables = [*params.get("keeps", ()), *params.get("sets", {}), *params.get("values", {}),
-                 *((params["days"],) if "days" in params else ())]
+    variables = [*params.get("keeps", ()), *params.get("sets", {}), *params.get("values", {})]
     for name in variables:
         if name not in spec.variables:
             r.error(check.loc, f"{what}: unknown world variable {name!r}{did_you_mean(name, spec.variables)}", "")
-    for key in ("price", *(("parameters",) if "parameters" in params else ())):
+    for key in ("adds_to", "takes_from"):
+        if key in params and params[key] not in spec.variables:
+            r.error(check.loc_of(key), f"{what}: {key}: unknown world variable {params[key]!r}"
+                    f"{did_you_mean(params[key], spec.variables)}", "")
+    for key in ("adds", "takes", *(("parameters",) if "parameters" in params else ())):
         for name in (params[key],) if isinstance(params.get(key), str) else params.get(key, ()):
             if name not in spec.parameters:
                 r.error(check.loc_of(key), f"{what}: unknown parameter {name!r}{did_you_mean(name, spec.parameters)}",
@@ -349,9 +356,6 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
     for name in params.get("on", ()):
         if name not in kinds:
             r.error(check.loc_of("on"), f"{what}: on: unknown screen kind {name!r}; one of {', '.join(kinds)}", "")
-    if "balance" in params and params["balance"] not in spec.variables:
-        r.error(check.loc_of("balance"), f"{what}: unknown world variable {params['balance']!r}"
-                f"{did_you_mean(params['balance'], spec.variables)}", "")
     for key in ("from", "to"):
         place = params.get(key)
         if place is None:
@@ -364,9 +368,6 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
                     f"{did_you_mean(place['note'], spec.note_kinds)}", "")
         _check_conditions(spec, f"{what}: {key}: where", place["where"], r)
     _check_conditions(spec, f"{what}: where", params.get("where", ()), r)
-    if "period" in params and params["period"] not in spec.parameters:
-        r.error(check.loc_of("period"), f"{what}: unknown parameter {params['period']!r}"
-                f"{did_you_mean(params['period'], spec.parameters)}", "")
 
 
 

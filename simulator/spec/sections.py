@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import Loc
+from ..errors import Loc, Problem
 from .model import (CheckDecl, DomainBound, DomainDecl, DomainValues, FlowDecl, GuardLabel, HistoryStep,
                     NameChoice, NameRef, NoteKind, NotesDecl, PropertiesDecl, PropertyDecl, ValueExpr, ViewDecl,
-                    ViewsDecl)
+                    ViewsDecl, WATCHED_CALLED)
 from .reader import Field, Reader, Table, did_you_mean, type_name
 from .yamlsafe import LDict, LList
 
 __all__ = ["read_views", "read_domain", "read_properties", "read_notes", "OVERVIEW", "VIEW_NAME", "CHECK_PARAMS",
-           "PARAM_KINDS", "BY_VALUES", "literal_problem"]
+           "PARAM_KINDS", "BY_VALUES", "RENAMED_KINDS", "RENAMED_KEYS", "literal_problem"]
 
 #: The name of the view that shows the whole spec.
 OVERVIEW = "overview"
@@ -238,14 +238,14 @@ def read_domain(path: str, data: Any, loc: Loc) -> DomainDecl:
 #: What each kind of check takes: (required parameters, optional parameters). The
 #: kinds themselves, what they check, live with the walk (simulator.walk.properties).
 CHECK_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "steps_before_charge": (("flow", "steps"), ()),
+    "counter_rises_after_steps": (("flow", "steps"), ()),
     "steps_before_events": (("flow", "steps", "events"), ()),
-    "charge_requires": ((), ("by", "guards", "within")),
+    "counter_rises_only_when": ((), ("by", "guards", "within")),
     "never_below": (("values",), ()),
-    "notes_keep_account": (("flow", "notes"), ()),
-    "events_keep_account": (("events",), ()),
+    "notes_keep_watched": (("flow", "notes"), ()),
+    "events_keep_watched": (("events",), ()),
     "note_sets": (("note",), ("keeps", "sets")),
-    "charge_buys_period": (("days", "period"), ("slack", "price", "balance")),
+    "counter_rise_trades": ((), ("adds", "adds_to", "slack", "takes", "takes_from")),
     "home_reachable": ((), ()),
     "deterministic": ((), ()),
     "constraints_hold": (("guards",), ()),
@@ -256,6 +256,25 @@ CHECK_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "parameters_vary": (("parameters",), ()),
     "offered_when": (("screen", "event", "where"), ()),
 }
+
+#: Parameters a kind takes only together (a side of counter_rise_trades: an amount and the variable it
+#: goes to or comes from); a kind listed here needs at least one of its pairs.
+PAIRED_PARAMS: dict[str, tuple[tuple[str, str], ...]] = {
+    "counter_rise_trades": (("adds", "adds_to"), ("takes", "takes_from")),
+}
+
+#: Kinds of earlier versions, named after payments -> (the kind that checks the same, its parameters' new
+#: names). A spec that still writes one is refused with the new name, so its team learns what to write.
+RENAMED_KINDS: dict[str, tuple[str, dict[str, str]]] = {
+    "steps_before_charge": ("counter_rises_after_steps", {}),
+    "charge_requires": ("counter_rises_only_when", {}),
+    "charge_buys_period": ("counter_rise_trades",
+                           {"days": "adds_to", "period": "adds", "price": "takes", "balance": "takes_from"}),
+    "notes_keep_account": ("notes_keep_watched", {}),
+    "events_keep_account": ("events_keep_watched", {}),
+}
+#: Keys of the properties section of earlier versions -> their new names.
+RENAMED_KEYS: dict[str, str] = {"account": "watched", "charge_counter": "counter"}
 
 #: How each check parameter is written, and what it names (said when it is missing).
 #: name: one name; names: a name or a list; ranges: variable -> [lowest, highest];
@@ -271,15 +290,15 @@ PARAM_KINDS: dict[str, tuple[str, str]] = {
     "sets": ("values", "variable values"),
     "values": ("minimums", "variable minimums"),
     "within": ("ranges", "variable ranges"),
-    "by": ("choice", "who charges"),
-    "days": ("name", "a variable"),
-    "period": ("name", "a parameter"),
+    "by": ("choice", "whose steps: user, environment or any"),
+    "adds": ("name", "a parameter"),
+    "adds_to": ("name", "a variable"),
     "slack": ("int", "a number"),
-    "price": ("name", "a parameter"),
-    "balance": ("name", "a variable"),
+    "takes": ("name", "a parameter"),
+    "takes_from": ("name", "a variable"),
     "from": ("place", "where it starts: a screen or note kind, and comparisons"),
     "to": ("place", "where it must get: a screen or note kind, and comparisons"),
-    "where": ("conditions", "comparisons such as 'balance < price'"),
+    "where": ("conditions", "comparisons such as 'credit < price'"),
     "parameters": ("names", "parameters"),
     "on": ("names", "screen kinds"),
     "screen": ("name", "a screen"),
@@ -288,8 +307,12 @@ PARAM_KINDS: dict[str, tuple[str, str]] = {
 BY_VALUES = ("user", "environment", "any")
 
 _PROPERTIES = Table({
-    "account": Field((LList,), "account: expected a list of world variables"),
-    "charge_counter": Field(),
+    "watched": Field((LList,), "watched: expected a list of world variables"),
+    "watched_called": Field((str,), "watched_called: expected the words that name the watched variables, "
+                                    "such as 'the account'"),
+    "counter": Field(),
+    # Read, so they are not also unknown keys: read_properties says what they are called now.
+    **{old: Field() for old in RENAMED_KEYS},
     "history": Field((LDict,), "history: expected a mapping of flow name -> screens and steps"),
     "must_hold": Field((LList,), "must_hold: expected a list of properties (name, text, check)"),
 }, unknown="unknown key {key!r}{suggestion}")
@@ -300,34 +323,58 @@ _PROPERTY = Table({"name": Field(), "text": Field(), "check": Field()},
 
 
 def read_properties(path: str, data: Any, loc: Loc) -> PropertiesDecl:
-    """The ``properties:`` section: the account, remembered flows and the properties with their checks."""
+    """The ``properties:`` section: the watched variables, the counter, remembered flows and the properties."""
     r = Reader(path, "properties: ", "bad-property")
     where = getattr(data, "loc", loc)
     if not isinstance(data, LDict):
-        r.error(where, "expected a mapping with account, charge_counter, history, must_hold", "type")
+        r.error(where, "expected a mapping with watched, watched_called, counter, history, must_hold", "type")
         return PropertiesDecl((), None, (), (), where, tuple(r.problems))
     f = r.read(data, "properties", _PROPERTIES)
-    account = []
-    for index, name in enumerate(f.get("account", ())):
+    given = {key: (data[key], data.loc_of(key)) for key in ("watched", "counter") if key in data}
+    for old, new in RENAMED_KEYS.items():
+        if old in data:
+            _renamed(r, data.loc_of(old), f"{old!r} was renamed {new!r}: write {new}: {_yaml_text(data[old])}"
+                     + (" (and watched_called: the account, or your own words, to name them so in messages)"
+                        if new == "watched" else ""), "renamed-key")
+            # Read under its new name too, so a check that needs it does not say a second time that it is
+            # missing: the renamed key is the one message.
+            if isinstance(data[old], LList if new == "watched" else str):
+                given.setdefault(new, (data[old], data.loc_of(old)))
+    watched = []
+    names = given["watched"][0] if isinstance(given.get("watched", (None,))[0], LList) else ()
+    for index, name in enumerate(names):
         if isinstance(name, str):
-            account.append(NameRef(name, f["account"].loc_of(index)))
+            watched.append(NameRef(name, names.loc_of(index)))
         else:
-            r.error(f["account"].loc_of(index), f"account: unknown world variable {name!r}", "type")
+            r.error(names.loc_of(index), f"watched: unknown world variable {name!r}", "type")
     counter = None
-    if data.get("charge_counter") is not None:
-        if isinstance(data["charge_counter"], str):
-            counter = NameRef(data["charge_counter"], data.loc_of("charge_counter"))
+    value, at = given.get("counter", (None, where))
+    if value is not None:
+        if isinstance(value, str):
+            counter = NameRef(value, at)
         else:
-            r.error(data.loc_of("charge_counter"), f"charge_counter: {data['charge_counter']!r} is not a "
-                    "whole-number world variable", "type")
+            r.error(at, f"counter: {value!r} is not a whole-number world variable", "type")
     flows = [_read_flow(r, name, body, f["history"].loc_of(name)) for name, body in f.get("history", {}).items()]
     must_hold: list[PropertyDecl] = []
     for index, item in enumerate(f.get("must_hold", ())):
         decl = _read_property(r, item, f["must_hold"].loc_of(index), must_hold)
         if decl is not None:
             must_hold.append(decl)
-    return PropertiesDecl(tuple(account), counter, tuple(flow for flow in flows if flow is not None),
-                          tuple(must_hold), where, tuple(r.problems))
+    return PropertiesDecl(tuple(watched), counter, tuple(flow for flow in flows if flow is not None),
+                          tuple(must_hold), where, tuple(r.problems), f.get("watched_called", WATCHED_CALLED))
+
+
+def _renamed(r: Reader, loc: Loc, message: str, code: str) -> None:
+    # The section's reader gives every problem its own code; a renamed name keeps a code of its own, so
+    # a team with an older spec (and a test) can tell "renamed" from "misspelt".
+    r.problems.append(Problem(loc, "error", r.prefix + message, code))
+
+
+def _yaml_text(value: Any) -> str:
+    """A value as the spec would write it (a name, or a flow list of names), for a message."""
+    if isinstance(value, LList):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    return str(value)
 
 
 def _read_flow(r: Reader, name: str, body: Any, loc: Loc) -> FlowDecl | None:
@@ -379,6 +426,12 @@ def _read_property(r: Reader, item: Any, loc: Loc, before: list[PropertyDecl]) -
 
 def _read_check(r: Reader, check: Any, loc: Loc) -> CheckDecl | None:
     kind = check.get("kind") if isinstance(check, LDict) else None
+    if isinstance(kind, str) and kind in RENAMED_KINDS:
+        new, params = RENAMED_KINDS[kind]
+        moved = [f"{old}: -> {name}:" for old, name in params.items() if old in check]
+        _renamed(r, check.loc_of("kind"), f"check: kind {kind!r} was renamed: write kind: {new}"
+                 + (f", and rename its parameters {', '.join(moved)}" if moved else ""), "renamed-kind")
+        return None
     if not isinstance(kind, str) or kind not in CHECK_PARAMS:
         r.error(getattr(check, "loc", loc), f"check: kind must be one of {', '.join(CHECK_PARAMS)}, found {kind!r}"
                 f"{did_you_mean(str(kind), CHECK_PARAMS) if kind else ''}", "bad-value")
@@ -397,6 +450,13 @@ def _read_check(r: Reader, check: Any, loc: Loc) -> CheckDecl | None:
             value = _read_param(r, kind, key, check[key], check.loc_of(key))
             if value is not None:
                 params[key] = value
+    pairs = PAIRED_PARAMS.get(kind, ())
+    for pair in pairs:
+        if (pair[0] in check) != (pair[1] in check):
+            r.error(check.loc, f"check {kind}: {pair[0]} and {pair[1]} go together: give both or neither",
+                    "missing-key")
+    if pairs and not any(a in check for pair in pairs for a in pair):
+        r.error(check.loc, f"check {kind}: needs " + " or ".join(f"{a} and {b}" for a, b in pairs), "missing-key")
     # Kept even when a parameter is wrong (the section's problems say so), so the
     # names in its other parameters are still looked up and reported in the same run.
     return CheckDecl(kind, params, check.loc, dict(check.key_locs))
@@ -468,7 +528,7 @@ def _read_conditions(r: Reader, what: str, key: str, value: Any, loc: Loc) -> tu
     for index, text in enumerate(items):
         at = value.loc_of(index) if isinstance(value, LList) else loc
         if not isinstance(text, str):
-            r.error(at, f"{what}: {key}: expected a comparison such as 'balance < price', found {type_name(text)}",
+            r.error(at, f"{what}: {key}: expected a comparison such as 'credit < price', found {type_name(text)}",
                     "type")
             continue
         out.append((text, at))

@@ -46,7 +46,7 @@ def declared_flows(spec: Spec) -> tuple[FlowHistory, ...]:
     problems = properties_problems(spec)
     if problems:
         raise SpecError(sorted(problems))
-    account = tuple(ref.name for ref in decl.account)
+    account = tuple(ref.name for ref in decl.watched)
     return tuple(
         FlowHistory(flow.name, frozenset(ref.name for ref in flow.screens),
                     tuple((step.flag, frozenset((s, e) for s in step.screens for e in step.events))

@@ -1,24 +1,33 @@
 """The properties a flow must keep, declared in the spec and checked on the whole product graph.
 
-The spec's ``properties:`` section says what "the account" is, which flows a
-configuration remembers (a bounded history: which steps of the flow it is in
-were taken), and the properties, each by name with its sentence and one or
-more checks. A check is a *kind* defined here (generic code) with parameters
-from the spec: which events are No/Cancel/Back, which steps are consent, which
-system events use the network, which guards a charge needs. So the same code
-checks any spec that declares the same kinds of promise::
+The spec's ``properties:`` section names the *watched* variables (what No, Cancel
+or a failure must not change; ``watched_called`` says how messages name them),
+the *counter* (a whole-number variable whose every rise the ``counter_*`` kinds
+check), which flows a configuration remembers (a bounded history: which steps of
+the flow it is in were taken), and the properties, each by name with its
+sentence and one or more checks. A check is a *kind* defined here (generic code)
+with parameters from the spec: which events are No/Cancel/Back, which steps must
+come first, which system events use the network, which guards must hold when
+the counter rises. So the same code checks any spec that declares the same kinds
+of promise, as the coffee machine of ``kmsflow init`` could::
 
     properties:
-      account: [subscription, days_left, balance, charges]
-      charge_counter: charges
+      watched: [credit, cups]
+      watched_called: the customer's money and cups
+      counter: cups
       history:
-        one_click_buy:
-          screens: [terms, access_point, ...]
-          steps: {terms_accepted: {screen: terms, event: press_yes}, ...}
+        buying:
+          screens: [confirm, note_served, note_no_credit, note_empty]
+          steps: {confirmed: {screen: confirm, event: press_yes}}
       must_hold:
-        - name: no_charge_without_consent
-          text: "A charge made in the One-Click Buy flow comes after Yes on the terms and Yes on the price."
-          check: {kind: steps_before_charge, flow: one_click_buy, steps: [terms_accepted, price_accepted]}
+        - name: served_only_when_confirmed
+          text: "A cup is served only after Yes on the confirmation, for the price taken once from the credit."
+          check:
+            - {kind: counter_rises_after_steps, flow: buying, steps: [confirmed]}
+            - {kind: counter_rise_trades, takes: price, takes_from: credit}
+        - name: no_changes_nothing
+          text: "No on the confirmation changes neither the credit nor the cups."
+          check: {kind: events_keep_watched, events: [press_no]}
 
 Each violation is reported with a shortest path from an initial configuration
 (the walk is breadth first, so its tree gives one).
@@ -33,7 +42,7 @@ from ..errors import SpecError
 from .explore import Configuration, ProductGraph, paused_gc
 from ..spec.resolve import ACCOUNT_CHANGED
 from .history import FlowHistory, declared_flows
-from ..spec.model import PropertyDecl, Spec
+from ..spec.model import WATCHED_CALLED, PropertyDecl, Spec
 from ..spec.resolve import conditions_of, properties_problems
 from ..runtime.compiled import CompiledFlow, CompiledTransition
 from ..rules import rules_of
@@ -45,10 +54,11 @@ __all__ = ["PropertyDecl", "PropertySet", "Violation", "PropertyResult", "parse_
 
 @dataclass
 class PropertySet:
-    account: tuple[str, ...] = ()
-    charge_counter: str | None = None
+    watched: tuple[str, ...] = ()
+    counter: str | None = None
     flows: tuple[FlowHistory, ...] = ()
     properties: list[PropertyDecl] = field(default_factory=list)
+    watched_called: str = WATCHED_CALLED
 
 
 @dataclass
@@ -88,10 +98,10 @@ def parse_properties(spec: Spec) -> PropertySet:
     problems = properties_problems(spec)
     if problems:
         raise SpecError(sorted(problems))
-    account = tuple(ref.name for ref in decl.account)
+    watched = tuple(ref.name for ref in decl.watched)
     flows = declared_flows(spec)
-    counter = decl.charge_counter.name if decl.charge_counter else None
-    return PropertySet(account, counter, flows, list(decl.must_hold))
+    counter = decl.counter.name if decl.counter else None
+    return PropertySet(watched, counter, flows, list(decl.must_hold), decl.watched_called)
 
 
 # -- checking ------------------------------------------------------------------------
@@ -126,8 +136,8 @@ class _Context:
         """Each transition a step took, with the world just before it (what its guards read) and just after.
 
         The walk keeps only where a step starts and ends; a property about the
-        moment something happened (the charge of a day's payment attempt comes
-        after the day was taken off) replays the step's recorded transitions
+        moment something happened (a counter that rises in a step's second
+        transition rises in the world the first one left) replays the step's recorded transitions
         with the same compiled effects, from the node's world and the counters at 0.
         """
         if self._compiled is None:
@@ -180,30 +190,31 @@ class _Context:
             if step_test(step):
                 yield node, event, target, step
 
-    def charged(self, step: int) -> int:
-        counter = self.props.charge_counter
+    def counted_rise(self, step: int) -> int:
+        """How much a step raised the section's counter, when the domain counts it (else 0)."""
+        counter = self.props.counter
         if counter is None:
             return 0
         if counter in self.counter_position:
             return self.graph.steps[step].counters[self.counter_position[counter]]
         return 0
 
-    def charge_between(self, node: int, target: Configuration, step: int) -> int:
-        """How much the charge counter grew on an edge (kept or counted)."""
-        counter = self.props.charge_counter
+    def rise_between(self, node: int, target: Configuration, step: int) -> int:
+        """How much the section's counter grew on an edge (kept or counted)."""
+        counter = self.props.counter
         if counter in self.position:
             position = self.position[counter]
             return target.world[position] - self.graph.nodes[node].world[position]
-        return self.charged(step)
+        return self.counted_rise(step)
 
     def flags_during(self, flow: str, node: int, event: int) -> int:
         index = self.flow_index[flow]
         config = self.graph.nodes[node]
         return config.history[index] | self.flow_steps[index].get((config.screen, self.graph.events[event]), 0)
 
-    def account_changed(self, node: int, target: Configuration, step: int) -> bool:
+    def watched_changed(self, node: int, target: Configuration, step: int) -> bool:
         before = self.graph.nodes[node].world
-        for name in self.props.account:
+        for name in self.props.watched:
             if name in self.position:
                 if before[self.position[name]] != target.world[self.position[name]]:
                     return True
@@ -220,25 +231,27 @@ class _Context:
         return make_world(self.spec, self.values(values))
 
 
-def _charging_edges(ctx: _Context):
-    if ctx.props.charge_counter in ctx.position:
-        return ((n, e, t, s) for n, e, t, s in ctx.all_edges() if ctx.charge_between(n, t, s) > 0)
-    return ctx.edges_where(lambda step: ctx.charged(step) > 0)
+def _rising_edges(ctx: _Context):
+    """Every edge on which the section's counter rose."""
+    if ctx.props.counter in ctx.position:
+        return ((n, e, t, s) for n, e, t, s in ctx.all_edges() if ctx.rise_between(n, t, s) > 0)
+    return ctx.edges_where(lambda step: ctx.counted_rise(step) > 0)
 
 
 def _needs_text(flow: FlowHistory, needed: int, have: int) -> str:
     return ", ".join(flag for i, flag in enumerate(flow.flags) if needed >> i & 1 and not have >> i & 1)
 
 
-def _check_steps_before_charge(ctx: _Context, params: dict) -> Iterator[Violation]:
+def _check_counter_rises_after_steps(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # A rise caused by a user step comes after the flow's listed steps, taken in the same flow.
     flow = ctx.graph.flows[ctx.flow_index[params["flow"]]]
     needed = sum(flow.bit(flag) for flag in _as_list(params["steps"]))
-    for node, event, target, _step in _charging_edges(ctx):
+    for node, event, target, _step in _rising_edges(ctx):
         if ctx.kinds[event] != "user":
             continue
         have = ctx.flags_during(params["flow"], node, event)
         if have & needed != needed:
-            yield Violation(node, event, target, f"charged by {ctx.graph.events[event]} before "
+            yield Violation(node, event, target, f"{ctx.props.counter} rose on {ctx.graph.events[event]} before "
                             f"{_needs_text(flow, needed, have)}")
 
 
@@ -255,15 +268,15 @@ def _check_steps_before_events(ctx: _Context, params: dict) -> Iterator[Violatio
             yield Violation(node, event, target, f"{', '.join(used)} ran before {_needs_text(flow, needed, have)}")
 
 
-def _check_charge_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
-    # Checked on the world the charging transition was chosen in (see _Context.moments): for a day's
-    # payment attempt that is after the day was taken off, not where the step started.
+def _check_counter_rises_only_when(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # Checked on the world the raising transition was chosen in (see _Context.moments): for a transition
+    # that follows another in one step, that is the world the first one left, not where the step started.
     by = params.get("by", "any")
     guards = [(name, ctx.rules.guards[name]) for name in _as_list(params.get("guards", []))]
     # Literal ranges, so the property does not lean only on the guards it is meant to check.
     ranges = list((params.get("within") or {}).items())
-    counter = ctx.props.charge_counter
-    for node, event, target, step in _charging_edges(ctx):
+    counter = ctx.props.counter
+    for node, event, target, step in _rising_edges(ctx):
         if by != "any" and ctx.kinds[event] != by:
             continue
         for transition, before, after in ctx.moments(node, step):
@@ -274,8 +287,8 @@ def _check_charge_requires(ctx: _Context, params: dict) -> Iterator[Violation]:
             failing += [f"{name} in {low}..{high} (it was {before[name]})" for name, (low, high) in ranges
                         if not low <= before[name] <= high]
             if failing:
-                yield Violation(node, event, target, f"charged by {ctx.graph.events[event]} ({transition.id}) "
-                                f"although {', '.join(failing)} did not hold when it charged")
+                yield Violation(node, event, target, f"{counter} rose on {ctx.graph.events[event]} "
+                                f"({transition.id}) although {', '.join(failing)} did not hold when it rose")
 
 
 def _check_never_below(ctx: _Context, params: dict) -> Iterator[Violation]:
@@ -291,7 +304,7 @@ def _check_never_below(ctx: _Context, params: dict) -> Iterator[Violation]:
                 yield Violation(node, event, target, f"{name} = {target.world[position]} is below {minimum}")
 
 
-def _check_notes_keep_account(ctx: _Context, params: dict) -> Iterator[Violation]:
+def _check_notes_keep_watched(ctx: _Context, params: dict) -> Iterator[Violation]:
     notes = set(_as_list(params["notes"]))
     failure_screens = {screen for screen, note in ctx.notes.items() if note in notes}
     steps = ctx.graph.steps
@@ -302,16 +315,17 @@ def _check_notes_keep_account(ctx: _Context, params: dict) -> Iterator[Violation
         if ctx.kinds[event] != "user":
             continue
         earlier = ctx.graph.nodes[node].history[flow_index] & touched
-        if earlier or ctx.account_changed(node, target, step):
-            yield Violation(node, event, target, f"the activation failed ({target.screen}) but the account "
-                            f"changed{' earlier in the flow' if earlier else ''}")
+        if earlier or ctx.watched_changed(node, target, step):
+            yield Violation(node, event, target, f"{target.screen} ({ctx.notes.get(target.screen, 'a listed')} note) "
+                            f"was reached but {ctx.props.watched_called} changed"
+                            f"{' earlier in the flow' if earlier else ''}")
 
 
-def _check_events_keep_account(ctx: _Context, params: dict) -> Iterator[Violation]:
-    watched = {ctx.graph.events.index(e) for e in _as_list(params["events"]) if e in ctx.graph.events}
+def _check_events_keep_watched(ctx: _Context, params: dict) -> Iterator[Violation]:
+    events = {ctx.graph.events.index(e) for e in _as_list(params["events"]) if e in ctx.graph.events}
     for node, event, target, step in ctx.all_edges():
-        if event in watched and ctx.account_changed(node, target, step):
-            yield Violation(node, event, target, f"{ctx.graph.events[event]} changed the account")
+        if event in events and ctx.watched_changed(node, target, step):
+            yield Violation(node, event, target, f"{ctx.graph.events[event]} changed {ctx.props.watched_called}")
 
 
 def _check_note_sets(ctx: _Context, params: dict) -> Iterator[Violation]:
@@ -329,25 +343,26 @@ def _check_note_sets(ctx: _Context, params: dict) -> Iterator[Violation]:
             yield Violation(node, event, target, "; ".join(wrong))
 
 
-def _check_charge_buys_period(ctx: _Context, params: dict) -> Iterator[Violation]:
-    # Exact, not "at least": with a domain that varies the period, a rule that adds a fixed 30 days
-    # (or takes a fixed 3) shows here. `slack` days may be missing: a day taken in the same step.
-    days = ctx.position[params["days"]]
-    slack = int(params.get("slack", 1))
-    balance = ctx.position.get(params["balance"]) if "balance" in params else None
-    for node, event, target, step in _charging_edges(ctx):
-        charged = ctx.charge_between(node, target, step)
-        period = ctx.value(node, params["period"])
-        gained = target.world[days] - ctx.graph.nodes[node].world[days]
-        if not charged * period - slack <= gained <= charged * period:
-            yield Violation(node, event, target, f"{charged} charge(s) but the license gained {gained} days, not "
-                            f"{charged} period(s) of {period}")
-        if balance is not None:
-            price = ctx.value(node, params["price"]) if "price" in params else None
-            paid = ctx.graph.nodes[node].world[balance] - target.world[balance]
-            if price is not None and paid != charged * price:
-                yield Violation(node, event, target, f"{charged} charge(s) took {paid} from {params['balance']}, not "
-                                f"{charged} time(s) the price {price}")
+def _check_counter_rise_trades(ctx: _Context, params: dict) -> Iterator[Violation]:
+    # Exact, not "at least": with a domain that varies the parameter, a rule that adds or takes a fixed
+    # amount (the default value, hard-coded) shows here. What is added may fall short by `slack`: another
+    # transition of the same step may take some of it away again.
+    slack = int(params.get("slack", 0))
+    counter = ctx.props.counter
+    sides = [(ctx.position[params[f"{way}_{to}"]], params[f"{way}_{to}"], params[way], sign)
+             for way, to, sign in (("adds", "to", 1), ("takes", "from", -1))
+             if f"{way}_{to}" in params and params[f"{way}_{to}"] in ctx.position]
+    for node, event, target, step in _rising_edges(ctx):
+        rose = ctx.rise_between(node, target, step)
+        before = ctx.graph.nodes[node].world
+        for position, variable, amount_name, sign in sides:
+            amount = ctx.value(node, amount_name)
+            moved = sign * (target.world[position] - before[position])
+            low = rose * amount - (slack if sign > 0 else 0)
+            if not low <= moved <= rose * amount:
+                verb = "gained" if sign > 0 else "lost"
+                yield Violation(node, event, target, f"{counter} rose by {rose} but {variable} {verb} {moved}, not "
+                                f"{rose} time(s) {amount_name} ({amount})")
 
 
 def _check_within_ranges(ctx: _Context, params: dict) -> Iterator[Violation]:
@@ -519,14 +534,14 @@ def _check_constraints_hold(ctx: _Context, params: dict) -> Iterator[Violation]:
 
 
 CHECK_KINDS: dict[str, Callable[[_Context, dict], Iterator[Violation]]] = {
-    "steps_before_charge": _check_steps_before_charge,
+    "counter_rises_after_steps": _check_counter_rises_after_steps,
     "steps_before_events": _check_steps_before_events,
-    "charge_requires": _check_charge_requires,
+    "counter_rises_only_when": _check_counter_rises_only_when,
     "never_below": _check_never_below,
-    "notes_keep_account": _check_notes_keep_account,
-    "events_keep_account": _check_events_keep_account,
+    "notes_keep_watched": _check_notes_keep_watched,
+    "events_keep_watched": _check_events_keep_watched,
     "note_sets": _check_note_sets,
-    "charge_buys_period": _check_charge_buys_period,
+    "counter_rise_trades": _check_counter_rise_trades,
     "home_reachable": _check_home_reachable,
     "deterministic": _check_deterministic,
     "constraints_hold": _check_constraints_hold,
