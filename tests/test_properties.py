@@ -7,7 +7,7 @@ import pytest
 
 from simulator import SpecError, check_spec, load_checked_spec, load_scenario, load_spec, run_scenario
 from simulator.cli import main
-from simulator.spec.sections import RENAMED_KEYS, RENAMED_KINDS
+from simulator.spec.renamed import RENAMED_KEYS, RENAMED_KINDS
 from simulator.walk.analysis import counterexample_path
 from simulator.walk.domain import domain_of
 from simulator.walk.explore import explore_spec

@@ -20,10 +20,11 @@ from .model import (CheckDecl, DomainBound, DomainDecl, DomainValues, FlowDecl, 
                     NameChoice, NameRef, NoteKind, NotesDecl, PropertiesDecl, PropertyDecl, ValueExpr, ViewDecl,
                     ViewsDecl, WATCHED_CALLED)
 from .reader import Field, Reader, Table, did_you_mean, type_name
+from .renamed import RENAMED_KEYS, RENAMED_KINDS
 from .yamlsafe import LDict, LList
 
 __all__ = ["read_views", "read_domain", "read_properties", "read_notes", "OVERVIEW", "VIEW_NAME", "CHECK_PARAMS",
-           "PARAM_KINDS", "BY_VALUES", "RENAMED_KINDS", "RENAMED_KEYS", "literal_problem"]
+           "PARAM_KINDS", "BY_VALUES", "literal_problem"]
 
 #: The name of the view that shows the whole spec.
 OVERVIEW = "overview"
@@ -262,19 +263,6 @@ CHECK_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 PAIRED_PARAMS: dict[str, tuple[tuple[str, str], ...]] = {
     "counter_rise_trades": (("adds", "adds_to"), ("takes", "takes_from")),
 }
-
-#: Kinds of earlier versions, named after payments -> (the kind that checks the same, its parameters' new
-#: names). A spec that still writes one is refused with the new name, so its team learns what to write.
-RENAMED_KINDS: dict[str, tuple[str, dict[str, str]]] = {
-    "steps_before_charge": ("counter_rises_after_steps", {}),
-    "charge_requires": ("counter_rises_only_when", {}),
-    "charge_buys_period": ("counter_rise_trades",
-                           {"days": "adds_to", "period": "adds", "price": "takes", "balance": "takes_from"}),
-    "notes_keep_account": ("notes_keep_watched", {}),
-    "events_keep_account": ("events_keep_watched", {}),
-}
-#: Keys of the properties section of earlier versions -> their new names.
-RENAMED_KEYS: dict[str, str] = {"account": "watched", "charge_counter": "counter"}
 
 #: How each check parameter is written, and what it names (said when it is missing).
 #: name: one name; names: a name or a list; ranges: variable -> [lowest, highest];
