@@ -32,7 +32,7 @@ class Change:
 
     change: str  # one of CHANGE_KINDS
     element: str  # "screen", "transition", "account transition", "event", ...
-    name: str  # how readers name the element: "note_cancelled", "license_menu --press_back--> additional_menu"
+    name: str  # how readers name the element: "note_served", "confirm --press_no--> menu"
     loc: Loc  # in the new file; in the old one for a removed element
     part: str = ""  # for a change: which part ("text", "softkeys", "default", ...)
     old: Any = None  # plain data (JSON-ready); None for an added element

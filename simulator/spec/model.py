@@ -36,7 +36,7 @@ class Parameter:
     default: int
     doc: str
     loc: Loc
-    tester: str = ""  # how a tester sets or reads it, a template over {value}: "one period costs {value}"
+    tester: str = ""  # how a tester sets or reads it, a template over {value}: "a coffee costs {value} coins"
 
 
 @dataclass
@@ -113,7 +113,7 @@ class Event:
 
 @dataclass
 class Screen:
-    """A state of the phone's UI region.
+    """A state of the device's UI region.
 
     ``kind`` says how it looks (menu, query, list, note, system, closed); a
     system screen is never resting: the app leaves it by itself.
@@ -390,7 +390,7 @@ class Spec:
     properties: PropertiesDecl | None = None  # what the walk proves (simulator.walk)
     notes: NotesDecl | None = None  # the note kinds, declared (otherwise: whatever the note screens say)
     description: str = ""
-    device: str = "device"  # what the screens are on, as readers call it ("phone"): "the phone shows ..."
+    device: str = "device"  # what the screens are on, as readers call it ("keypad"): "the keypad shows ..."
     key_locs: dict[str, Loc] = field(default_factory=dict, repr=False)  # where each top-level key stands
     # Set by the loader when no string of the file can hold a control character (see yamlsafe), so
     # check_characters need not walk a big spec's every string; False (walk them) for a spec built otherwise.
