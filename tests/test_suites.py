@@ -18,7 +18,8 @@ from simulator.spec.synthetic import synthetic_spec
 from simulator.walk.explore import explore_spec
 from simulator.walk.export import write_scenario
 from simulator.walk.suites import CRITERIA, PathStep, TestPath, generate_suite
-from simulator.walk.suites.greedy_cover import _nearest_new, _NodeSpace, _PairSpace
+from simulator.walk.suites import pair_cover
+from simulator.walk.suites.greedy_cover import _nearest_new, _NodeSpace
 from simulator.walk.suites.testpath import drop_prefixes
 
 from .conftest import SPEC_DIR
@@ -143,10 +144,11 @@ def test_paths_lower_bound_is_below_the_optimum(small_graph, which):
 
 def _nearest_by_brute_force(space, start, uncovered, limit) -> int | None:
     """Moves to the nearest new item from ``start``, by a plain breadth-first search over the space's own moves."""
-    moves = space.moves if isinstance(space, _PairSpace) else lambda n: (
-        [((), n, outcomes) for _, outcomes in space.refusals.get(n, ())]
-        + [((), space.graph.dst[e], space.step_items[space.graph.step[e]] | space.state_items(space.graph.dst[e]))
-           for e in space.graph.out[n]])
+    def moves(n):
+        return ([((), n, outcomes) for _, outcomes in space.refusals.get(n, ())]
+                + [((), space.graph.dst[e], space.step_items[space.graph.step[e]] | space.state_items(space.graph.dst[e]))
+                   for e in space.graph.out[n]])
+
     seen, frontier = {start}, [start]
     for depth in range(1, limit + 1):
         following = []
@@ -161,16 +163,15 @@ def _nearest_by_brute_force(space, start, uncovered, limit) -> int | None:
     return None
 
 
-@pytest.mark.parametrize("criterion", ["screens", "transitions", "guard-outcomes", "transition-pairs"])
+@pytest.mark.parametrize("criterion", ["screens", "transitions", "guard-outcomes"])
 def test_paths_search_finds_the_nearest_new_item(small_graph, criterion):
-    # The one search behind every covering criterion: a walk that exists, ends on something new, and is shortest.
+    # The one search behind these covering criteria: a walk that exists, ends on something new, and is shortest.
     graph = small_graph
     for keep in (1, 3, 7):
-        space = _PairSpace(graph) if criterion == "transition-pairs" else _NodeSpace(graph, criterion)
+        space = _NodeSpace(graph, criterion)
         _, item_dist = space.tree()
         uncovered = {item for i, item in enumerate(sorted(item_dist, key=str)) if i % keep == 0}
-        starts = [(n, None) for n in graph.initial] if criterion == "transition-pairs" else list(graph.initial)
-        for start in starts:
+        for start in graph.initial:
             for limit in (1, 2, 4, 8):
                 chain = _nearest_new(space, start, uncovered, limit)
                 expected = _nearest_by_brute_force(space, start, uncovered, limit)
@@ -181,6 +182,34 @@ def test_paths_search_finds_the_nearest_new_item(small_graph, criterion):
                 assert chain[0][0] == start and all(a[2] == b[0] for a, b in pairwise(chain))
                 last = chain[-1]
                 assert last[3] & uncovered or space.state_items(last[2]) & uncovered
+
+
+def test_paths_pairs_search_finds_the_nearest_state_with_a_new_pair(small_graph, monkeypatch):
+    # The transition-pairs search runs over (node, last transition) states and stops at the nearest state one of
+    # whose moves takes an uncovered pair: the way exists move by move, ends there, and no shorter way does.
+    monkeypatch.setattr(pair_cover, "SEARCH_CAP", 10 ** 9)  # the brute force below has no cap either
+    pairs = pair_cover._Pairs(small_graph)
+    every = sorted(pairs.item_first)
+    for keep in (1, 3, 7):
+        uncovered = set(every[::keep])
+        pairs.pending = [sum(item in uncovered for edge, _ in pairs.moves[s] for item in pairs.move_items(s, edge))
+                         for s in range(len(pairs.moves))]
+        for start in range(0, len(pairs.moves), 7):
+            distance, seen, frontier = None, {start}, [start]  # brute force: levels of states
+            for depth in range(1, 9):
+                frontier = [t for s in frontier for _, t in pairs.moves[s] if t not in seen and not seen.add(t)]
+                if any(pairs.pending[t] for t in frontier):
+                    distance = depth
+                    break
+            for limit in (2, 4, 9):
+                way = pair_cover._way_to_pending(pairs, start, limit)
+                if way is None:
+                    assert distance is None or distance + 1 >= limit, (start, limit)
+                    continue
+                assert len(way) == distance
+                assert way[0][0] == start and all(a[2] == b[0] for a, b in pairwise(way))
+                assert all((edge, target) in pairs.moves[state] for state, edge, target in way)
+                assert pairs.pending[way[-1][2]]
 
 
 @pytest.mark.parametrize("criterion", CRITERIA)

@@ -8,21 +8,18 @@ an initial configuration is strictly nearer to something new, a new path
 starts there instead. Each search stops at that distance, so the work stays
 close to the graph's size times the log of the number of items.
 
-The criteria search different states: plain product-graph nodes for screens,
-transitions and guard outcomes, (node, last transition) for transition pairs,
-whose items depend on the step before. One search (:func:`_nearest_new`)
-serves both: the level-by-level breadth-first loop, its distance limit and
-cap, the clean radii and the path back are written once. A *space* scans one
-level of its own states: nodes on the walk's integer arrays, which is where
-the time goes on big graphs, pair states on move lists built per visit.
+Screens, transitions and guard outcomes search the product graph's nodes
+(:class:`_NodeSpace`, on the walk's integer arrays, which is where the time
+goes on big graphs). Transition pairs, whose items depend on the step before,
+have their own search over (node, last transition) states: :mod:`.pair_cover`.
 """
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from collections.abc import Iterable
 
 from ..explore import ProductGraph
+from .pair_cover import pair_covering_suite
 
 __all__ = ["SEARCH_CAP", "covering_suite"]
 
@@ -40,7 +37,9 @@ def covering_suite(graph: ProductGraph, criterion: str) -> tuple[list[tuple[int,
     ``graph.outcome_names``) or pairs of transition ids. Moves are those of
     :func:`~.testpath.path_from_moves`.
     """
-    space = _PairSpace(graph) if criterion == "transition-pairs" else _NodeSpace(graph, criterion)
+    if criterion == "transition-pairs":
+        return pair_covering_suite(graph)
+    space = _NodeSpace(graph, criterion)
     parent, item_dist = space.tree()
     coverable = set(item_dist)
     uncovered = set(coverable)
@@ -84,7 +83,7 @@ def covering_suite(graph: ProductGraph, criterion: str) -> tuple[list[tuple[int,
     return paths, covered, coverable
 
 
-def _nearest_new(space: _NodeSpace | _PairSpace, start, uncovered: set, limit: int):
+def _nearest_new(space: _NodeSpace, start, uncovered: set, limit: int):
     """The shortest move sequence from ``start`` whose last move covers something new, if within ``limit``.
 
     Returns [(state, move, next state, items)] or None. Among the moves at the
@@ -235,121 +234,6 @@ class _NodeSpace:
                     if screen not in item_dist:
                         item_dist[screen] = (d, node, ("edge", e))
         return _TreeParents(graph), item_dist
-
-
-class _PairSpace:
-    """Transition pairs: a state is (node, last transition taken), since a move's pairs depend on the one before.
-
-    A move from (node, last) along edge ``e`` covers the pairs inside its step
-    and the pair across, (last, first transition of ``e``'s step). The scan and
-    the tree read these from per-step arrays and build a move's item set only
-    for the moves they keep (the one found, the parents): building one per
-    move looked at was 60 % of a 5,000-screen suite's time.
-    """
-
-    def __init__(self, graph: ProductGraph):
-        self.graph = graph
-        self.step_items = [frozenset(zip(s.taken, s.taken[1:])) for s in graph.steps]
-        self.firsts = [s.taken[0] for s in graph.steps]
-        self.lasts = [s.taken[-1] for s in graph.steps]
-        # No clean radii: pair states are too many for a list, and radii would change which suite comes out
-        # where SEARCH_CAP cuts a search short (a skipped state is not counted against the cap).
-        self.clean = None
-
-    def node(self, state: tuple) -> int:
-        return state[0]
-
-    def state_items(self, state: tuple) -> frozenset:
-        return _EMPTY
-
-    def items(self, last: str | None, edge: int) -> frozenset:
-        """The pairs a move along ``edge`` covers when ``last`` was the transition taken before."""
-        step = self.graph.step[edge]
-        items = self.step_items[step]
-        return items if last is None else items | {(last, self.firsts[step])}
-
-    def moves(self, state: tuple) -> list[tuple[tuple, tuple, frozenset]]:
-        """(move, next state, items covered) for each step possible from ``state``."""
-        graph = self.graph
-        node, last = state
-        return [(("edge", edge), (graph.dst[edge], self.lasts[graph.step[edge]]), self.items(last, edge))
-                for edge in graph.out[node]]
-
-    def scan(self, frontier: list[tuple], budget: int, uncovered: set, parent: dict, next_frontier: list):
-        """One level of :func:`_nearest_new`: the best move out of ``frontier`` that covers something new, or None.
-
-        Records the parent (state, edge) of each state seen for the first time
-        and queues it on ``next_frontier``. No clean radii here, so ``budget``
-        does not prune. The gain of a move is counted as :meth:`items` would
-        give it, without building the set.
-        """
-        graph = self.graph
-        out, dst, step_of = graph.out, graph.dst, graph.step
-        step_items, firsts, lasts = self.step_items, self.firsts, self.lasts
-        found = None
-        best_gain = 0
-        for u in frontier:
-            node, last = u
-            for e in out[node]:
-                step = step_of[e]
-                inside = step_items[step]
-                across = (last, firsts[step])
-                gain = last is not None and across in uncovered and across not in inside
-                if inside and not inside.isdisjoint(uncovered):
-                    gain += len(inside & uncovered)
-                v = (dst[e], lasts[step])
-                if gain > best_gain:
-                    found, best_gain = (u, ("edge", e), v, self.items(last, e)), gain
-                if v not in parent:
-                    parent[v] = (u, e)
-                    next_frontier.append(v)
-        return found
-
-    def parent_step(self, state: tuple, entry: tuple) -> tuple:
-        """The (state, move, next state, items) step that :meth:`scan` recorded as ``entry`` for ``state``."""
-        u, edge = entry
-        return u, ("edge", edge), state, self.items(u[1], edge)
-
-    def apply(self, state: tuple, move: tuple) -> tuple[frozenset, tuple]:
-        """(items covered, next state) of ``move`` from ``state``."""
-        edge = move[1]
-        if move[0] != "edge" or edge not in self.graph.out[state[0]]:
-            raise AssertionError(f"move {move} is not possible from {state}")
-        return self.items(state[1], edge), (self.graph.dst[edge], self.lasts[self.graph.step[edge]])
-
-    def tree(self) -> tuple[dict, dict]:
-        """Parent (state, move) per state and (distance, state, move) per item: breadth first from the start."""
-        graph = self.graph
-        out, dst, step_of = graph.out, graph.dst, graph.step
-        step_items, firsts, lasts = self.step_items, self.firsts, self.lasts
-        dist: dict = {}
-        parent: dict = {}
-        item_dist: dict = {}
-        queue = deque()
-        for state in ((n, None) for n in graph.initial):
-            if state not in dist:
-                dist[state] = 0
-                parent[state] = None
-                queue.append(state)
-        while queue:
-            state = queue.popleft()
-            d = dist[state] + 1
-            last = state[1]
-            for e in out[state[0]]:
-                step = step_of[e]
-                if last is not None:
-                    across = (last, firsts[step])
-                    if across not in item_dist:
-                        item_dist[across] = (d, state, ("edge", e))
-                for item in step_items[step]:
-                    if item not in item_dist:
-                        item_dist[item] = (d, state, ("edge", e))
-                target = (dst[e], lasts[step])
-                if target not in dist:
-                    dist[target] = d
-                    parent[target] = (state, ("edge", e))
-                    queue.append(target)
-        return parent, item_dist
 
 
 class _TreeParents(dict):
