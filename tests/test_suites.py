@@ -145,9 +145,10 @@ def test_paths_lower_bound_is_below_the_optimum(small_graph, which):
 def _nearest_by_brute_force(space, start, uncovered, limit) -> int | None:
     """Moves to the nearest new item from ``start``, by a plain breadth-first search over the space's own moves."""
     def moves(n):
+        graph = space.graph
         return ([((), n, outcomes) for _, outcomes in space.refusals.get(n, ())]
-                + [((), space.graph.dst[e], space.step_items[space.graph.step[e]] | space.state_items(space.graph.dst[e]))
-                   for e in space.graph.out[n]])
+                + [((), graph.dst[e], space.step_items[graph.step[e]] | space.state_items(graph.dst[e]))
+                   for e in graph.out[n]])
 
     seen, frontier = {start}, [start]
     for depth in range(1, limit + 1):

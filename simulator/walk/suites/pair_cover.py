@@ -25,6 +25,7 @@ none is left), and the paths are real runs: each is replayed from its start.
 from __future__ import annotations
 
 from collections import deque
+from itertools import pairwise
 
 from ..explore import ProductGraph
 
@@ -46,7 +47,7 @@ class _Pairs:
         self.names = list(names)
         width = self.width = len(names)
         # Per step: the pairs inside it (a step may take several transitions), its first and last transition.
-        self.inside = [[names[a] * width + names[b] for a, b in zip(s.taken, s.taken[1:])] for s in graph.steps]
+        self.inside = [[names[a] * width + names[b] for a, b in pairwise(s.taken)] for s in graph.steps]
         self.first = [names[s.taken[0]] for s in graph.steps]
         self.last = [names[s.taken[-1]] for s in graph.steps]
         self.state_node: list[int] = []
