@@ -362,6 +362,23 @@ def _coffee(tmp_path, serve: str):
     return {r.name: r for r in check_properties(explore_spec(spec))}["a_cup_costs_the_price"]
 
 
+def test_properties_counter_rise_trades_reads_a_counted_variable(tmp_path):
+    # The counter is credit here (a coin raises it); the mutant's coin also adds a cup. cups is only counted
+    # (a configuration forgets it), so the trade must read it from what the step recorded, not skip it.
+    text = COFFEE.read_text(encoding="utf-8").replace("  must_hold:\n", """\
+  counter: credit
+  must_hold:
+    - name: a_coin_adds_the_price_in_cups
+      text: "A coin adds the price in cups (a wrong promise: each coin adds one cup)."
+      check: {kind: counter_rise_trades, adds: price, adds_to: cups}
+""", 1).replace('after: "credit += 1", kb: coins.1}', 'after: "credit += 1; cups += 1", kb: coins.1}')
+    path = tmp_path / "coffee.yaml"
+    path.write_text(text, encoding="utf-8")
+    results = {r.name: r for r in check_properties(explore_spec(load_checked_spec(str(path))))}
+    first = results["a_coin_adds_the_price_in_cups"].first
+    assert first is not None and first.message.startswith("credit rose by 1 but cups gained 1, not 1 time(s) price")
+
+
 def test_properties_counter_rise_trades_catches_a_hard_coded_price(tmp_path):
     # The starter's domain walks prices 2 and 3: a rule that takes 2 coins holds at 2, not at 3.
     assert _coffee(tmp_path, "credit -= price; cups += 1").holds
@@ -378,8 +395,10 @@ def test_properties_counter_rise_trades_catches_a_hard_coded_price(tmp_path):
     ("  watched: [credit]\n  counter: machine\n", "{kind: counter_rises_only_when}", "'machine' is not a whole-number"),
     ("  watched: [credit]\n  counter: cups\n", "{kind: counter_rise_trades, adds: credit, adds_to: cup}",
      "adds_to: unknown world variable 'cup' (did you mean 'cups'?)"),
+    ("  watched: [credit]\n  counter: cups\n", "{kind: counter_rise_trades, takes: price, takes_from: machine}",
+     "takes_from: 'machine' is not a whole-number"),
 ], ids=["keep_watched without watched", "counter kind without counter", "well formed", "counter of an enum",
-        "trades with an unknown variable"])
+        "trades with an unknown variable", "trades with an enum"])
 def test_properties_counter_and_watched_checks_need_what_they_read(tmp_path, section, check, words):
     text = COFFEE.read_text(encoding="utf-8")
     text = text.replace("  watched: [credit]\n", section, 1)  # the starter's section, as each case writes it

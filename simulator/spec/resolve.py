@@ -341,6 +341,8 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
         if key in params and params[key] not in spec.variables:
             r.error(check.loc_of(key), f"{what}: {key}: unknown world variable {params[key]!r}"
                     f"{did_you_mean(params[key], spec.variables)}", "")
+        elif key in params and spec.variables[params[key]].type != "int":
+            r.error(check.loc_of(key), f"{what}: {key}: {params[key]!r} is not a whole-number world variable", "")
     for key in ("adds", "takes", *(("parameters",) if "parameters" in params else ())):
         for name in (params[key],) if isinstance(params.get(key), str) else params.get(key, ()):
             if name not in spec.parameters:

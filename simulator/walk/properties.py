@@ -207,6 +207,14 @@ class _Context:
             return target.world[position] - self.graph.nodes[node].world[position]
         return self.counted_rise(step)
 
+    def change(self, node: int, target: Configuration, step: int, name: str) -> int:
+        """How much a whole-number variable changed on an edge: kept ones by their values, counted ones
+        (the domain's counters, which a configuration forgets) by what the step recorded."""
+        if name in self.position:
+            position = self.position[name]
+            return target.world[position] - self.graph.nodes[node].world[position]
+        return self.graph.steps[step].counters[self.counter_position[name]]
+
     def flags_during(self, flow: str, node: int, event: int) -> int:
         index = self.flow_index[flow]
         config = self.graph.nodes[node]
@@ -349,15 +357,13 @@ def _check_counter_rise_trades(ctx: _Context, params: dict) -> Iterator[Violatio
     # transition of the same step may take some of it away again.
     slack = int(params.get("slack", 0))
     counter = ctx.props.counter
-    sides = [(ctx.position[params[f"{way}_{to}"]], params[f"{way}_{to}"], params[way], sign)
-             for way, to, sign in (("adds", "to", 1), ("takes", "from", -1))
-             if f"{way}_{to}" in params and params[f"{way}_{to}"] in ctx.position]
+    sides = [(params[f"{way}_{to}"], params[way], sign)
+             for way, to, sign in (("adds", "to", 1), ("takes", "from", -1)) if way in params]
     for node, event, target, step in _rising_edges(ctx):
         rose = ctx.rise_between(node, target, step)
-        before = ctx.graph.nodes[node].world
-        for position, variable, amount_name, sign in sides:
+        for variable, amount_name, sign in sides:
             amount = ctx.value(node, amount_name)
-            moved = sign * (target.world[position] - before[position])
+            moved = sign * ctx.change(node, target, step, variable)
             low = rose * amount - (slack if sign > 0 else 0)
             if not low <= moved <= rose * amount:
                 verb = "gained" if sign > 0 else "lost"
