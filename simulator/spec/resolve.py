@@ -333,6 +333,14 @@ def _check_check(spec: Spec, check: CheckDecl, flows: dict[str, tuple[str, ...]]
     for note in (*params.get("notes", ()), *((params["note"],) if "note" in params else ())):
         if note not in spec.note_kinds:
             r.error(check.loc, f"{what}: unknown note kind {note!r}{did_you_mean(note, spec.note_kinds)}", "")
+    # A counted variable (domain.counters) is forgotten by a configuration: only what a step adds to it is
+    # known, so a check of its value would be skipped or compare against nothing.
+    counted = {ref.name for ref in spec.domain.counters} if spec.domain else set()
+    for key in ("keeps", "sets", "values", "within"):
+        for name in params.get(key, ()):
+            if name in counted:
+                r.error(check.loc_of(key), f"{what}: {key}: {name!r} is counted (domain.counters), not kept: "
+                        "a configuration does not know its value", "")
     variables = [*params.get("keeps", ()), *params.get("sets", {}), *params.get("values", {})]
     for name in variables:
         if name not in spec.variables:
