@@ -320,7 +320,9 @@ def cmd_explore(args: argparse.Namespace) -> int:
     spec = _load_walkable_spec(args.spec)
     progress = Progress()
     try:
-        analysis = analyse(spec, _walk_domain(spec, args), progress, max_configurations=_walk_budget(args))
+        # JSON reports the coverage figures, not the suites' paths and sizes: no suite is built for it.
+        analysis = analyse(spec, _walk_domain(spec, args), progress, max_configurations=_walk_budget(args),
+                           build_suites=not args.json)
     finally:  # a flow error is reported on a clean line
         progress.done()
     if args.counterexamples:

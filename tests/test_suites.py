@@ -6,6 +6,7 @@ against the true optimum, found by brute force on specs small enough.
 """
 from __future__ import annotations
 
+import json
 from collections import deque
 from itertools import pairwise
 
@@ -255,3 +256,28 @@ def test_paths_are_deterministic(kms_spec, kms_graph):
 def test_paths_unknown_criterion_is_refused(kms_graph):
     with pytest.raises(UsageError, match="unknown criterion"):
         generate_suite(kms_graph, "everything")
+
+
+def test_reach_is_exactly_what_each_covering_suite_covers(kms_spec, kms_graph, kms_suites, small_graph):
+    # `explore --json` reads its coverage figures off the graph instead of building the suites (issue 11):
+    # the figures must be the ones the suites give, item for item, on the KMS walk and on a synthetic one.
+    from simulator.walk.analysis import COVERING_CRITERIA
+    from simulator.walk.coverage import coverage_figures
+    from simulator.walk.suites import reach_of
+
+    for graph, suites in ((kms_graph, kms_suites), (small_graph, None)):
+        suites = suites or {c: generate_suite(small_graph, c) for c in COVERING_CRITERIA}
+        reaches = {c: reach_of(graph, c) for c in COVERING_CRITERIA}
+        for criterion in COVERING_CRITERIA:
+            assert reaches[criterion].covered == frozenset(suites[criterion].covered), criterion
+            assert reaches[criterion].total_items == suites[criterion].total_items, criterion
+        assert coverage_figures(graph.spec, reaches) == coverage_figures(graph.spec, suites)
+
+
+def test_cli_explore_json_figures_are_those_of_the_built_suites(kms_spec, kms_graph, kms_suites, capsys):
+    from simulator.cli import main
+    from simulator.walk.coverage import coverage_figures
+
+    assert main(["explore", "--json", str(SPEC_DIR / "kms9_subscription.yaml")]) == 0
+    reported = json.loads(capsys.readouterr().out)["coverage"]
+    assert reported == coverage_figures(kms_spec, kms_suites)

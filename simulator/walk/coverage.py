@@ -28,7 +28,7 @@ from ..runtime.scenario import ScenarioResult
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..spec.yamlsafe import read_input_text, whole_number
-from .suites import Suite
+from .suites import Reach, Suite
 
 __all__ = ["COVERAGE_FORMAT", "CoverageCounts", "coverage_figures", "coverage_json", "coverage_of_results",
            "empty_coverage", "merge_coverage", "read_coverage_file", "suite_counts", "format_coverage_summary"]
@@ -172,8 +172,8 @@ def suite_counts(spec: Spec, suite: Suite) -> CoverageCounts:
     return counts
 
 
-def coverage_figures(spec: Spec, suites: dict[str, Suite]) -> dict[str, float]:
-    """The six coverage fractions of ``kmsflow explore`` from the suites of each criterion."""
+def coverage_figures(spec: Spec, suites: dict[str, Suite | Reach]) -> dict[str, float]:
+    """The six coverage fractions of ``kmsflow explore`` from the suites of each criterion (or their reach)."""
     transitions = suites["transitions"]
     covered_transitions = set(transitions.covered)
     kb_reached = {step for t in spec.all_transitions() if t.id in covered_transitions for step in t.kb}

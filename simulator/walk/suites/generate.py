@@ -8,17 +8,18 @@ walk could reach), and for transitions the lower bound and naive total.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ...errors import Loc, Problem, UsageError
 from ..explore import ProductGraph, paused_gc
-from .greedy_cover import covering_suite
+from .greedy_cover import coverable_items, covering_suite
 from .lower_bound import lower_bound_method, naive_transitions_total, transitions_lower_bound
 from .simple_paths import simple_suite
 from .testpath import Suite, drop_prefixes, path_from_moves
 
 from ...choices import CRITERIA
 
-__all__ = ["CRITERIA", "generate_suite"]
+__all__ = ["CRITERIA", "generate_suite", "Reach", "reach_of"]
 
 
 def generate_suite(graph: ProductGraph, criterion: str, cutoff: int = 10,
@@ -51,6 +52,34 @@ def _covering(graph: ProductGraph, criterion: str) -> Suite:
         suite.lower_bound_method = lower_bound_method(graph)
         suite.naive_total = naive_transitions_total(graph)
     return suite
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a suite of ``criterion`` covers, known without building it.
+
+    A covering suite takes every item the product graph offers: its search
+    runs until none is left uncovered (:func:`.greedy_cover.covering_suite`,
+    :func:`.pair_cover.pair_covering_suite`), so the items it covers are the
+    coverable ones, read in one pass over the graph. ``kmsflow explore --json``
+    reports only the coverage figures, and reads them here.
+    """
+
+    criterion: str
+    covered: frozenset
+    total_items: int
+
+    @property
+    def coverage(self) -> float:
+        return len(self.covered) / self.total_items if self.total_items else 1.0
+
+
+def reach_of(graph: ProductGraph, criterion: str) -> Reach:
+    """The items a ``criterion`` suite covers and the figure's denominator, for a covering criterion."""
+    coverable = coverable_items(graph, criterion)
+    if criterion == "guard-outcomes":
+        coverable = {graph.outcome_names[i] for i in coverable}
+    return Reach(criterion, frozenset(coverable), _all_items(graph, criterion, coverable))
 
 
 def _all_items(graph: ProductGraph, criterion: str, coverable: set) -> int:

@@ -19,9 +19,9 @@ import heapq
 from collections.abc import Iterable
 
 from ..explore import ProductGraph
-from .pair_cover import pair_covering_suite
+from .pair_cover import pair_coverable_items, pair_covering_suite
 
-__all__ = ["SEARCH_CAP", "covering_suite"]
+__all__ = ["SEARCH_CAP", "covering_suite", "coverable_items"]
 
 #: A search from the current position that visits this many states without finding anything new gives up,
 #: and a new path starts from an initial configuration instead (a safety net for huge graphs).
@@ -81,6 +81,13 @@ def covering_suite(graph: ProductGraph, criterion: str) -> tuple[list[tuple[int,
             current[0] = nxt
     covered = coverable - uncovered
     return paths, covered, coverable
+
+
+def coverable_items(graph: ProductGraph, criterion: str) -> set:
+    """The items of a covering criterion that the product graph offers: what :func:`covering_suite` covers."""
+    if criterion == "transition-pairs":
+        return pair_coverable_items(graph)
+    return set(_NodeSpace(graph, criterion).tree()[1])
 
 
 def _nearest_new(space: _NodeSpace, start, uncovered: set, limit: int):

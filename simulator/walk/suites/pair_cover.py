@@ -29,7 +29,7 @@ from itertools import pairwise
 
 from ..explore import ProductGraph
 
-__all__ = ["SEARCH_CAP", "pair_covering_suite"]
+__all__ = ["SEARCH_CAP", "pair_covering_suite", "pair_coverable_items"]
 
 #: A search for the nearest state with something new gives up after this many states; a new path starts.
 SEARCH_CAP = 100
@@ -170,6 +170,13 @@ def pair_covering_suite(graph: ProductGraph) -> tuple[list[tuple[int, list[tuple
             current = take(before, edge, target)
     coverable = {(names[item // width], names[item % width]) for item in pairs.item_first}
     return paths, coverable, coverable
+
+
+def pair_coverable_items(graph: ProductGraph) -> set:
+    """The pairs that occur in the product graph: what :func:`pair_covering_suite` covers, without the search."""
+    pairs = _Pairs(graph)
+    names, width = pairs.names, pairs.width
+    return {(names[item // width], names[item % width]) for item in pairs.item_first}
 
 
 def _way_to_pending(pairs: _Pairs, start: int, limit: int) -> list[tuple[int, int, int]] | None:
