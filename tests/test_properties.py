@@ -399,9 +399,10 @@ def test_properties_counter_rise_trades_catches_a_hard_coded_price(tmp_path):
      "takes_from: 'machine' is not a whole-number"),
     ("  watched: [credit]\n", "{kind: never_below, values: {cups: 0}}", "values: 'cups' is counted"),
     ("  watched: [credit]\n", "{kind: note_sets, note: served, sets: {cups: 1}}", "sets: 'cups' is counted"),
+    ("  watched: [credit]\n  watched_called: ' '\n", "{kind: home_reachable}", "watched_called: is blank"),
 ], ids=["keep_watched without watched", "counter kind without counter", "well formed", "counter of an enum",
         "trades with an unknown variable", "trades with an enum", "minimum of a counted variable",
-        "value of a counted variable"])
+        "value of a counted variable", "blank words for the watched variables"])
 def test_properties_counter_and_watched_checks_need_what_they_read(tmp_path, section, check, words):
     text = COFFEE.read_text(encoding="utf-8")
     text = text.replace("  watched: [credit]\n", section, 1)  # the starter's section, as each case writes it

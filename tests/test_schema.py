@@ -152,6 +152,7 @@ SECTION_MISTAKES = {
     "domain counters a name": ("  counters: [charges]  ", "  counters: charges  "),
     "properties unknown key": ("properties:\n  watched:", "properties:\n  wached: []\n  watched:"),
     "properties watched_called not text": ("  watched_called: the account", "  watched_called: [the, account]"),
+    "properties watched_called blank": ("  watched_called: the account", "  watched_called: ' '"),
     "history step without event": ("terms_accepted: {screen: terms, event: press_yes}",
                                    "terms_accepted: {screen: terms}"),
     "check of unknown kind": ("check: {kind: home_reachable}", "check: {kind: home_reachble}"),

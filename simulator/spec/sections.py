@@ -342,6 +342,10 @@ def read_properties(path: str, data: Any, loc: Loc) -> PropertiesDecl:
             counter = NameRef(value, at)
         else:
             r.error(at, f"counter: {value!r} is not a whole-number world variable", "type")
+    called = f.get("watched_called", WATCHED_CALLED)
+    if not called.strip():
+        r.error(data.loc_of("watched_called"), "watched_called: is blank; give the words that name the watched "
+                "variables in messages, such as 'the account', or leave it out", "type")
     flows = [_read_flow(r, name, body, f["history"].loc_of(name)) for name, body in f.get("history", {}).items()]
     must_hold: list[PropertyDecl] = []
     for index, item in enumerate(f.get("must_hold", ())):
@@ -349,7 +353,7 @@ def read_properties(path: str, data: Any, loc: Loc) -> PropertiesDecl:
         if decl is not None:
             must_hold.append(decl)
     return PropertiesDecl(tuple(watched), counter, tuple(flow for flow in flows if flow is not None),
-                          tuple(must_hold), where, tuple(r.problems), f.get("watched_called", WATCHED_CALLED))
+                          tuple(must_hold), where, tuple(r.problems), called)
 
 
 def _renamed(r: Reader, loc: Loc, message: str, code: str) -> None:
