@@ -173,10 +173,23 @@ def pair_covering_suite(graph: ProductGraph) -> tuple[list[tuple[int, list[tuple
 
 
 def pair_coverable_items(graph: ProductGraph) -> set:
-    """The pairs that occur in the product graph: what :func:`pair_covering_suite` covers, without the search."""
-    pairs = _Pairs(graph)
-    names, width = pairs.names, pairs.width
-    return {(names[item // width], names[item % width]) for item in pairs.item_first}
+    """The pairs that occur in the product graph: what :func:`pair_covering_suite` covers, without the search.
+
+    Every node of the graph is reachable, so every edge is taken on some run:
+    the pairs are those inside each step, and at each node every last
+    transition of a step into it followed by every first transition of a step out.
+    """
+    steps = graph.steps
+    firsts = [s.taken[0] for s in steps]
+    lasts = [s.taken[-1] for s in steps]
+    pairs = {pair for step in set(graph.step) for pair in pairwise(steps[step].taken)}  # steps on edges only
+    into: dict[int, set] = {}
+    for edge, step in enumerate(graph.step):
+        into.setdefault(graph.dst[edge], set()).add(lasts[step])
+    for node, arriving in into.items():
+        leaving = {firsts[graph.step[edge]] for edge in graph.out[node]}
+        pairs.update((a, b) for a in arriving for b in leaving)
+    return pairs
 
 
 def _way_to_pending(pairs: _Pairs, start: int, limit: int) -> list[tuple[int, int, int]] | None:
