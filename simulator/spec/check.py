@@ -47,9 +47,15 @@ def _warning(loc: Loc, message: str, code: str) -> Problem:
     return Problem(loc, "warning", message, code)
 
 
-def _names_with_locs(t: Transition, key: str, values: tuple[str, ...]) -> Iterator[tuple[str, Loc]]:
+def _unknown_names(t: Transition, key: str, values: tuple[str, ...], known) -> Iterator[tuple[str, Loc]]:
+    """The names in ``t``'s ``key`` list that ``known`` lacks, each with its position.
+
+    A position is made only for a name reported: a big spec has millions of
+    names and, once correct, none to report.
+    """
     for index, value in enumerate(values):
-        yield value, t.key_locs.get(f"{key}#{index}", t.loc_of(key))
+        if value not in known:
+            yield value, t.key_locs.get(f"{key}#{index}", t.loc_of(key))
 
 
 def check_names(spec: Spec) -> Iterator[Problem]:
@@ -113,11 +119,12 @@ def check_account(spec: Spec) -> Iterator[Problem]:
 def check_transitions(spec: Spec) -> Iterator[Problem]:
     """Every name a transition uses is declared, of the right kind, in the right place."""
     account_states = spec.account.states if spec.account else {}
+    signals = spec.events_of_kind("signal")
     for t in spec.all_transitions():
         states = spec.screens if t.region == "screens" else account_states
         what = "screen" if t.region == "screens" else "account state"
-        for name, loc in _names_with_locs(t, "source", t.sources):
-            if name != "*" and name not in states:
+        for name, loc in _unknown_names(t, "source", t.sources, states):
+            if name != "*":
                 yield _error(loc, f"unknown {what} {name!r}{did_you_mean(name, states)}",
                              "unknown-screen" if t.region == "screens" else "unknown-state")
         if t.dest is not None and t.dest not in states:
@@ -140,25 +147,19 @@ def check_transitions(spec: Spec) -> Iterator[Problem]:
                                      f"{'system' if screen.is_system else 'resting'} screen {name!r}: "
                                      "system screens take only system events, and only they do", "system-mismatch")
         for key, values in (("conditions", t.conditions), ("unless", t.unless)):
-            for name, loc in _names_with_locs(t, key, values):
-                if name not in spec.guards:
-                    yield _error(loc, f"unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
+            for name, loc in _unknown_names(t, key, values, spec.guards):
+                yield _error(loc, f"unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
         for key, values in (("before", t.before), ("after", t.after)):
-            for name, loc in _names_with_locs(t, key, values):
-                if name not in spec.effects:
-                    yield _error(loc, f"unknown effect {name!r}{did_you_mean(name, spec.effects)}", "unknown-effect")
-        signals = spec.events_of_kind("signal")
-        for name, loc in _names_with_locs(t, "send", t.send):
-            if name not in signals:
-                yield _error(loc, f"unknown signal {name!r}{did_you_mean(name, signals)}", "unknown-signal")
-        for name, loc in _names_with_locs(t, "kb", t.kb):
-            if name not in spec.kb_steps:
-                yield _error(loc, f"unknown article step {name!r}{did_you_mean(name, spec.kb_steps)}",
-                             "unknown-kb-step")
-        for name, loc in _names_with_locs(t, "assumption", t.assumptions):
-            if name not in spec.assumptions:
-                yield _error(loc, f"unknown assumption {name!r}{did_you_mean(name, spec.assumptions)}",
-                             "unknown-assumption")
+            for name, loc in _unknown_names(t, key, values, spec.effects):
+                yield _error(loc, f"unknown effect {name!r}{did_you_mean(name, spec.effects)}", "unknown-effect")
+        for name, loc in _unknown_names(t, "send", t.send, signals):
+            yield _error(loc, f"unknown signal {name!r}{did_you_mean(name, signals)}", "unknown-signal")
+        for name, loc in _unknown_names(t, "kb", t.kb, spec.kb_steps):
+            yield _error(loc, f"unknown article step {name!r}{did_you_mean(name, spec.kb_steps)}",
+                         "unknown-kb-step")
+        for name, loc in _unknown_names(t, "assumption", t.assumptions, spec.assumptions):
+            yield _error(loc, f"unknown assumption {name!r}{did_you_mean(name, spec.assumptions)}",
+                         "unknown-assumption")
         if not t.kb and not t.assumptions:
             yield _error(t.loc, f"transition {t.id}: say which article step it implements (kb) or which "
                          "assumption adds it (assumption)", "no-source-ref")
