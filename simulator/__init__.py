@@ -2,11 +2,11 @@
 
 The library API the CLI is a thin layer over::
 
-    spec = load_checked_spec("spec/kms9_subscription.yaml")   # load + check, SpecError on errors
-    sim = Simulator(spec, {"balance": 0})                      # fire events, read screen and world
+    spec = load_checked_spec("spec/door_keypad.yaml")         # load + check, SpecError on errors
+    sim = Simulator(spec, {"wrong_tries": 2})                  # fire events, read screen and world
     result = run_scenario(load_scenario(path, spec), spec)     # scripted scenarios
-    session = PlaySession(spec, {"balance": 2})                # the interactive session's core
-    session.handle("select_additional"); session.handle("day 3"); session.save("s.yaml")
+    session = PlaySession(spec, {"battery": "low"})           # the interactive session's core
+    session.handle("enter_right_pin"); session.handle("minute 3"); session.save("s.yaml")
     views = load_views(spec)                                   # the diagrams the spec declares
     files = diagram_files(spec, views, DiagramRequest(views.views))  # name -> .dot/.svg/.png/.mmd content
     analysis = analyse(spec)                                   # the exhaustive walk: properties, coverage

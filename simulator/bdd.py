@@ -51,29 +51,29 @@ def register_tags(config, conftest_file: str) -> None:
 
 
 @pytest.fixture
-def kmsflow_phone(request) -> PhoneRun:
-    """The phone one scenario runs on: the spec of the folder the test module is in."""
+def kmsflow_device(request) -> PhoneRun:
+    """The device one scenario runs on: the spec of the folder the test module is in."""
     override = request.config.getoption("--kmsflow-spec", default=None) or os.environ.get("KMSFLOW_SPEC")
     spec, phrases = _spec_for(suite_spec_path(str(request.path.parent), override))
     return PhoneRun(spec, phrases)
 
 
 @given(parsers.re(r"(?P<sentence>.*)"))
-def kmsflow_given(kmsflow_phone: PhoneRun, sentence: str) -> None:
-    kmsflow_phone.given(sentence)
+def kmsflow_given(kmsflow_device: PhoneRun, sentence: str) -> None:
+    kmsflow_device.given(sentence)
 
 
 @when(parsers.re(r"(?P<sentence>.*)"))
-def kmsflow_when(kmsflow_phone: PhoneRun, sentence: str) -> None:
-    kmsflow_phone.when(sentence)
+def kmsflow_when(kmsflow_device: PhoneRun, sentence: str) -> None:
+    kmsflow_device.when(sentence)
 
 
 @then(parsers.re(r"(?P<sentence>.*)"))
-def kmsflow_then(kmsflow_phone: PhoneRun, sentence: str) -> None:
-    kmsflow_phone.then(sentence)
+def kmsflow_then(kmsflow_device: PhoneRun, sentence: str) -> None:
+    kmsflow_device.then(sentence)
 
 
 # pytest-bdd registers each step as a fixture of this module under a generated name; a conftest that
 # imports * must get those too.
-__all__ = ["kmsflow_phone", "register_tags", "kmsflow_given", "kmsflow_when", "kmsflow_then"]
+__all__ = ["kmsflow_device", "register_tags", "kmsflow_given", "kmsflow_when", "kmsflow_then"]
 __all__.extend(sorted(name for name in dir() if name.startswith("pytestbdd_")))

@@ -105,7 +105,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from .check import load_checked_spec
     from .report.text import format_scenario_result
     from .runtime.scenario import load_scenario, run_scenario
-    from .spec.load import default_spec_path
+    from .spec.project import project_spec_path
     specs: dict[str, object] = {}
     loaded = []
     problems = []
@@ -114,12 +114,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                                  f"{args.max_steps}", "bad-usage"))
     for path in _expand_scenario_paths(args.files):
         try:
-            spec_path = args.spec or _scenario_spec(path) or default_spec_path()
+            spec_path = args.spec or _scenario_spec(path) or project_spec_path()
             if spec_path not in specs:
                 specs[spec_path] = load_checked_spec(spec_path)
             loaded.append((load_scenario(path, specs[spec_path], args.max_steps), specs[spec_path]))
         except KmsflowError as exc:
-            problems += exc.problems
+            problems += [p for p in exc.problems if p not in problems]  # "no default spec" once, not per file
     if problems:
         raise ScenarioError(problems)
     passed = 0
@@ -191,14 +191,15 @@ def cmd_signoff(args: argparse.Namespace) -> int:
 def cmd_play(args: argparse.Namespace) -> int:
     from .check import load_checked_spec
     from .runtime.scenario import load_scenario, scenario_spec_path
-    from .spec.load import default_spec_path
+    from .spec.project import project_spec_path
     from .play.session import PlaySession, parse_given, run_lines, session_from_scenario
 
     if sys.stdin is None:  # closed (<&-): main() has put /dev/null behind it, but play would read nothing
         raise UsageError(Problem(Loc("<standard input>"), "error", "it is closed, and play reads its lines from "
                                  "it; give it a file, a pipe or </dev/null", "bad-usage"))
     spec_path = args.spec or (scenario_spec_path(args.from_scenario) if args.from_scenario else None) \
-        or default_spec_path()
+        or project_spec_path()
+    args.spec = spec_path  # where a flow error is said to be
     spec = load_checked_spec(spec_path)
     if args.from_scenario:
         session = session_from_scenario(load_scenario(args.from_scenario, spec), spec)
@@ -389,21 +390,23 @@ def _add_budget_argument(parser: argparse.ArgumentParser) -> None:
 def _add_domain_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--domain", action="append", metavar="VAR=V1,V2",
                         help="start values of a world variable, replacing the spec's (repeatable), "
-                             "e.g. --domain balance=0,3,6")
+                             "e.g. --domain credit=0,3,6")
     parser.add_argument("--bound", action="append", metavar="VAR=N",
-                        help="largest value of a bounded variable (repeatable), e.g. --bound days_left=40")
+                        help="largest value of a bounded variable (repeatable), e.g. --bound credit=40")
 
 
 def _add_spec_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spec", nargs="?", default=None, metavar="SPEC",
-                        help="spec file (default: the KMS spec, spec/kms9_subscription.yaml)")
+                        help="spec file (default: the project's, named in pyproject.toml as [tool.kmsflow] spec)")
+    parser.set_defaults(spec_from_project=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kmsflow",
         description="A product flow as a formal, executable spec: check it, simulate it, draw it, walk it.",
-        epilog="With no SPEC, every command uses the KMS spec (spec/kms9_subscription.yaml). "
+        epilog="With no SPEC, a command uses the spec the project names in the nearest pyproject.toml "
+               "([tool.kmsflow] spec = \"path/to/flow.yaml\"). "
                "Exit status: 0 ok, 1 a check or scenario failed, 2 bad input (spec, scenario, argument) "
                "or a spec that gets stuck when run; problems are printed on standard error.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -426,7 +429,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    description="Play scenario files through the spec; exit 1 if one fails.")
     simulate.add_argument("files", nargs="+", metavar="SCENARIO", help="scenario YAML files, or folders of them")
     simulate.add_argument("--spec", default=None,
-                          help="spec to run them on (default: the scenario's own 'spec:', else the KMS spec)")
+                          help="spec to run them on (default: the scenario's own 'spec:', else the project's)")
     simulate.add_argument("-q", "--quiet", action="store_true", help="print results only, not each step")
     simulate.add_argument("--max-steps", type=int, default=MAX_SCENARIO_STEPS, metavar="N",
                           help=f"refuse a scenario that sends more than N events, repeats counted "
@@ -469,18 +472,20 @@ def build_parser() -> argparse.ArgumentParser:
                          help="merge the sign-offs in FILE (exported by the review page)")
     signoff.set_defaults(run=cmd_signoff)
     play = commands.add_parser(
-        "play", help="play the flow like the phone: screens, softkeys, world controls, undo, save",
-        description="An interactive session on the spec: the S60 screen with its softkeys, the events allowed "
+        "play", help="play the flow on its device: screens, softkeys, world controls, undo, save",
+        description="An interactive session on the spec: the device's screen with its softkeys, the events allowed "
                     "now (numbered), the world and the last steps. Choose with a number, or the arrow keys and "
-                    "Enter; [ and ] press the left and right softkeys; type commands such as 'day 5', "
-                    "'net down', 'top up', 'undo', 'save FILE' (type 'help' in the session). When stdin is not "
+                    "Enter; [ and ] press the left and right softkeys; type the spec's world controls (its "
+                    "environment events' command: words, such as 'minute 5'), 'undo', 'save FILE' (type 'help' in "
+                    "the session for them all). When stdin is not "
                     "a terminal, lines are read from it and each screen is printed as plain text.",
-        epilog="Example: printf 'select_additional\\nselect_license\\nsave s.yaml\\nquit\\n' | kmsflow play")
+        epilog="Example: printf 'enter_wrong_pin\\nok\\nminute 2\\nsave s.yaml\\nquit\\n' | kmsflow play "
+               "spec/door_keypad.yaml")
     _add_spec_argument(play)
     start = play.add_mutually_exclusive_group()
     start.add_argument("--given", nargs="+", metavar="KEY=VALUE",
-                       help="the starting world, as in a scenario's given (e.g. balance=2 days_left=0 "
-                            "subscription=none screen=license_menu price=5)")
+                       help="the starting world, as in a scenario's given (e.g. wrong_tries=2 battery=low "
+                            "screen=keypad max_tries=5)")
     start.add_argument("--from", dest="from_scenario", metavar="SCENARIO",
                        help="start at the end of this scenario (its steps are kept, so a save replays them)")
     play.add_argument("--diagram", metavar="FILE.svg",
@@ -691,12 +696,15 @@ def _run_command(argv: list[str] | None) -> int:
             from .rules import load_rule_book_file
             for rule_file in args.rules:
                 load_rule_book_file(rule_file)
+        if getattr(args, "spec_from_project", False) and args.spec is None and not getattr(args, "from_scenario",
+                                                                                             None):
+            from .spec.project import project_spec_path
+            args.spec = project_spec_path()  # the project's default: kmsflow has no flow of its own
         return run(args)
     except FlowRuntimeError as exc:
         from .report.text import format_problems
-        from .spec.load import default_spec_path
         # The machine and the walk do not know the spec's file name; a scenario run already said it.
-        print(format_problems(exc.at(args.spec or default_spec_path()).problems), file=sys.stderr)
+        print(format_problems(exc.at(getattr(args, "spec", None) or "<spec>").problems), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KmsflowError as exc:
         from .report.text import format_problems
@@ -708,10 +716,9 @@ def _run_command(argv: list[str] | None) -> int:
         if graphviz is None or not isinstance(exc, graphviz.CalledProcessError):
             raise
         # The renderers say more; this is the boundary's last word.
-        from .spec.load import default_spec_path
         said = [line for line in (exc.stderr or b"").decode("utf-8", "replace").splitlines() if line.strip()]
         detail = next((line for line in said if line.startswith("Error")), said[0] if said else "no message")
-        where = Loc(getattr(args, "spec", None) or default_spec_path())
+        where = Loc(getattr(args, "spec", None) or "<spec>")
         print(Problem(where, "error", f"Graphviz refused a diagram of this spec: {detail[:300]}", "graphviz-refused"),
               file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,8 +9,16 @@ import jsonschema
 import pytest
 
 from simulator import load_checked_spec
+from simulator.rules import register_rule_book
+
+from .trial_rule_book import rules as trial_rules
+
+# The small fixtures name the rule book `trial` (rules: trial); it is the tests' own, not the package's.
+register_rule_book(trial_rules)
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The `trial` rule book as a file, for kmsflow run in another process (`--rules`).
+TRIAL_RULES = ROOT / "tests" / "trial_rule_book.py"
 SPEC_DIR = ROOT / "spec"
 KMS_SPEC = SPEC_DIR / "kms9_subscription.yaml"
 SCENARIOS = sorted((SPEC_DIR / "scenarios").glob("*.yaml"))

@@ -10,7 +10,7 @@ from .conftest import ROOT, SPEC_DIR
 def test_cli_help_lists_commands(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "check" in out and "simulate" in out and "KMS spec" in out
+    assert "check" in out and "simulate" in out and "[tool.kmsflow] spec" in out
 
 
 def test_cli_python_dash_m_works_like_kmsflow():
@@ -18,9 +18,11 @@ def test_cli_python_dash_m_works_like_kmsflow():
     assert done.returncode == 0 and "0 errors" in done.stdout
 
 
-def test_cli_default_spec_is_used_from_any_folder(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "simulator", "check"], cwd=tmp_path, capture_output=True, text=True)
-    assert done.returncode == 0 and "kms9_subscription.yaml" in done.stdout
+def test_cli_default_spec_is_the_projects_from_any_folder_inside_it():
+    # pyproject.toml's [tool.kmsflow] spec, found from a folder below it (tests/test_default_spec.py: elsewhere).
+    done = subprocess.run([sys.executable, "-m", "simulator", "check"], cwd=ROOT / "spec" / "scenarios",
+                          capture_output=True, text=True)
+    assert done.returncode == 0 and "kms9_subscription.yaml: 0 errors" in done.stdout
 
 
 def test_cli_simulate_takes_a_folder_recursively(capsys):

@@ -16,7 +16,7 @@ from simulator import FlowRuntimeError, InputError, KmsflowError, ScenarioError,
 from simulator import load_checked_spec, load_scenario, run_scenario
 from simulator.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, TRIAL_RULES
 
 STUCK = Path(__file__).parent / "fixtures" / "stuck_payment.yaml"
 
@@ -96,8 +96,8 @@ def test_run_scenario_raises_a_flow_error_placed_at_the_spec(stuck_scenario):
 
 
 def test_cli_flow_error_in_a_real_process_has_no_traceback():
-    done = subprocess.run([sys.executable, "-m", "simulator", "review", str(STUCK)], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "simulator", "review", str(STUCK), "--rules", str(TRIAL_RULES)],
+                          cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and done.stdout == ""
     _one_flow_error(done.stderr)
 

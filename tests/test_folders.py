@@ -158,7 +158,7 @@ def test_a_file_where_the_folder_should_be_is_bad_input(tmp_path):
 def test_the_current_folder_is_written_in_place(tmp_path):
     (tmp_path / "mine.txt").write_text("mine")
     before = tmp_path.stat().st_ino
-    done = _kmsflow("diagram", "-o", ".", "--format", "dot", "--view", "cancel", cwd=tmp_path)
+    done = _kmsflow("diagram", str(KMS_SPEC), "-o", ".", "--format", "dot", "--view", "cancel", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert tmp_path.stat().st_ino == before  # not swapped: a shell in it would be left in a deleted folder
     assert (tmp_path / "cancel.dot").is_file() and (tmp_path / "mine.txt").read_text() == "mine"
@@ -366,7 +366,7 @@ def test_live_diagram_failure_is_said_once_and_the_session_goes_on(tmp_path, kms
 
 def test_play_piped_goes_on_and_saves_when_the_live_diagram_cannot_be_written(tmp_path):
     (tmp_path / "live.svg").mkdir()
-    done = _kmsflow("play", "--diagram", "live.svg", cwd=tmp_path,
+    done = _kmsflow("play", str(KMS_SPEC), "--diagram", "live.svg", cwd=tmp_path,
                     input="select_additional\nselect_license\nsave s.yaml\nquit\n")
     assert done.returncode == 0, done.stderr
     assert "live diagram live.svg could not be updated" in done.stderr and "Traceback" not in done.stderr

@@ -26,8 +26,8 @@ def _final_world(play_output: str) -> str:
 
 def test_play_piped_save_then_simulate_passes_with_the_same_end(tmp_path):
     lines = "select_additional\nselect_license\nselect_unsubscribe\npress_yes\nday 3\nsave s.yaml\nquit\n"
-    played = subprocess.run([sys.executable, "-m", "simulator", "play"], input=lines, capture_output=True,
-                            text=True, cwd=tmp_path, timeout=60)
+    played = subprocess.run([sys.executable, "-m", "simulator", "play", str(KMS_SPEC)], input=lines,
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert played.returncode == 0, played.stderr
     assert played.stderr == ""
     assert "saved 7 steps to s.yaml" in played.stdout

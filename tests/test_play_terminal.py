@@ -32,6 +32,8 @@ class PtySession:
 
     def __init__(self, cwd, *args: str, rows: int = 40, cols: int = 80):
         env = {**os.environ, "TERM": "xterm", "LINES": str(rows), "COLUMNS": str(cols)}
+        if not (args and args[0].endswith(".yaml")):  # cwd is outside the project: name the spec it plays
+            args = (str(KMS_SPEC), *args)
         self.child = pexpect.spawn(sys.executable, ["-m", "simulator", "play", *args], cwd=str(cwd), env=env,
                                    dimensions=(rows, cols), timeout=TIMEOUT)
         self.screen = pyte.Screen(cols, rows)

@@ -27,14 +27,14 @@ WORLD = ("days_left", "subscription", "balance", "network", "charges")
 def tab(chromium):
     tab = offline_page(chromium, accept_downloads=True)
     tab.page.goto(PAGE.as_uri())
-    tab.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
+    tab.page.wait_for_function("window.kmsflowReview && window.kmsflowReview.ready")
     yield tab
     tab.page.context.close()
 
 
 def _start(tab, **world) -> int:
     """Start the page's run from the start world that has these values; return its index."""
-    starts = tab.page.evaluate("kmsReview.starts()")
+    starts = tab.page.evaluate("kmsflowReview.starts()")
     index = next(i for i, s in enumerate(starts) if all(s[k] == v for k, v in world.items()))
     tab.page.select_option("#start", str(index))
     return index
@@ -46,7 +46,7 @@ def _shown(tab, variable: str) -> str:
 
 def test_review_page_opens_offline_without_errors(tab):
     assert tab.console_errors == [] and tab.blocked_requests == []
-    assert tab.page.evaluate("kmsReview.state().screen") == "main_menu"
+    assert tab.page.evaluate("kmsflowReview.state().screen") == "main_menu"
 
 
 def test_review_page_every_diagram_zooms_with_wheel_buttons_and_keys(tab):
@@ -215,7 +215,7 @@ def test_review_page_screenshot_at_1280_px(tab, tmp_path):
 
 @pytest.mark.slow  # 200 runs through the page and through the simulator, compared after every step
 def test_review_page_behaves_as_the_spec_on_200_random_runs(tab, kms_spec):
-    starts = tab.page.evaluate("kmsReview.starts()")
+    starts = tab.page.evaluate("kmsflowReview.starts()")
     bounds = tab.page.evaluate("JSON.parse(document.getElementById('review-data').textContent).graph.bounds")
     events = kms_spec.events_of_kind("user", "environment")
     rng = random.Random(15)
@@ -234,7 +234,7 @@ def test_review_page_behaves_as_the_spec_on_200_random_runs(tab, kms_spec):
                 sim.undo()
             run.append(event)
             expected.append((step.accepted and not past, past, sim.screen, {k: sim.world[k] for k in WORLD}))
-        got = tab.page.evaluate("([start, events]) => kmsReview.run(start, events)", [start, run])
+        got = tab.page.evaluate("([start, events]) => kmsflowReview.run(start, events)", [start, run])
         for number, (page_step, (accepted, past, screen, world)) in enumerate(zip(got, expected), start=1):
             where = (starts[start], run[:number])
             assert (page_step["accepted"], page_step["beyond"]) == (accepted, past), where
@@ -254,15 +254,15 @@ def test_review_page_of_another_spec_plays_it_too(chromium, tmp_path):
     tab = offline_page(chromium)
     try:
         tab.page.goto(page_file.as_uri())
-        tab.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
-        starts = tab.page.evaluate("kmsReview.starts()")
+        tab.page.wait_for_function("window.kmsflowReview && window.kmsflowReview.ready")
+        starts = tab.page.evaluate("kmsflowReview.starts()")
         events = spec.events_of_kind("user", "environment")
         rng = random.Random(16)
         for _ in range(20):
             start = rng.randrange(len(starts))
             sim = Simulator(spec, starts[start])
             run = [rng.choice(events) for _ in range(12)]
-            got = tab.page.evaluate("([start, events]) => kmsReview.run(start, events)", [start, run])
+            got = tab.page.evaluate("([start, events]) => kmsflowReview.run(start, events)", [start, run])
             for event, page_step in zip(run, got):
                 if page_step["beyond"]:
                     break
@@ -280,12 +280,12 @@ def test_review_page_link_to_a_run_opens_it_again(tab, chromium):
     page.click('#phone [data-item="Additional"]')
     page.click('#controls [data-event="day_passes"]')
     page.click("#link")
-    before = page.evaluate("kmsReview.state()")
+    before = page.evaluate("kmsflowReview.state()")
     other = offline_page(chromium)
     try:
         other.page.goto(page.url)
-        other.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
-        assert "#run=" in page.url and other.page.evaluate("kmsReview.state()") == before
+        other.page.wait_for_function("window.kmsflowReview && window.kmsflowReview.ready")
+        assert "#run=" in page.url and other.page.evaluate("kmsflowReview.state()") == before
         assert other.console_errors == []
     finally:
         other.page.context.close()
@@ -299,7 +299,7 @@ def test_review_page_keeps_the_readers_marks_when_opened_again(tab):
     again = page.context.new_page()  # the same browser profile: what the reader would reopen
     try:
         again.goto(PAGE.as_uri())
-        again.wait_for_function("window.kmsReview && window.kmsReview.ready")
+        again.wait_for_function("window.kmsflowReview && window.kmsflowReview.ready")
         assert again.input_value("#signer") == "Bo"
         assert again.is_checked('input[name="verdict-A5"][value="question"]')
         assert again.input_value('.sign[data-decision="A5"] textarea') == "why not one attempt?"
@@ -315,7 +315,7 @@ def test_review_page_of_a_flow_too_big_to_embed_reads_and_signs_off(chromium, km
     tab = offline_page(chromium)
     try:
         tab.page.goto(page_file.as_uri())
-        tab.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
+        tab.page.wait_for_function("window.kmsflowReview && window.kmsflowReview.ready")
         assert "kmsflow play" in tab.page.inner_text("#play") and tab.page.locator("#phone").count() == 0
         tab.page.fill("#signer", "Ann")
         tab.page.check('input[name="verdict-A1"][value="keep"]')

@@ -189,7 +189,7 @@ def test_the_door_keypad_runs_through_every_command(tmp_path, capsys):
     dot = (tmp_path / "d" / "overview.dot").read_text()
     assert "wrong_tries + 1 &gt;= max_tries" in dot or "wrong_tries + 1 >= max_tries" in dot
     # Its own words: the legend names the keypad's variable, not the KMS spec's.
-    assert "account state (value of the keypad)" in dot and "subscription" not in dot
+    assert "keypad state (in the background)" in dot and "subscription" not in dot
 
 
 def test_a_mutated_expression_is_caught_by_the_door_properties(tmp_path):

@@ -5,7 +5,7 @@ import pytest
 
 from simulator import PlaySession, load_checked_spec, load_scenario, run_scenario, scenario_spec_path
 from simulator.runtime.scenario import Step, scenario_text, spec_reference
-from simulator.spec.load import default_spec_path
+from simulator.spec.project import project_spec_path
 
 from .conftest import SPEC_DIR
 
@@ -19,7 +19,7 @@ def _parts(scenario):
 
 @pytest.mark.parametrize("path", ALL_SCENARIOS, ids=lambda p: p.stem)
 def test_scenario_writer_round_trips_every_shipped_scenario(path, tmp_path):
-    spec_path = scenario_spec_path(str(path)) or default_spec_path()
+    spec_path = scenario_spec_path(str(path)) or project_spec_path(str(path.parent))  # the repository's default
     spec = load_checked_spec(spec_path)
     original = load_scenario(str(path), spec)
     copy = tmp_path / "copy" / path.name
@@ -63,5 +63,7 @@ def test_scenario_writer_is_what_a_saved_session_uses(kms_spec, tmp_path):
     scenario = load_scenario(str(file), kms_spec)
     assert [(s.event, s.repeat) for s in scenario.steps] == [("select_additional", 1), ("day_passes", 3),
                                                               ("network_down", 1)]
+    # Saved outside any project that names the spec as its default: the file names it, so it replays anywhere.
     assert file.read_text() == scenario_text(session.name, scenario.given, scenario.steps, scenario.expect,
+                                             spec_reference(kms_spec.path, str(file)),
                                              comment="Saved by kmsflow play. Replay it with: kmsflow simulate s.yaml")

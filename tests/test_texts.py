@@ -63,10 +63,10 @@ def test_template_names_are_each_name_once_in_order_of_use():
     ("{world.price}", "attribute or index access"),
     ("{prices[0]}", "attribute or index access"),
     ("{ price }", "' price ' is not a name"),
-    ("{price", "unbalanced brace"),
-    ("price}", "unbalanced brace"),
-    ("{price}}", "unbalanced brace"),
-    ("{price!}", "unbalanced brace"),
+    ("{price", "unmatched brace"),
+    ("price}", "unmatched brace"),
+    ("{price}}", "unmatched brace"),
+    ("{price!}", "unmatched brace"),
 ])
 def test_template_errors_say_what_is_wrong(template, says):
     with pytest.raises(TemplateError) as caught:

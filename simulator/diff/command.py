@@ -93,7 +93,7 @@ def add_diff_command(commands) -> None:
                     "valid in both; the shortest event sequence after which they differ, or 'behaviourally "
                     "equivalent over N configurations'; properties whose verdict changed.",
         epilog="OLD and NEW are spec files or REV:PATH read from git (git show), e.g. "
-               "kmsflow diff HEAD~3:spec/kms9_subscription.yaml spec/kms9_subscription.yaml. "
+               "kmsflow diff HEAD~3:spec/door_keypad.yaml spec/door_keypad.yaml. "
                "Exit status: 0 the same in structure and behaviour, 1 different, 2 bad input.")
     diff.add_argument("old", metavar="OLD", help="the old version: a spec file or REV:PATH")
     diff.add_argument("new", metavar="NEW", help="the new version: a spec file or REV:PATH")

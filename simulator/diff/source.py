@@ -1,6 +1,6 @@
 """Where a version of a spec comes from: a file, or ``REV:PATH`` read from git.
 
-``kmsflow diff HEAD~3:spec/kms9_subscription.yaml spec/kms9_subscription.yaml``
+``kmsflow diff HEAD~3:spec/door_keypad.yaml spec/door_keypad.yaml``
 compares the spec as it was three commits ago with the file as it is now.
 A ``REV:PATH`` is read with ``git show`` in the current folder's repository
 (PATH from the top of the repository, or ``REV:./PATH`` from the current

@@ -2,7 +2,8 @@
 
 >>> from simulator import load_checked_spec
 >>> from simulator.diff import diff_specs
->>> spec = load_checked_spec()
+>>> from simulator.spec.starter import starter_spec_path
+>>> spec = load_checked_spec(starter_spec_path())
 >>> result = diff_specs(spec, spec, behaviour=False)
 >>> result.changes, result.equal
 ([], True)
@@ -78,7 +79,7 @@ def diff_specs(old: Spec, new: Spec, *, behaviour: bool = True, domain: list[str
     """Compare two loaded specs: structurally, and (``behaviour=True``) by walking both in lockstep.
 
     ``domain`` and ``bounds`` are overrides as ``kmsflow explore`` takes them
-    (``"balance=0,3"``, ``"days_left=40"``). Raises SpecError for a spec the
+    (``"credit=0,3"``, ``"credit=40"``). Raises SpecError for a spec the
     walk refuses (bad domain or properties section, a guard that reads what
     a configuration does not keep), FlowRuntimeError when a spec gets stuck
     when run, UsageError for a bad override.

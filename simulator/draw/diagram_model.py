@@ -20,7 +20,7 @@ from typing import Any
 
 from ..choices import TAG_CHOICES
 from ..spec.model import Screen, Spec, Transition
-from ..spec.texts import initial_values, reader_names, screen_texts
+from ..spec.texts import initial_values, reader_names, region_noun, screen_texts
 from .run_path import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 
@@ -149,7 +149,8 @@ def _screen_node(screen: Screen, cluster: str | None, name: str, values: dict[st
 
 def _effect_phrase(spec: Spec, t: Transition) -> str:
     parts = [name.replace("_", " ") for name in t.effects]
-    parts += [f"account: {spec.events[s].label if s in spec.events else s}" for s in t.send]
+    noun = region_noun(spec)  # a signal goes to the second region, named as the spec names it
+    parts += [f"{noun}: {spec.events[s].label if s in spec.events else s}" for s in t.send]
     return ", ".join(parts)
 
 
@@ -236,13 +237,13 @@ def build_diagram(spec: Spec, views: ViewSet, view: View, values: dict[str, Any]
     edges = [_edge(spec, views, e.transition, e.source, e.dest) for e in view_edges(spec, view)]
     region = spec.account
     if view.account_states and region is not None:
-        clusters.append(Cluster(ACCOUNT_CLUSTER, f"Account: {region.variable}", None, "account"))
+        clusters.append(Cluster(ACCOUNT_CLUSTER, f"In the background: {region.variable}", None, "account"))
         for state in view.account_states:
             nodes.append(Node(account_id(state), "account", state, state, tuple(_wrap(region.states[state])),
                               "account", ACCOUNT_CLUSTER, f"{region.variable} = {state}: {region.states[state]}"))
         if any(e.source == account_id(ANY_STATE) for e in edges):
             nodes.append(Node(account_id(ANY_STATE), "any", ANY_STATE, "in any state", (), "any", ACCOUNT_CLUSTER,
-                              "Transitions drawn here apply whatever the account state is."))
+                              f"Transitions drawn here apply whatever the {region_noun(spec)} is."))
     cluster_of = {n.id: n.cluster for n in nodes}
     starts: list[str] = [view.start] if view.start else []
     if view.is_overview and region is not None and region.variable in spec.variables and view.account_states:
@@ -413,10 +414,10 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
     """Only what this diagram uses, in a fixed order."""
     shapes = {n.shape for n in diagram.nodes}
     entries = [LegendEntry(f"screen-{kind}", meaning) for kind, meaning in _SCREEN_MEANINGS.items() if kind in shapes]
-    if "account" in shapes:  # the spec's own variable names the states ("value of the subscription" for KMS)
+    if "account" in shapes:  # the spec's own variable names the states: the engine has no word for them
         variable = next((c.label.split(": ", 1)[1] for c in diagram.clusters if c.id == ACCOUNT_CLUSTER), "")
-        entries.append(LegendEntry("account", f"account state (value of the {variable.replace('_', ' ')})"
-                                   if variable else "account state"))
+        entries.append(LegendEntry("account", f"{variable.replace('_', ' ')} state (in the background)"
+                                   if variable else "state in the background"))
     transitions = [e for e in diagram.edges if e.is_transition]
     tagged = any(e.refs for e in transitions)
     if any(not e.dashed for e in transitions):

@@ -396,8 +396,8 @@ def render_dot(diagram: Diagram) -> str:
     fill(graph, None)
     loops = _loops(diagram)
     # An arrow leading back is written from its head with dir=back: it keeps ranking the flow top-down, where
-    # constraint=false let a dozen returns to the License menu loop around the clusters (overview: 91 crossings
-    # measured, 6 this way; one_click_buy: 36, 5). A drawn diff keeps the arrows as written, for its readers.
+    # constraint=false let a dozen returns to a menu loop around the clusters (the flagship spec's overview:
+    # 91 crossings measured, 6 this way; its buying view: 36, 5). A drawn diff keeps the arrows as written.
     reverse = engine == "dot" and diagram.overlay != "diff"
 
     def draw(edge: Edge, attrs: dict[str, str]) -> None:

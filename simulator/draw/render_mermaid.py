@@ -66,7 +66,7 @@ _DIFF_PREFIX = {"added": "[+ added] ", "removed": "[- removed] ", "changed": "[~
 _LEGEND_TEXT = {
     "screen-menu": "menu screen", "screen-query": "question (Yes / No)", "screen-list": "list to pick from",
     "screen-note": "message closed with OK", "screen-system": "the app works by itself",
-    "screen-closed": "app closed", "account": "account state",
+    "screen-closed": "app closed",
     "edge-solid": "arrow: event [guard] / effect (article step)",
     "edge-dashed": "arrow marked 'assumption' + id: added by that assumption",
     "start": "[*] start / end of the flow", "end": "",
@@ -84,7 +84,7 @@ _LEGEND_TEXT = {
 # into, so text holding them would be decoded too.
 _ENTITIES = {"#": "#35;", ";": "#59;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "%": "#37;", "{": "#123;",
              "}": "#125;", ":": "#58;", "&": "#38;", "\ufb02": "#64258;", "\u00b6": "#182;"}
-# A ':' is written as is only before a space ("account: cancel"): '::' ends a description, ':::'
+# A ':' is written as is only before a space ("keypad: unlock"): '::' ends a description, ':::'
 # starts a style, a final ':' is refused, and ':' before '#' trips Mermaid's own style clean-up.
 _SPECIAL = re.compile(":(?!\\s)|" + "|".join(re.escape(c) for c in _ENTITIES if c != ":"))
 _SPECIAL_IN_NOTE = re.compile(":(?!\\s|$)|" + "|".join(re.escape(c) for c in _ENTITIES if c != ":"))
@@ -235,7 +235,8 @@ def _legend_group(diagram: Diagram, ids: "_Ids") -> list[str]:
     classes = []
     words = []
     for n, entry in enumerate(diagram.legend, 1):
-        text = _LEGEND_TEXT.get(entry.sample, "")
+        # The region's states are named by the spec's variable (the model's meaning); the rest is Mermaid's own words.
+        text = entry.meaning if entry.sample == "account" else _LEGEND_TEXT.get(entry.sample, "")
         if not text:
             continue
         cls = _LEGEND_CLASS.get(entry.sample)

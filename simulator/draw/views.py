@@ -6,20 +6,20 @@ new spec gets its diagrams without new code. Format::
 
     views:
       guard_labels:                 # how a guard reads on an edge: [as a condition, as an 'unless']
-        license_valid: [license valid, license expired]
+        pin_taken: [keypad ready, keypad locked out]
       diagrams:
         - name: overview            # always drawn; shows everything; the spec may set its title
           title: "Everything at a glance"
-        - name: cancel
-          title: "How to cancel the subscription"
-          screens: [main_menu, additional_menu, license_menu, confirm_unsubscribe, note_cancelled]
-          account: [active, cancelled]          # or: all
-          events: [select_additional, press_yes, cancel]   # optional filter
-          start: main_menu                      # where the flow starts (a screen or account state)
-          end: [license_menu]                   # where it is over
-          path: [select_additional, select_license, select_unsubscribe, press_yes, press_ok]
-                                                # drawn numbered (or: path: scenarios/cancel.yaml)
-          article: cancel                       # its steps numbered as the article's cancel.1 ... cancel.5
+        - name: lockout
+          title: "How wrong PINs lock the keypad"
+          screens: [keypad, note_wrong_pin, note_locked_out]
+          account: [ready, locked_out]          # or: all
+          events: [enter_wrong_pin, press_ok, lock_out]   # optional filter
+          start: keypad                         # where the flow starts (a screen or account state)
+          end: [keypad]                         # where it is over
+          path: [enter_wrong_pin, press_ok, enter_wrong_pin]
+                                                # drawn numbered (or: path: scenarios/lockout.yaml)
+          article: lockout                      # its steps numbered as the source's lockout.1 ... lockout.3
 
 A ``views:`` that is only a list is the ``diagrams`` list. A spec without
 ``views:`` gets the overview alone.

@@ -70,7 +70,8 @@ def add_mutate_command(commands) -> None:
                     "no difference and no screen reads otherwise) or survived (with the shortest scenario that "
                     "kills it). Exit status 1 when the score is below --min-score.")
     mutate.add_argument("spec", nargs="?", default=None, metavar="SPEC",
-                        help="spec file (default: the KMS spec, spec/kms9_subscription.yaml)")
+                        help="spec file (default: the project's, named in pyproject.toml as [tool.kmsflow] spec)")
+    mutate.set_defaults(spec_from_project=True)
     mutate.add_argument("--suite", nargs="+", required=True, metavar="DIR|FILE",
                         help="scenario files (.yaml), Gherkin features (.feature), or folders of them")
     mutate.add_argument("--write-killers", metavar="DIR",

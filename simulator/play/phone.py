@@ -1,19 +1,20 @@
-"""What the phone shows: one spec screen turned into an S60 view, and that view drawn as text.
+"""What the device shows: one spec screen turned into a view, and that view drawn as text.
 
 Pure functions over the spec and the list of events allowed now; no terminal,
 no session state. The interactive session (:mod:`simulator.play.session`) and its
 terminal UI (:mod:`simulator.play.terminal`) draw what these return.
 
-An S60 screen has a title bar, a body (a menu, a list or a message) and two
-softkeys under it, [left, right]. The view adds what the phone itself cannot
+A screen has a title bar, a body (a menu, a list or a message) and two
+softkeys under it, [left, right], as a feature phone's has. The view adds what the device itself cannot
 show but a reviewer needs: every event allowed now, numbered, with the key that
 presses it.
 
 >>> from simulator import load_checked_spec
->>> spec = load_checked_spec()
->>> view = phone_view(spec, "confirm_unsubscribe", ["press_yes", "press_no", "day_passes"])
+>>> from simulator.spec.starter import starter_spec_path
+>>> spec = load_checked_spec(starter_spec_path())
+>>> view = phone_view(spec, "confirm", ["press_yes", "press_no", "insert_coin"])
 >>> view.softkeys, [a.event for a in view.actions]
-(('Yes', 'No'), ['press_yes', 'press_no', 'day_passes'])
+(('Yes', 'No'), ['press_yes', 'press_no', 'insert_coin'])
 """
 from __future__ import annotations
 
@@ -104,13 +105,13 @@ def _label_event(spec: Spec, label: str, allowed: list[str]) -> str | None:
 
 
 def phone_view(spec: Spec, screen: str, allowed: list[str], values: dict | None = None) -> PhoneView:
-    """The S60 view of ``screen`` when the events in ``allowed`` are accepted.
+    """The view of ``screen`` when the events in ``allowed`` are accepted.
 
     Title, status line and text are filled from ``values`` (the world and the
     parameters now; default: the spec's initial world and default parameters).
 
-    Menu items whose event is refused now are hidden, as the phone hides them
-    (the License menu lists Unsubscribe only while the subscription is active).
+    Menu items whose event is refused now are hidden, as the device hides them
+    (a menu lists an item only while one of its events is allowed).
     Actions come in this order: the shown items, the other user events, then
     the environment events, each in the spec's order.
     """

@@ -1,4 +1,4 @@
-"""The interactive session: play a spec like the phone, with world controls, undo and save.
+"""The interactive session: play a spec like its device, with world controls, undo and save.
 
 One core, :class:`PlaySession`, takes every input as a line of text (an event
 name, a number from the list of allowed events, a softkey, or a world command)
@@ -8,8 +8,8 @@ piped input (prints each screen as plain text) and the terminal UI in
 
 World controls are the spec's own environment events, fired like any event
 (by name, by label, or by the ``command`` words the spec gives them, such as
-``net down``), so the trace records them and a saved session replays them. The
-one the spec marks as its ``clock`` is repeated by ``COMMAND N`` (``day 5``).
+``battery low``), so the trace records them and a saved session replays them. The
+one the spec marks as its ``clock`` is repeated by ``COMMAND N`` (``minute 5``).
 
 Anything that wants to follow the session (a live diagram, say) registers with
 :meth:`PlaySession.add_listener` and is called with the session after every
@@ -27,23 +27,24 @@ from ..output import write_atomic
 from ..runtime.given import constraint_problems, validate_world_values
 from ..runtime.scenario import Scenario, Step, run_scenario, scenario_text, spec_reference
 from ..runtime.simulate import Simulator, TraceStep
-from ..spec.load import default_spec_path, did_you_mean
+from ..spec.load import did_you_mean
+from ..spec.project import project_spec_path
 from ..spec.model import Spec
 from ..spec.texts import reader_name, reader_names
 from ..spec.yamlsafe import whole_number
 from .phone import PHONE_WIDTH, PhoneView, phone_text, phone_view, softkey_event
 
 __all__ = ["PlaySession", "Reply", "COMMANDS", "parse_given", "session_from_scenario", "format_session",
-           "background_lines",
+           "background_lines", "world_commands_hint", "example_pair",
            "format_world_line", "format_allowed", "format_recent_steps", "run_lines", "scenario_yaml"]
 
-#: The most days one ``day N`` passes (a guard against a typo such as ``day 50000000``).
+#: The most units of time one ``COMMAND N`` passes (a guard against a typo such as ``minute 50000000``).
 MAX_DAYS = 10_000
 
 #: The commands besides events, as the help shows them: (syntax, what it does).
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("NUMBER", "choose the allowed event with that number"),
-    ("EVENT", "send an event by name (press_yes) or by label (yes, open the app)"),
+    ("EVENT", "send an event by name or by its label"),
     ("[  or  left", "press the left softkey"),
     ("]  or  right", "press the right softkey"),
     ("set VAR=VALUE ...", "set world variables or parameters (checked like --given); after steps, the world "
@@ -203,7 +204,8 @@ class PlaySession:
             return Reply(quit=True)
         if head == "set":
             pairs = text.split()[1:]
-            return self.set_values(pairs) if pairs else self._refuse("set needs VAR=VALUE, e.g. 'set balance=5'.")
+            return self.set_values(pairs) if pairs else self._refuse(f"set needs VAR=VALUE, e.g. "
+                                                                     f"'set {example_pair(self.spec)}'.")
         if head == "save":
             path = text.split(None, 1)[1].strip() if len(words) > 1 else ""
             return self.save(path) if path else self._refuse("save needs a file name, e.g. 'save session.yaml'.")
@@ -299,7 +301,7 @@ class PlaySession:
         return self._changed("back to the start of the session")
 
     def set_values(self, pairs: list[str]) -> Reply:
-        """Set world variables or parameters (``balance=5``), checked like ``--given``; undone like a step.
+        """Set world variables or parameters (``wrong_tries=2``), checked like ``--given``; undone like a step.
 
         Before any step the values change the world the session starts from. After steps, a world a
         scenario could not replay to begins here: the session goes on from the current screen and
@@ -368,6 +370,9 @@ class PlaySession:
         world = [(f"{e.command} [N]", f"{e.label}: once, or N {e.clock} at once") if e.clock else (e.command, e.label)
                  for e in self.spec.events.values() if e.command]
         commands = [*COMMANDS[:4], *world, *COMMANDS[4:]]
+        user = next((e for e in self.spec.events.values() if e.kind == "user"), None)
+        if user is not None:  # an example from the spec itself
+            commands[1] = ("EVENT", f"send an event by name ({user.name}) or by its label ({user.label.lower()})")
         width = max(len(syntax) for syntax, _ in commands)
         lines = ["Type a line (or use the keys in the terminal):"]
         lines += [f"  {syntax.ljust(width)}  {what}" for syntax, what in commands]
@@ -441,15 +446,15 @@ def _shown(value: Any) -> str:
 
 
 def screen_phrase(spec: Spec, screen: str, values: dict[str, Any] | None = None) -> str:
-    """``Kaspersky Mobile Security (main_menu)``: the screen's name for readers, and its name in the spec."""
+    """``Wrong PIN (note_wrong_pin)``: the screen's name for readers, and its name in the spec."""
     name = reader_name(spec, screen, values)
     return name if name.endswith(f"({screen})") else f"{name} ({screen})"
 
 
 def background_lines(spec: Spec, step: TraceStep) -> list[str]:
-    """What happened in the background during ``step``, a line each: an automatic payment, a failed attempt,
-    the end of a subscription (account transitions run by a signal that change something or that the
-    article describes, said by their doc; a failed attempt changes nothing, but the article tells of it).
+    """What happened in the background during ``step``, a line each: the second region's transitions run
+    by a signal that change something or that the source describes, said by their doc (one that changes
+    nothing is still told when the source tells of it).
     """
     lines = []
     for transition_id in step.taken:
@@ -462,10 +467,10 @@ def background_lines(spec: Spec, step: TraceStep) -> list[str]:
 
 
 def describe_step(spec: Spec, step: TraceStep, names: dict[str, str] | None = None) -> str:
-    """``press_yes: Subscribe -> Connecting... (charging) -> Subscription (activated)  [balance: 5 -> 2, ...]``.
+    """``press_yes: Coffee -> Enjoy  [credit: 2 -> 0, cups: 0 -> 1, note: - -> served]``.
 
     Screens are named for readers (:func:`simulator.spec.texts.reader_name`): the
-    phone's titles, told apart where two screens share one. ``names``: those
+    device's titles, told apart where two screens share one. ``names``: those
     names, computed once for the spec (default: computed here).
     """
     names = reader_names(spec) if names is None else names
@@ -488,7 +493,7 @@ def _parse_value(text: str) -> Any:
 
 
 def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
-    """``["balance=2", "days_left=0"]`` -> a validated given world; raises UsageError naming each bad pair."""
+    """``["wrong_tries=2", "battery=low"]`` -> a validated given world; raises UsageError naming each bad pair."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     allow = {"screen", "note"} | set(spec.parameters)
@@ -497,7 +502,8 @@ def parse_given(spec: Spec, pairs: list[str]) -> dict[str, Any]:
         key, sep, raw = pair.partition("=")
         if not sep or not key.strip():
             problems.append(Problem(loc, "error",
-                                    "expected KEY=VALUE, e.g. --given balance=2 (a SPEC goes before --given)",
+                                    f"expected KEY=VALUE, e.g. --given {example_pair(spec)} (a SPEC goes before "
+                                    "--given)",
                                     "bad-value"))
             continue
         try:
@@ -545,16 +551,31 @@ def scenario_yaml(session: PlaySession, path: str) -> str:
     defaults = {name: p.default for name, p in spec.parameters.items()}
     given.update({k: v for k, v in session.sim.parameters.items() if v != defaults[k]})
     expect = {"screen": session.screen, **session.world}
-    # The default spec needs no `spec:` line: the file then replays on whichever copy of kmsflow runs it.
-    default = os.path.realpath(spec.path) == os.path.realpath(default_spec_path())
+    # Saved inside a project whose default is this spec, no `spec:` line: it replays there as the project's
+    # other scenarios do (even after the spec file moves, when the project names the new place).
+    try:
+        default = os.path.realpath(spec.path) == os.path.realpath(project_spec_path(os.path.dirname(path) or "."))
+    except UsageError:  # no project names a default there
+        default = False
     return scenario_text(session.name, given, _compressed_steps(session.steps), expect,
                          None if default else spec_reference(spec.path, path),
                          "Saved by kmsflow play. Replay it with: kmsflow simulate " + os.path.basename(path))
 
 
 # -- drawing as text ------------------------------------------------------------------
+def example_pair(spec: Spec) -> str:
+    """``wrong_tries=0``: a ``VAR=VALUE`` of the spec's own, for the examples in messages (its first variable)."""
+    name, variable = next(iter(spec.variables.items()), ("screen", None))
+    return f"{name}={spec.initial_screen if variable is None else variable.initial}"
+
+
+def world_commands_hint(spec: Spec) -> str:
+    """``minute 5, battery low, battery ok``: the world controls the spec gives play, as one types them."""
+    return ", ".join(f"{e.command} 5" if e.clock else e.command for e in spec.events.values() if e.command)
+
+
 def format_world_line(session: PlaySession) -> str:
-    """``days_left=30 subscription=active ... note=-``: the world variables and the latest note."""
+    """``keypad=ready wrong_tries=0 ... note=-``: the world variables and the latest note."""
     world = session.world
     return " ".join(f"{k}={_shown(v)}" for k, v in world.items())
 
@@ -588,7 +609,7 @@ def format_allowed(view: PhoneView, width: int = 80) -> str:
 
 
 def format_session(session: PlaySession, width: int = 80) -> str:
-    """The session screen as plain text: phone, allowed events, world, step count.
+    """The session screen as plain text: the device, allowed events, world, step count.
 
     The steps themselves are not repeated: a piped session prints each step as it is taken.
     """

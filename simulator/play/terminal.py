@@ -1,4 +1,4 @@
-"""The terminal UI of ``kmsflow play``: the phone on screen, keys to act, a line to type commands.
+"""The terminal UI of ``kmsflow play``: the device on screen, keys to act, a line to type commands.
 
 Built on prompt_toolkit (a full-screen Application): it reads keys through any
 real terminal or pseudo-terminal (arrows, Enter, Ctrl-C and Ctrl-D arrive as
@@ -30,7 +30,7 @@ from prompt_toolkit.layout.processors import BeforeInput
 from prompt_toolkit.styles import Style
 
 from .phone import PHONE_WIDTH, render_phone
-from .session import PlaySession, Reply, format_recent_steps, format_world_line
+from .session import PlaySession, Reply, format_recent_steps, format_world_line, world_commands_hint
 
 __all__ = ["TerminalUI", "run_terminal", "default_save_name"]
 
@@ -46,8 +46,11 @@ _STYLE = Style.from_dict({
     "prompt": "bold",
 })
 
-_HINT = ("Up/Down move, Enter choose, 1-9 number, [ ] softkeys; type: day 5, net down, net up, top up, undo, "
-         "reset, save FILE, help; Ctrl-D quit")
+def _hint(spec) -> str:
+    """The keys, then what one may type: the spec's own world controls first (``minute 5, battery low``)."""
+    world = world_commands_hint(spec)
+    return ("Up/Down move, Enter choose, 1-9 number, [ ] softkeys; type: " + (f"{world}, " if world else "")
+            + "undo, reset, save FILE, help; Ctrl-D quit")
 #: Below this many columns the session drops event names and shows only the latest step.
 _NARROW = 40
 
@@ -272,7 +275,8 @@ class TerminalUI:
 
     def _hint_fragments(self) -> list[tuple[str, str]]:
         columns = self._columns()
-        return [("class:hint", _wrap(_HINT if len(_HINT) <= 2 * columns - 10 else _SHORT_HINT, columns))]
+        hint = _hint(self.session.spec)
+        return [("class:hint", _wrap(hint if len(hint) <= 2 * columns - 10 else _SHORT_HINT, columns))]
 
     def _prompt_fragments(self) -> list[tuple[str, str]]:
         prompt = "name: " if self.naming is not None else "save as: " if self.leaving else "> "

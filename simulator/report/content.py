@@ -3,13 +3,14 @@
 :func:`review_content` reads the spec (and, when asked, the exhaustive walk,
 the diagrams, the sign-offs and the diff against the signed revision) into
 plain dataclasses. Everything a product owner reads is in plain words: screens
-by the names the phone shows, events by their labels, guards by their diagram
+by the names the device shows, events by their labels, guards by their diagram
 labels. Internal ids (transitions, screens, events, article steps) are kept
 beside the words (``ids``) for tooltips and the engineers' fold, never in them.
 
 Nothing is said twice: each transition is said under the first article step
 that names it, else under "what else can happen" for its screen, else under
-the account; each screen's phone is drawn once, where the reader first meets it.
+the second region (the spec's ``account:``, named by its variable); each screen's device view is drawn once,
+where the reader first meets it.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ..draw.views import guard_phrase, load_views, view_edges
 from ..play.phone import PhoneView, phone_view
 from ..spec.check import assumption_screens, assumption_trace, kb_trace
 from ..spec.model import Spec, Transition
-from ..spec.texts import initial_values, reader_names
+from ..spec.texts import initial_values, reader_names, region_noun
 from .signoff import DecisionState, decision_snapshot, fingerprint
 
 __all__ = ["Move", "Phone", "Step", "Section", "Decision", "Guarantees", "Part", "Changes", "ReviewContent",
@@ -38,7 +39,7 @@ class Move:
     ids: str  # e.g. "license_menu.select_unsubscribe · cancel.3, A1"
     decisions: tuple[str, ...]
     parts: tuple[str, ...]  # the diagrams that draw it
-    where: str  # the reader's name of the screen it starts on ('' for the account)
+    where: str  # the reader's name of the screen it starts on ('' for the second region)
 
 
 @dataclass
@@ -153,8 +154,7 @@ def move_text(spec: Spec, labels: dict, names: dict[str, str], t: Transition) ->
     kind = event.kind if event else ""
     phrase = guard_phrase(spec, labels, t)
     if t.region == "account":
-        variable = spec.account.variable.replace("_", " ") if spec.account else "account"
-        where = "" if t.sources == ("*",) else f" while the {variable} is " + " or ".join(t.sources)
+        where = "" if t.sources == ("*",) else f" while the {region_noun(spec)} is " + " or ".join(t.sources)
         head = {"signal": f"When the app says **{label}**", "environment": f"When **{label}**"}.get(
             kind, f"**{label}**") + where
         leads = f", it becomes **{t.dest}**" if t.dest is not None and t.dest not in t.sources else ""
@@ -165,7 +165,7 @@ def move_text(spec: Spec, labels: dict, names: dict[str, str], t: Transition) ->
     when = f" ({phrase})" if phrase else ""
     effects = [_lower_first(spec.effects[e].doc) if e in spec.effects else e.replace("_", " ") for e in t.effects]
     signals = [spec.events[s].label if s in spec.events else s for s in t.send]
-    effects += [f"the account: {s}" for s in signals]
+    effects += [f"the {region_noun(spec)}: {s}" for s in signals]
     then = f" — {'; '.join(effects)}" if effects else ""
     return f"{head}{when}{leads}{then}."
 
@@ -268,7 +268,7 @@ def review_content(spec: Spec, *, analysis: Any = None, signoff_states: list[Dec
         where: dict[str, list[str]] = {}
         for tid in ids:
             t = by_id[tid]
-            place = ("the account" if t.region == "account" else
+            place = (f"the {region_noun(spec)}" if t.region == "account" else
                      "every screen" if t.sources == ("*",) else " or ".join(names[s] for s in t.sources))
             where.setdefault(place, []).append(tid)
         shapes = [(place, moves[tids[0]].anchor, len(tids)) for place, tids in where.items()]

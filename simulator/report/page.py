@@ -27,7 +27,7 @@ from typing import Any
 
 from ..play.phone import PhoneView, _item_event
 from ..spec.model import Spec
-from ..spec.texts import reader_names
+from ..spec.texts import reader_names, region_noun
 from .content import Decision, Move, Phone, ReviewContent
 from .page_graph import PAGE_MAX_CONFIGURATIONS, pack_graph
 from .review import signoff_summary, state_words
@@ -164,7 +164,8 @@ def render_page(content: ReviewContent, graph: Any) -> str:
                + "</p>")
     nav = [("signoff", "Sign-off"), ("changes", "What changed"), ("parts", "The flow at a glance"),
            ("play", "Play the flow"), ("guarantees", "Guarantees"), ("article", "Step by step"),
-           ("elsewhere", "What else can happen"), ("account", "The account"), ("decisions", "Decisions"),
+           ("elsewhere", "What else can happen"), ("account", f"The {html.escape(region_noun(spec))}"),
+           ("decisions", "Decisions"),
            ("keeps", "What the flow keeps track of")]
     out.append("<nav>" + " ".join(f'<a href="#{a}">{t}</a>' for a, t in nav) + "</nav></header><main>")
     out.append('<section id="signoff"><h2>Sign-off</h2>'
@@ -248,7 +249,7 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     out.append('<section id="elsewhere"><h2>What else can happen</h2>')
     out += [_phone_block(p) for p in content.elsewhere]
     out.append("</section>")
-    out.append('<section id="account"><h2>The account in the background</h2><ul>')
+    out.append(f'<section id="account"><h2>The {html.escape(region_noun(spec))} in the background</h2><ul>')
     out += [f"<li><i>{html.escape(name)}</i>: {html.escape(doc)}</li>" for name, doc in content.account_states]
     out.append('</ul><ul class="moves">' + "".join(_move_html(m) for m in content.account) + "</ul></section>")
     out.append('<section id="decisions"><h2>The decisions to sign off</h2>'

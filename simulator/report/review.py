@@ -13,7 +13,7 @@ from typing import Any
 
 from ..play.phone import phone_text
 from ..spec.model import Spec
-from ..spec.texts import TEXT_KEYS, initial_values, reader_names, screen_texts, template_names
+from ..spec.texts import TEXT_KEYS, initial_values, reader_names, region_noun, screen_texts, template_names
 from .content import Move, Phone, ReviewContent
 from .gather import gather_review
 from .signoff import VERDICTS, DecisionState
@@ -107,7 +107,7 @@ def render_markdown(content: ReviewContent, diagrams: str | None = None) -> str:
         for phone in content.elsewhere:
             out += _phone(phone)
     if content.account or content.account_states:
-        out += ["## The account in the background", ""]
+        out += [f"## The {region_noun(content.spec)} in the background", ""]
         out += [f"- *{name}*: {doc}" for name, doc in content.account_states] + [""]
         out += [_move(m) for m in content.account] + [""]
     if content.decisions:
@@ -143,7 +143,8 @@ def _screens_table(spec: Spec, values: dict[str, Any]) -> list[str]:
     names = reader_names(spec, values)
     used = {name for s in spec.screens.values() for key in TEXT_KEYS for name in _names_in(getattr(s, key))}
     filled = ", ".join(f"{k} = {v}" for k, v in values.items() if k in used)
-    out = ["## The screens", ""] + ([f"Texts filled in as the phone shows them when {filled}.", ""] if filled else [])
+    shown = [f"Texts filled in as the {spec.device} shows them when {filled}.", ""] if filled else []
+    out = ["## The screens", "", *shown]
     out += ["| screen | kind | title | shows | softkeys (left / right) |", "| --- | --- | --- | --- | --- |"]
     for s in spec.screens.values():
         _, status, text = screen_texts(s, values)

@@ -58,7 +58,7 @@ class GuardWrite(FlowRuntimeError):
 def guard_view(readable: tuple[str, ...]) -> Callable[[Any], Any]:
     """A class whose instances show an object's ``readable`` attributes, read-only, and nothing else.
 
-    ``guard_view(("balance",))(world).balance`` reads ``world.balance``; any
+    ``guard_view(("credit",))(world).credit`` reads ``world.credit``; any
     other attribute raises :class:`UnkeptRead`, any assignment
     :class:`GuardWrite`. Reads go through C-level ``attrgetter`` properties, so
     the view costs about one attribute lookup per read.

@@ -8,13 +8,13 @@ answered here once:
 - :func:`validate_world_values`: is every name known and every value of the
   right type and range?
 - :func:`unmet_constraints`: does the world meet the spec's ``constraints``
-  (guards every world must satisfy, e.g. "an active subscription has days
-  left")? :func:`constraint_problems` says the same as problems to report.
+  (guards every world must satisfy, e.g. "a lockout has minutes left")?
+  :func:`constraint_problems` says the same as problems to report.
 
 >>> from simulator import load_checked_spec, make_world
->>> spec = load_checked_spec()
->>> unmet_constraints(spec, make_world(spec, {"days_left": 0, "subscription": "active"}))
-['active_license_has_days']
+>>> spec = load_checked_spec("spec/door_keypad.yaml")
+>>> unmet_constraints(spec, make_world(spec, {"keypad": "locked_out", "minutes_left": 0}))
+['lockout_has_time']
 """
 from __future__ import annotations
 

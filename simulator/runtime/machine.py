@@ -3,10 +3,11 @@
 This is the only module that imports ``transitions``. A flow has two regions,
 each a flat ``transitions.Machine``:
 
-- the *screens* region (what the phone shows), driven by user events and by the
+- the *screens* region (what the device shows), driven by user events and by the
   app's own system steps;
-- the *account* region (the subscription's lifecycle), driven by environment
-  events and by the signals screen transitions send (``send: [cancel]``).
+- the *account* region (the spec's ``account:``: the lifecycle of one enum variable, such
+  as a keypad's lock), driven by environment events and by the signals screen
+  transitions send (``send: [unlock]``).
 
 Flat machines, not a nested ``HierarchicalMachine``: menu nesting is a drawing
 matter (``parent`` in the spec), and a flat machine fires events several times
@@ -211,7 +212,7 @@ class Flow:
         screen, a guard reads what it may not, or (``check_ranges``) a step
         leaves a variable outside its declared range. Without ``check_ranges``
         such a step is taken and its result says so (``out_of_range``): a
-        counterexample that shows a negative balance must be replayable.
+        counterexample that shows a variable below its minimum must be replayable.
         """
         before_screen = self.screen
         before = self.world.variables()

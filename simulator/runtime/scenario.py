@@ -2,14 +2,14 @@
 
 Format (tests and acceptance checks depend on it)::
 
-    name: subscribe with an expired license and enough money
-    given: {days_left: 0, subscription: cancelled, balance: 5, network: up}
+    name: a lockout ends when its minutes have passed
+    given: {keypad: locked_out, minutes_left: 2, battery: ok}
     steps:
-      - select_additional
-      - {event: day_passes, repeat: 3}
-      - {event: select_unsubscribe, refused: true}
-      - {event: press_yes, expect: {note: activated}}
-    expect: {screen: license_menu, subscription: active, note: activated}
+      - {event: minute_passes, repeat: 2}
+      - {event: enter_admin_code, expect: {note: unlocked}}
+      - {event: enter_right_pin, refused: true}
+      - press_ok
+    expect: {screen: keypad, keypad: ready, note: unlocked}
 
 ``given`` sets world variables, parameters and ``screen`` (default: the spec's
 home screen); ``expect`` checks world variables, ``screen`` and ``note``. An

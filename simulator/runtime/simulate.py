@@ -1,9 +1,10 @@
 """The simulator: a flow plus its trace, with undo. The API scenarios, the CLI and the interactive session share.
 
 >>> from simulator import load_checked_spec, Simulator
->>> sim = Simulator(load_checked_spec(), {"balance": 0})
->>> sim.fire("select_additional").screen_after
-'additional_menu'
+>>> from simulator.spec.starter import starter_spec_path
+>>> sim = Simulator(load_checked_spec(starter_spec_path()), {"credit": 0})
+>>> sim.fire("select_coffee").screen_after
+'confirm'
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """The world: the values a flow's guards read and its effects change.
 
 One object holds the spec's world variables, its parameters (read-only by
-convention), the kind of the latest result note and the history of charges and
-notes. Rules read and write it as plain attributes (``w.balance -= w.price``).
+convention), the kind of the latest result note and the history of what a rule
+book records. Rules read and write it as plain attributes (``w.credit -= w.price``).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class World:
         self.history: list[tuple] = []
 
     def record(self, kind: str, *detail: Any) -> None:
-        """Append to the history (charges, notes, failed renewals, ...)."""
+        """Append to the history (what a rule book records: payments, notes, failed attempts, ...)."""
         self.history.append((kind, *detail))
 
     def show_note(self, kind: str) -> None:

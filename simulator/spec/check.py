@@ -468,7 +468,7 @@ def check_softkeys(spec: Spec) -> Iterator[Problem]:
 def says(text: str, word: str) -> bool:
     """Whether ``text`` uses ``word`` (a word or a phrase) whole, ignoring case.
 
-    >>> says("Your subscription has been cancelled.", "Cancelled"), says("Inactive", "active")
+    >>> says("Admin code accepted: the keypad is unlocked.", "Unlocked"), says("Unlocked", "locked")
     (True, False)
     """
     return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None

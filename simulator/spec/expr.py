@@ -24,7 +24,7 @@ from .yamlsafe import MAX_INT, whole_number
 
 __all__ = ["evaluate_value", "Condition", "parse_expression", "MAX_EXPRESSION_LENGTH", "MAX_EXPRESSION_DEPTH"]
 
-#: The longest expression or comparison read, in characters (the KMS spec's longest is 33).
+#: The longest expression or comparison read, in characters (the flagship spec's longest is 33).
 MAX_EXPRESSION_LENGTH = 1000
 #: The deepest an expression nests: each operator of a chain (``a + b + c``) and each bracket is a level.
 MAX_EXPRESSION_DEPTH = 50
@@ -103,8 +103,8 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, as
 
 
 class Condition:
-    """A comparison over world values, written in a property: ``balance < price``, ``1 <= days_left <= 3``,
-    ``network == down``, ``subscription in [cancelled, none]``.
+    """A comparison over world values, written in a property: ``credit < price``, ``1 <= minutes_left <= 3``,
+    ``battery == low``, ``keypad in [ready, locked_out]``.
 
     Properties state what must hold in their own words, not through the guards
     they check, so a wrong guard cannot make its own property hold. A name that
@@ -119,7 +119,7 @@ class Condition:
         if problem:
             raise ValueError(problem)
         if not isinstance(text, str):
-            raise ValueError(f"expected a comparison such as 'balance < price', found {text!r}")
+            raise ValueError(f"expected a comparison such as 'credit < price', found {text!r}")
         tree = parse_expression(text)
         if not isinstance(tree, ast.Compare):
             raise ValueError(f"{text!r} is not a comparison (==, !=, <, <=, >, >=, in)")

@@ -1,4 +1,4 @@
-"""Guards and effects written in the spec: ``balance >= price``, ``balance -= price; charges += 1``.
+"""Guards and effects written in the spec: ``credit >= price``, ``credit -= price; cups += 1``.
 
 A team can say its rules in the spec file itself instead of a Python rule book.
 The text is parsed with Python's own parser and then held to an allow-list:
@@ -7,7 +7,7 @@ The text is parsed with Python's own parser and then held to an allow-list:
   or one of a fixed set of values; a parameter is an int);
 - whole numbers and values of enum variables, quoted or not (``network == up``, as in
   the walk's ``where:`` comparisons);
-- ``+ - * //``, a leading minus, comparisons (chains too: ``1 <= days_left <= 3``),
+- ``+ - * //``, a leading minus, comparisons (chains too: ``1 <= minutes_left <= 3``),
   ``in`` / ``not in`` a literal list, ``and``, ``or``, ``not``, ``min(...)``, ``max(...)``;
 - in an effect, statements ``VAR = EXPR`` and ``VAR += EXPR`` (``-=``, ``*=``, ``//=``),
   separated by ``;`` or new lines, that assign world variables only.
@@ -19,7 +19,7 @@ parameter, or writes a value a variable can never hold. Nothing is ever run whil
 checking.
 
 An accepted expression is compiled into a plain Python function of the world,
-``lambda w: w.balance >= w.price`` in effect: the checked syntax tree has each
+``lambda w: w.credit >= w.price`` in effect: the checked syntax tree has each
 name rewritten to the world's attribute and is compiled as a function; the code
 object becomes a function with no builtins but ``min`` and ``max``. No text is
 evaluated, and the function runs as fast as one written by hand.
@@ -50,7 +50,7 @@ _FUNCTIONS = {"min": min, "max": max}
 
 
 def is_plain_name(text: str) -> bool:
-    """A guard or effect named in a transition (``renewal_due``), not written out (``days_left <= 3``)."""
+    """A guard or effect named in a transition (``pin_taken``), not written out (``minutes_left <= 3``)."""
     return text.isidentifier()
 
 
@@ -230,7 +230,7 @@ def _parse_statements(text: str) -> list[ast.stmt]:
     try:
         body = ast.parse(text.strip(), mode="exec").body
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        raise ExpressionError(f"cannot read {text!r}: write assignments such as balance -= price; charges += 1",
+        raise ExpressionError(f"cannot read {text!r}: write assignments such as credit -= price; cups += 1",
                               "expression-syntax") from None
     depth, stack = 0, [(statement, 1) for statement in body]
     while stack:
@@ -258,7 +258,7 @@ def check_effect(text: str, spec) -> list[tuple[str, ast.AST | None, ast.expr]]:
             target, op = statement.target, statement.op
         else:
             raise ExpressionError(f"{ast.unparse(statement)!r} is not an assignment of one variable; an effect is "
-                                  "statements such as balance -= price or days_left = max(0, days_left - 1)")
+                                  "statements such as credit -= price or minutes_left = max(0, minutes_left - 1)")
         if not isinstance(target, ast.Name):
             raise ExpressionError(f"{ast.unparse(target)!r} cannot be assigned: name a world variable")
         name = target.id

@@ -10,7 +10,7 @@ from importlib import resources
 
 from ..errors import Loc, Problem, UsageError
 
-__all__ = ["STARTER_SPEC", "starter_files", "write_starter"]
+__all__ = ["STARTER_SPEC", "starter_files", "starter_spec_path", "write_starter"]
 
 #: The spec's file name inside the folder `kmsflow init` writes.
 STARTER_SPEC = "coffee_machine.yaml"
@@ -21,6 +21,11 @@ def starter_files() -> dict[str, str]:
     """Each starter file's path inside the new folder, and its text."""
     folder = resources.files(__package__).joinpath("starter")
     return {name: folder.joinpath(name).read_text(encoding="utf-8") for name in _FILES}
+
+
+def starter_spec_path() -> str:
+    """The packaged starter spec's own path: a small flow of any team's, for examples and docstrings."""
+    return str(resources.files(__package__).joinpath("starter", STARTER_SPEC))
 
 
 def write_starter(folder: str) -> list[str]:

@@ -5,17 +5,17 @@ spec's parameters and world variables in braces ("Pay {price} now?"), and are
 filled when the screen is shown. Only plain ``{name}`` fields are allowed; ``{{``
 and ``}}`` stand for literal braces.
 
-Screens may share a title on the phone (two "Connecting..." screens); wherever a
+Screens may share a title on the device (two "Connecting..." screens); wherever a
 screen is named to a reader (diagrams, the review document, play's step lines)
 :func:`reader_name` tells them apart by the screen's ``caption``, or by its name
 when it has none.
 
 Pure functions over the loaded spec; nothing here knows a particular spec.
 
->>> fill("Pay {price} now for {period_days} days? {{sic}}", {"price": 3, "period_days": 30})
-'Pay 3 now for 30 days? {sic}'
->>> template_names("{days_left} days left ({subscription}); {days_left}")
-('days_left', 'subscription')
+>>> fill("A coffee for {price} coins? {{sic}}", {"price": 2})
+'A coffee for 2 coins? {sic}'
+>>> template_names("{wrong_tries} of {max_tries} tries ({keypad}); {wrong_tries}")
+('wrong_tries', 'max_tries', 'keypad')
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ from typing import Any, Mapping
 from .model import Screen, Spec
 
 __all__ = ["TEXT_KEYS", "TemplateError", "template_names", "fill", "text_names", "initial_values",
-           "screen_texts", "reader_name", "reader_names"]
+           "screen_texts", "reader_name", "reader_names", "region_noun"]
 
-#: The keys of a screen that are templates, in the order the phone shows them.
+#: The keys of a screen that are templates, in the order the device shows them.
 TEXT_KEYS = ("title", "status", "text")
 
 _LITERAL_BRACES = "write {{ or }} for a literal brace"
@@ -43,7 +43,7 @@ def _parts(template: str) -> list[tuple[str, str | None]]:
     try:
         parsed = list(Formatter().parse(template))
     except ValueError as exc:
-        raise TemplateError(f"unbalanced brace ({exc}); {_LITERAL_BRACES}") from None
+        raise TemplateError(f"unmatched brace ({exc}); {_LITERAL_BRACES}") from None
     parts: list[tuple[str, str | None]] = []
     for literal, name, spec, conversion in parsed:
         if name is None:
@@ -146,3 +146,13 @@ def reader_name(spec: Spec, screen: str, values: Mapping[str, Any] | None = None
     title = found.title or found.name
     shared = any(other is not found and (other.title or other.name) == title for other in spec.screens.values())
     return _reader_name(found, shared, initial_values(spec) if values is None else values)
+
+
+def region_noun(spec: Spec) -> str:
+    """What readers call the second region (``account:``): its variable in words, as the spec names it.
+
+    The region is the part of the world that lives on in the background (a
+    keypad's lock, a machine's supplies, a licence); the engine has no word of
+    its own for it. Without such a region, "background".
+    """
+    return spec.account.variable.replace("_", " ") if spec.account else "background"

@@ -3,7 +3,7 @@
 Every configuration the walk keeps costs memory for as long as the walk's
 result lives: measured on a 2-core, 24 GB machine, ``kmsflow explore`` (walk,
 properties, findings and four suites) takes about 2.1 KB per configuration on
-the KMS spec and up to 4.5 KB on the synthetic specs, whose transition-pairs
+the flagship spec and up to 4.5 KB on the synthetic specs, whose transition-pairs
 search is the largest part. :data:`MAX_CONFIGURATIONS` keeps that under about
 4.5 GB and a walk under a few minutes; ``--max-configurations`` (the
 ``max_configurations`` argument of :func:`~simulator.walk.explore.explore_spec`)

@@ -11,8 +11,8 @@ Two shapes:
   reads, merges and writes it; this module is the one place that writes and
   reads the file, with every key sorted::
 
-    {"format": "kmsflow-coverage/1", "screens": {"access_point": 5, ...}, "spec": "kms9_subscription",
-     "traces": 22, "transitions": {"access_point.press_ok": 5, ...}}
+    {"format": "kmsflow-coverage/1", "screens": {"confirm": 5, ...}, "spec": "coffee_machine",
+     "traces": 22, "transitions": {"confirm.press_yes": 5, ...}}
 
 Transitions are keyed by their spec id (``Transition.id``), the same id a
 trace's ``taken`` lists.

@@ -4,18 +4,18 @@ A spec may declare it in a top-level ``domain:`` section::
 
     domain:
       initial:                 # every combination that meets the spec's constraints
-        days_left: [0, 1, 2, 3, 4, 10, 30]
-        balance: [0, price - 1, price, 2 * price]
+        minutes_left: [0, 1, 5]
+        credit: [0, price - 1, price, 2 * price]
       bounds:                  # steps that would go beyond are counted, not explored
-        days_left: 2 * period_days
-      counters: [charges]      # only counts what happened: not kept in a configuration
+        credit: 2 * price
+      counters: [cups]         # only counts what happened: not kept in a configuration
 
 Values may be small expressions over the spec's parameters (``price - 1``,
 ``2 * price``), so overriding a parameter moves the domain with it. A spec
 without the section gets a default: every value of an enum, ``min..max`` of a
 bounded int, ``min`` and ``initial`` of an unbounded one (bounded at twice the
-largest start value plus 10). The CLI overrides both (``--domain balance=0,3``,
-``--bound days_left=40``).
+largest start value plus 10). The CLI overrides both (``--domain credit=0,3``,
+``--bound credit=40``).
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 :class:`PhoneRun` is what a scenario's steps act on: givens collect the
 starting world, the first action or check starts a :class:`Simulator` from it,
-actions fire events, checks compare what the phone shows with what the step
+actions fire events, checks compare what the device shows with what the step
 says. The pytest-bdd step definitions (:mod:`simulator.bdd`) are three lines
 over it; :func:`run_features` runs feature files without pytest (``kmsflow
 mutate`` runs a suite against hundreds of mutants this way).
@@ -28,7 +28,7 @@ __all__ = ["PhoneRun", "StepFailed", "FeatureScenario", "FeatureResult", "read_f
 
 
 class StepFailed(AssertionError):
-    """A check that does not hold, or an action the phone does not take: the scenario fails here."""
+    """A check that does not hold, or an action the device does not take: the scenario fails here."""
 
 
 class PhoneRun:
@@ -56,15 +56,15 @@ class PhoneRun:
         self.given_values[name] = value
 
     def when(self, sentence: str) -> None:
-        """Do what a person does; StepFailed when the phone does not take it here."""
+        """Do what a person does; StepFailed when the device does not take it here."""
         sim = self._started()
         event = self._event_of(sentence)
         if not sim.is_allowed(event):
-            raise StepFailed(f"{sentence!r}: the phone does not take this on {self._where()}")
+            raise StepFailed(f"{sentence!r}: the {self.spec.device} does not take this on {self._where()}")
         sim.fire(event)
 
     def then(self, sentence: str) -> None:
-        """Check what the phone shows (or a value a tester reads back); StepFailed when it is not so."""
+        """Check what the device shows (or a value a tester reads back); StepFailed when it is not so."""
         sim = self._started()
         form = self.phrases.check_form(sentence)
         if form is None:
@@ -114,7 +114,7 @@ class PhoneRun:
                    if self.phrases.action(name, sim.parameters) == sentence]
         if not matches:
             other = self.phrases.read_action_elsewhere(sentence)
-            if other is not None:  # "top up the phone account by 3" where a period costs 4
+            if other is not None:  # "insert 3 coins" where the spec's price makes it read "insert 4 coins"
                 raise StepFailed(f"{sentence!r}: here it reads {self.phrases.action(other, sim.parameters)!r}")
             raise UnknownSentence(f"no action reads {sentence!r}")
         allowed = [name for name in matches if sim.is_allowed(name)]
@@ -125,7 +125,7 @@ class PhoneRun:
         candidates = [name for name in self.spec.events_of_kind("user", "environment")
                       if self.phrases.refusal(name, shown, sim.parameters) == sentence]
         if not candidates:
-            raise StepFailed(f"expected {sentence!r}, but the phone shows {self._where()}")
+            raise StepFailed(f"expected {sentence!r}, but the {self.spec.device} shows {self._where()}")
         offered = [name for name in candidates if sim.is_allowed(name)]
         if offered:
             raise StepFailed(f"expected {sentence!r}, but it is taken on {self._where()}")

@@ -1,7 +1,7 @@
 """The bounded history a configuration keeps: which steps of a flow were taken since it opened.
 
-Properties such as "no charge without consent" ask what happened earlier in a
-flow (One-Click Buy: were the terms accepted?). A configuration keeps, per flow
+Properties such as "nothing is paid without consent" ask what happened earlier in a
+flow (a purchase: were the terms accepted?). A configuration keeps, per flow
 the spec's ``properties.history`` declares, a few flags that are cleared when
 the flow's screens are left, so the history stays finite and the walk ends.
 """

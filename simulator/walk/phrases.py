@@ -6,11 +6,11 @@ write is exactly what the step definitions (:mod:`simulator.walk.feature_run`,
 
 - *givens* set up the world as a tester does it: the screen the app is on
   (named by its title), each world variable through its ``tester`` words
-  ("the phone account holds 10", "mobile data is off"), each parameter not at
-  its default ("one period costs 5");
+  ("the machine holds 3 coins", "the battery is low"), each parameter not at
+  its default ("a coffee costs 5");
 - *actions* are what a person does: press a softkey by its label, select a
   menu item by its label, an environment event through its ``tester`` words
-  ("turn off mobile data", "top up the phone account by 3");
+  ("insert a coin", "replace the battery");
 - *checks* say what the screen shows (its title, status line, text, the items
   it offers, the softkeys) and the world values a tester can read back;
 - *refusals* say what they are: a menu that does not offer an item, a softkey
@@ -18,7 +18,7 @@ write is exactly what the step definitions (:mod:`simulator.walk.feature_run`,
 
 Nothing here knows a particular spec: every word comes from the spec's screens,
 events and world declarations. A spec that gives no ``tester`` words for a
-variable is phrased from its doc ("Money on the phone's subscriber account: 10").
+variable is phrased from its doc ("Minutes of lockout left: 0").
 """
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class UnknownSentence(ValueError):
 
 @dataclass(frozen=True)
 class Shown:
-    """What the phone shows on one screen now: title, status line, text, the items offered, the softkeys."""
+    """What the device shows on one screen now: title, status line, text, the items offered, the softkeys."""
 
     screen: str
     kind: str
@@ -62,9 +62,9 @@ class Shown:
 
 
 def shown_on(spec: Spec, screen: str, allowed: set[str] | list[str], values: Mapping[str, Any]) -> Shown:
-    """The phone's view of ``screen`` when the events in ``allowed`` are accepted, texts filled from ``values``.
+    """The device's view of ``screen`` when the events in ``allowed`` are accepted, texts filled from ``values``.
 
-    An item whose events are all refused is not offered (the phone hides it); an
+    An item whose events are all refused is not offered (the device hides it); an
     item no event selects (a list's own entry) is always shown.
     """
     s = spec.screens[screen]

@@ -5,7 +5,7 @@ it by hand loses everything after the first failure. :func:`suite_cases` cuts
 each path where it comes back to a menu (or after at most :data:`MAX_STEPS`
 steps), starts each piece from the screen and world it starts on, and says
 every step in the tester's words (:mod:`.phrases`) by replaying it in the
-simulator: what each action is, and what the phone shows after it.
+simulator: what each action is, and what the device shows after it.
 
 Each case is tagged with the article steps and decisions its transitions
 implement (``@cancel.3 @A2``) and belongs to the *part* of the flow most of
@@ -156,7 +156,7 @@ def _part(spec: Spec, steps: list[CaseStep]) -> tuple[str, str]:
     a_order = {a: i for i, a in enumerate(spec.assumptions)}
     chosen = [s for s in steps if not s.environment]
     counts = Counter(a for s in chosen for a in s.assumptions)
-    if not counts:  # menu steps name no decision: what happened around the phone is the point
+    if not counts:  # menu steps name no decision: what happened around the device is the point
         chosen = steps
         counts = Counter(a for s in chosen for a in s.assumptions)
     if counts:

@@ -1,7 +1,7 @@
-/* The review page's behaviour: zoomable diagrams, the phone that follows the walk's product graph, sign-off export.
+/* The review page's behaviour: zoomable diagrams, the device that follows the walk's product graph, sign-off export.
  *
  * No engine here: every key press follows an edge the exhaustive walk found (see simulator/report/page_graph.py),
- * so the phone does what the spec does. window.kmsReview is the page's API (the tests and the bench use it).
+ * so the device does what the spec does. window.kmsflowReview is the page's API (the tests and the bench use it).
  */
 (function () {
   "use strict";
@@ -488,11 +488,11 @@
       if (!replayHash()) startRun(DATA.defaultStart);
       render();
     }
-    window.kmsReview.readyAt = performance.now();  // ms since navigation began: the bench's time to interactive
-    window.kmsReview.ready = true;
+    window.kmsflowReview.readyAt = performance.now();  // ms since navigation began: the bench's time to interactive
+    window.kmsflowReview.ready = true;
   }
 
-  window.kmsReview = {
+  window.kmsflowReview = {
     ready: false,
     fire: (event) => { const r = fire(event); render(); return Object.assign(r, state()); },
     // Many events in one call, the state after each (the equivalence test): no drawing between them.
