@@ -25,7 +25,7 @@ DOOR = SPEC_DIR / "door_keypad.yaml"
 
 #: Words of the KMS domain that a door keypad's outputs must not use (ids such as account.ready are skipped).
 FOREIGN = re.compile(r"\b(phones?|accounts?|subscriptions?|servers?|balance|charge\w*|kaspersky|licen[cs]es?|"
-                     r"money|S60)\b(?![.:][\w*|])", re.IGNORECASE)
+                     r"money|S60|articles?)\b(?![.:][\w*|])", re.IGNORECASE)
 
 
 class _VisibleText(HTMLParser):

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..choices import TAG_CHOICES
 from ..spec.model import Screen, Spec, Transition
-from ..spec.texts import initial_values, reader_names, region_noun, screen_texts
+from ..spec.texts import initial_values, reader_names, region_noun, screen_texts, source_noun
 from .run_path import Path
 from .views import ANY_STATE, View, ViewSet, guard_phrase, view_edges
 
@@ -102,6 +102,7 @@ class Diagram:
     overlay: str = ""  # "" | "path" | "coverage" | "diff"
     caption: str = ""  # what the overlay shows
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    source: str = "source"  # what the spec's steps retell, in its own word ("article"): the legend names it
 
     def node(self, node_id: str) -> Node:
         for node in self.nodes:
@@ -162,7 +163,7 @@ def _edge(spec: Spec, views: ViewSet, t: Transition, source: str, dest: str) -> 
     tip = [event + (f" [{guard}]" if guard else "") + (f" / {effect}" if effect else "")]
     tip += [f"when: {spec.guards[g].doc}" for g in t.conditions if g in spec.guards]
     tip += [f"unless: {spec.guards[g].doc}" for g in t.unless if g in spec.guards]
-    tip += [f"article {k}: {spec.kb_steps[k].text}" for k in t.kb if k in spec.kb_steps]
+    tip += [f"{source_noun(spec)} {k}: {spec.kb_steps[k].text}" for k in t.kb if k in spec.kb_steps]
     tip += [f"assumption {a}: {spec.assumptions[a].title}" for a in t.assumptions if a in spec.assumptions]
     if t.doc:
         tip.append(t.doc)
@@ -262,7 +263,8 @@ def build_diagram(spec: Spec, views: ViewSet, view: View, values: dict[str, Any]
         edges.append(Edge(f"edge:{name}@end", source, end_id, tooltip=f"the flow is over at {name}"))
     edges = _layout_hints(nodes, edges)
     subtitle = view.doc or (f"{spec.title}" if not view.is_overview else "")
-    diagram = Diagram(view.name, view.title, subtitle, tuple(nodes), tuple(edges), tuple(clusters), ())
+    diagram = Diagram(view.name, view.title, subtitle, tuple(nodes), tuple(edges), tuple(clusters), (),
+                      source=source_noun(spec))
     return replace(diagram, legend=_legend(diagram))
 
 
@@ -271,7 +273,7 @@ def _layout_hints(nodes: list[Node], edges: list[Edge]) -> list[Edge]:
 
     Distance is counted from the start markers (then from the first node of
     each part not reached), following arrows in spec order, so the hint is
-    deterministic. A flow then reads top-down: Main, Additional, License, ...
+    deterministic. A flow then reads top-down: a menu, the menu it opens, the question there, ...
     """
     successors: dict[str, list[str]] = {}
     for edge in edges:
@@ -421,11 +423,11 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
     transitions = [e for e in diagram.edges if e.is_transition]
     tagged = any(e.refs for e in transitions)
     if any(not e.dashed for e in transitions):
-        entries.append(LegendEntry("edge-solid", "event [guard] / effect" + ("; small: article step" if tagged
-                                                                             else "")))
+        entries.append(LegendEntry("edge-solid", "event [guard] / effect" + (f"; small: {diagram.source} step"
+                                                                             if tagged else "")))
     if any(e.dashed for e in transitions):
         entries.append(LegendEntry("edge-dashed", "added by an assumption" + (" (its id)" if any(
-            e.refs for e in transitions if e.dashed) else "") + ", not by the article"))
+            e.refs for e in transitions if e.dashed) else "") + f", not by the {diagram.source}"))
     if "start" in shapes:
         entries.append(LegendEntry("start", "where the flow starts"))
     if "end" in shapes:

@@ -4,7 +4,7 @@ Mermaid's limits shape the output (each rule was checked with Mermaid's own pars
 
 - Screens are flat states, not nested composites: Mermaid cannot route a
   transition from outside a composite state into one of its children (and
-  Main > Additional > License has such arrows everywhere). Menus are shown by
+  a menu three levels deep has such arrows everywhere). Menus are shown by
   the screen descriptions instead. The account region is a composite: all of
   its arrows stay inside it.
 - State ids are letters, digits and ``_`` only, never a JavaScript
@@ -67,7 +67,7 @@ _LEGEND_TEXT = {
     "screen-menu": "menu screen", "screen-query": "question (Yes / No)", "screen-list": "list to pick from",
     "screen-note": "message closed with OK", "screen-system": "the app works by itself",
     "screen-closed": "app closed",
-    "edge-solid": "arrow: event [guard] / effect (article step)",
+    "edge-solid": "arrow: event [guard] / effect ({source} step)",
     "edge-dashed": "arrow marked 'assumption' + id: added by that assumption",
     "start": "[*] start / end of the flow", "end": "",
     "path-edge": "(n) step of the path, in order", "path-visited": "blue: passed through",
@@ -236,7 +236,8 @@ def _legend_group(diagram: Diagram, ids: "_Ids") -> list[str]:
     words = []
     for n, entry in enumerate(diagram.legend, 1):
         # The region's states are named by the spec's variable (the model's meaning); the rest is Mermaid's own words.
-        text = entry.meaning if entry.sample == "account" else _LEGEND_TEXT.get(entry.sample, "")
+        text = entry.meaning if entry.sample == "account" else _LEGEND_TEXT.get(entry.sample, "").replace(
+            "{source}", diagram.source)
         if not text:
             continue
         cls = _LEGEND_CLASS.get(entry.sample)

@@ -36,7 +36,7 @@ class Move:
     anchor: str
     text: str
     note: str  # the spec's own explanation of it ('' when none)
-    ids: str  # e.g. "license_menu.select_unsubscribe · cancel.3, A1"
+    ids: str  # e.g. "keypad.enter_wrong_pin.2 · pin.1, lock.1"
     decisions: tuple[str, ...]
     parts: tuple[str, ...]  # the diagrams that draw it
     where: str  # the reader's name of the screen it starts on ('' for the second region)

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..play.phone import PhoneView, _item_event
 from ..spec.model import Spec
-from ..spec.texts import reader_names, region_noun
+from ..spec.texts import reader_names, region_noun, source_noun
 from .content import Decision, Move, Phone, ReviewContent
 from .page_graph import PAGE_MAX_CONFIGURATIONS, pack_graph
 from .review import signoff_summary, state_words
@@ -230,7 +230,8 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     else:
         out.append("<p>Not checked for this page (made without the walk).</p>")
     out.append("</section>")
-    out.append('<section id="article"><h2>The article, step by step, and what the app does</h2>')
+    out.append(f'<section id="article"><h2>The {html.escape(source_noun(spec))}, step by step, and what the app '
+               'does</h2>')
     for section in content.sections:
         out.append(f"<h3>{html.escape(section.title)}</h3><ol class=\"steps\">")
         for step in section.steps:
@@ -253,17 +254,18 @@ def render_page(content: ReviewContent, graph: Any) -> str:
     out += [f"<li><i>{html.escape(name)}</i>: {html.escape(doc)}</li>" for name, doc in content.account_states]
     out.append('</ul><ul class="moves">' + "".join(_move_html(m) for m in content.account) + "</ul></section>")
     out.append('<section id="decisions"><h2>The decisions to sign off</h2>'
-               '<p>Where the article is silent, the spec decides. For each decision: keep it, take the alternative, '
-               'or ask a question.</p><div class="signer"><label>Your name <input id="signer" type="text" '
-               'autocomplete="name"></label> <button type="button" id="export" disabled>Export sign-off</button> '
-               '<span id="export-note" class="message"></span></div>')
+               f'<p>Where the {html.escape(source_noun(spec))} is silent, the spec decides. For each decision: keep '
+               'it, take the alternative, or ask a question.</p><div class="signer"><label>Your name '
+               '<input id="signer" type="text" autocomplete="name"></label> <button type="button" id="export" '
+               'disabled>Export sign-off</button> <span id="export-note" class="message"></span></div>')
     out += [_decision_html(d) for d in content.decisions]
     out.append("</section>")
     out.append('<section id="keeps"><h2>What the flow keeps track of</h2><dl>')
     out += [f"<dt>{html.escape(name)}</dt><dd>{html.escape(doc)}</dd>" for name, doc in content.keeps]
     out.append("</dl></section>")
     out.append('<details class="engineers"><summary>For engineers: the spec\'s names behind the words</summary>'
-               "<table><thead><tr><th>transition</th><th>article steps and decisions</th><th>said as</th></tr></thead>"
+               f"<table><thead><tr><th>transition</th><th>{html.escape(source_noun(spec))} steps and decisions</th>"
+               "<th>said as</th></tr></thead>"
                "<tbody>")
     for move in content.moves.values():
         ids = move.ids.split(" · ", 1)

@@ -13,7 +13,8 @@ from typing import Any
 
 from ..play.phone import phone_text
 from ..spec.model import Spec
-from ..spec.texts import TEXT_KEYS, initial_values, reader_names, region_noun, screen_texts, template_names
+from ..spec.texts import (TEXT_KEYS, initial_values, reader_names, region_noun, screen_texts, source_noun,
+                          template_names)
 from .content import Move, Phone, ReviewContent
 from .gather import gather_review
 from .signoff import VERDICTS, DecisionState
@@ -87,7 +88,7 @@ def render_markdown(content: ReviewContent, diagrams: str | None = None) -> str:
         out += [f"- {'holds' if holds else f'**VIOLATED** ({violations:,} times)'}: {text}"
                 for _, text, holds, violations in g.results] + [""]
     if content.sections:
-        out += ["## The article, step by step, and what the app does", ""]
+        out += [f"## The {source_noun(content.spec)}, step by step, and what the app does", ""]
         for section in content.sections:
             out += [f"### {section.title}", ""]
             for step in section.steps:
@@ -111,7 +112,7 @@ def render_markdown(content: ReviewContent, diagrams: str | None = None) -> str:
         out += [f"- *{name}*: {doc}" for name, doc in content.account_states] + [""]
         out += [_move(m) for m in content.account] + [""]
     if content.decisions:
-        out += ["## The decisions to sign off (where the article is silent)", ""]
+        out += [f"## The decisions to sign off (where the {source_noun(content.spec)} is silent)", ""]
         for d in content.decisions:
             out += [f"### {d.id}: {d.title}", "", f"- **Decision:** {d.decision}",
                     f"- **Alternative:** {d.alternative}", f"- **Why:** {d.why}",
@@ -160,7 +161,8 @@ def _engineers(content: ReviewContent) -> list[str]:
     """The fold for engineers: every id the words above stand for."""
     out = ["<details><summary>For engineers: the spec's names behind the words</summary>", ""]
     out += _screens_table(content.spec, content.values)
-    out += ["## The transitions", "", "| transition | article steps and decisions | said as |", "| --- | --- | --- |"]
+    out += ["## The transitions", "", f"| transition | {source_noun(content.spec)} steps and decisions | said as |",
+            "| --- | --- | --- |"]
     for move in content.moves.values():
         ids = move.ids.split(" · ", 1)
         out.append(f"| `{move.transition}` | {ids[1] if len(ids) > 1 else '—'} | {_cell(move.text)} |")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from ..check import assumption_screens, assumption_trace, kb_trace
 from ..errors import Problem
 from ..spec.model import Spec
+from ..spec.texts import source_noun
 
 if TYPE_CHECKING:  # `kmsflow check` prints with this module and must not load the state machine to do it
     from ..runtime.scenario import ScenarioResult
@@ -21,7 +22,7 @@ def format_spec_summary(spec: Spec, problems: list[Problem]) -> str:
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
     size = (f"{len(spec.screens)} screens, {len(spec.all_transitions())} transitions, {len(spec.events)} events, "
-            f"{len(spec.kb_steps)} article steps, {len(spec.assumptions)} assumptions")
+            f"{len(spec.kb_steps)} {source_noun(spec)} steps, {len(spec.assumptions)} assumptions")
     verdict = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
     return f"{spec.path}: {verdict} ({size})"
 

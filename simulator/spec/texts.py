@@ -26,7 +26,7 @@ from typing import Any, Mapping
 from .model import Screen, Spec
 
 __all__ = ["TEXT_KEYS", "TemplateError", "template_names", "fill", "text_names", "initial_values",
-           "screen_texts", "reader_name", "reader_names", "region_noun"]
+           "screen_texts", "reader_name", "reader_names", "region_noun", "source_noun"]
 
 #: The keys of a screen that are templates, in the order the device shows them.
 TEXT_KEYS = ("title", "status", "text")
@@ -156,3 +156,12 @@ def region_noun(spec: Spec) -> str:
     its own for it. Without such a region, "background".
     """
     return spec.account.variable.replace("_", " ") if spec.account else "background"
+
+
+def source_noun(spec: Spec) -> str:
+    """What readers call the document the ``kb_steps`` retell: the first key of the spec's ``source:``.
+
+    A spec that cites ``source: {article: "...", date: ...}`` has article steps; one that cites a
+    ``manual:`` has manual steps; one that cites nothing has source steps.
+    """
+    return next(iter(spec.source), "source").replace("_", " ")

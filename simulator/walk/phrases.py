@@ -174,7 +174,7 @@ class Phrases:
         return lines
 
     def action(self, event: str, parameters: Mapping[str, Any]) -> str:
-        """What a person does: ``I press "Yes"``, ``I select "License"``, ``I turn off mobile data``."""
+        """What a person does: ``I press "Yes"``, ``I select "Admin code"``, ``I replace the battery``."""
         e = self.spec.events[event]
         if e.softkey or e.item:
             shown = e.label if e.softkey else e.item
