@@ -9,6 +9,7 @@ section's key, not wording, and are left out of the scan.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from html.parser import HTMLParser
@@ -78,6 +79,15 @@ def door_outputs(tmp_path_factory):
     texts = {"play": _play(DOOR, "help\nenter a wrong PIN\nok\nminute 3\nbattery low\nset\nset nothing\n"
                                  "frobnicate\nundo\n[\nsave " + str(out / "played.yaml") + "\n")}
     texts["played scenario"] = (out / "played.yaml").read_text()
+    changed = out / "door_changed.yaml"
+    changed.write_text(DOOR.read_text().replace("lockout_minutes: {default: 5", "lockout_minutes: {default: 6"))
+    for argv in (["check", "--trace"], ["explore"], ["paths", "--criterion", "transitions"], ["diff", str(changed)],
+                 ["signoff"], ["simulate", str(SPEC_DIR / "scenarios" / "door")]):
+        report, said = io.StringIO(), io.StringIO()
+        command = [argv[0], *([] if argv[0] == "simulate" else [str(DOOR)]), *argv[1:]]
+        with contextlib.redirect_stdout(report), contextlib.redirect_stderr(said):
+            main(command)
+        texts[" ".join(argv[:1])] = report.getvalue() + said.getvalue()
     assert main(["review", str(DOOR), "-o", str(out / "r.md"), "-o", str(out / "r.html")]) == 0
     texts["review.md"] = (out / "r.md").read_text()
     texts["review.html"] = visible_text((out / "r.html").read_text())
@@ -100,6 +110,8 @@ def test_the_door_keypads_outputs_speak_its_own_words(door_outputs, capsys):
     assert "the keypad: lock out" in door_outputs["review.md"]
     assert "Texts filled in as the keypad shows them" in door_outputs["review.md"]
     assert "The keypad in the background" in door_outputs["review.html"]
+    assert "Source steps and the transitions that implement them" in door_outputs["check"]
+    assert "4 passed, 0 failed" in door_outputs["simulate"] and "7 of 7 properties hold" in door_outputs["explore"]
 
 
 def test_door_play_messages_take_their_examples_from_the_spec(door_outputs):

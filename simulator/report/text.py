@@ -28,8 +28,9 @@ def format_spec_summary(spec: Spec, problems: list[Problem]) -> str:
 
 
 def format_trace_table(spec: Spec) -> str:
-    """Article steps and assumptions, each with the transitions that implement it."""
-    lines = ["Article steps and the transitions that implement them:"]
+    """The source's steps (the article's, for a spec citing an article) and assumptions, each with the transitions
+    that implement it."""
+    lines = [f"{source_noun(spec).capitalize()} steps and the transitions that implement them:"]
     for step_id, ids in kb_trace(spec):
         step = spec.kb_steps[step_id]
         lines.append(f"  {step_id:<15} {step.text}")

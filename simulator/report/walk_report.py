@@ -5,6 +5,7 @@ from ..walk.analysis import Analysis, bounds_summary
 from ..walk.explore import ProductGraph
 from ..walk.suites import Suite, TestPath
 from ..runtime.simulate import Simulator
+from ..spec.texts import source_noun
 
 __all__ = ["format_analysis", "format_counterexample", "format_bounds", "format_suite_summary", "format_paths"]
 
@@ -86,7 +87,7 @@ def format_analysis(analysis: Analysis) -> str:
         lines += format_counterexample(analysis, analysis.counterexamples[result.name])
     lines.append("")
     lines.append("Coverage (screens, transitions, pairs, guard outcomes: each by its own generated suite; "
-                 "article steps and assumptions: by the transitions suite):")
+                 f"{source_noun(spec)} steps and assumptions: by the transitions suite):")
     for key, value in analysis.coverage.items():
         lines.append(f"  {key:<17} {100 * value:5.1f}%")
     lines.append("")
