@@ -29,7 +29,7 @@ _EXPORTS = {
     "assumption_trace": "check", "check_spec": "check", "kb_trace": "check", "load_checked_spec": "check",
     "FlowRuntimeError": "errors", "InputError": "errors", "KmsflowError": "errors", "Loc": "errors",
     "Problem": "errors", "ScenarioError": "errors", "SpecError": "errors", "UsageError": "errors",
-    "default_spec_path": "spec.load", "load_spec": "spec.load", "Spec": "spec.model",
+    "load_spec": "spec.load", "Spec": "spec.model", "project_spec_path": "spec.project",
     "Flow": "runtime.machine", "build_flow": "runtime.machine",
     "Simulator": "runtime.simulate", "TraceStep": "runtime.simulate",
     "Scenario": "runtime.scenario", "ScenarioResult": "runtime.scenario", "load_scenario": "runtime.scenario",
