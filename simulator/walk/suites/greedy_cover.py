@@ -87,7 +87,15 @@ def coverable_items(graph: ProductGraph, criterion: str) -> set:
     """The items of a covering criterion that the product graph offers: what :func:`covering_suite` covers."""
     if criterion == "transition-pairs":
         return pair_coverable_items(graph)
-    return set(_NodeSpace(graph, criterion).tree()[1])
+    # Every node is reachable, so every edge is on some run: the items are those of the steps on edges
+    # (and of refusals), as the search tree would find them, in one pass with no distances.
+    steps = [graph.steps[step] for step in set(graph.step)]
+    if criterion == "screens":
+        return {node.screen for node in graph.nodes} | {screen for s in steps for screen in s.entered}
+    if criterion == "transitions":
+        return {tid for s in steps for tid in s.taken}
+    return ({item for s in steps for item in s.outcomes}
+            | {item for refused in graph.refusals.values() for _, outcomes in refused for item in outcomes})
 
 
 def _nearest_new(space: _NodeSpace, start, uncovered: set, limit: int):
