@@ -23,7 +23,7 @@ __all__ = ["Loc", "Problem", "KmsflowError", "InputError", "SpecError", "Scenari
            "LimitError", "FlowRuntimeError"]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: a big spec holds a million of them
 class Loc:
     """A place in an input file; line and column are 1-based (PyYAML's are 0-based)."""
 

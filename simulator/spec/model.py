@@ -111,7 +111,7 @@ class Event:
     #                  `COMMAND N` and the review page's "let N ... pass" repeat it
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a big spec holds hundreds of thousands
 class Screen:
     """A state of the device's UI region.
 
@@ -143,7 +143,7 @@ class Screen:
         return self.kind == "system"
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a big spec holds hundreds of thousands
 class Transition:
     """One spec transition; the field names are those of the ``transitions`` package."""
 
