@@ -8,7 +8,7 @@ from pairs of initial configurations that a scenario could not tell apart (the
 same ``given``): the same values of every world variable both specs declare,
 and for each parameter either the same value given explicitly, or no value
 given at all, each spec then running at its own default. A changed default
-price is thus a change a scenario sees, as it is on the phone.
+price is thus a change a scenario sees, as it is on the device.
 
 From each pair of configurations, every event is fired in both (that is: the
 edges the walks recorded are read). The pair *differs* on an event when one

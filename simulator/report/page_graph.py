@@ -7,7 +7,7 @@ random runs through the page and through :class:`~simulator.runtime.simulate.Sim
 to prove the packing and the following are right).
 
 The walk here is the spec's own domain at the default parameters (a reviewer
-plays one price and one period), plus the spec's initial world, so the page
+plays one value of each parameter), plus the spec's initial world, so the page
 starts where ``kmsflow play`` starts. A bound is raised to keep, above the
 initial world, the room the spec leaves above its own start values. A step
 beyond the bounds is a *cut* edge: the page offers it disabled and says why.
@@ -47,8 +47,8 @@ def page_domain(spec: Spec) -> Domain:
         if starts != declared:
             values.append(f"{name}={','.join(str(v) for v in starts)}")
         if name in domain.bounds and variable.type == "int" and max(starts) > max(declared):
-            # The room the spec leaves above its own start values (top-ups up to the bound), kept above the
-            # initial world too, so a reader starting there can still top up.
+            # The room the spec leaves above its own start values (what environment events add, up to the bound),
+            # kept above the initial world too, so a reader starting there can still add it.
             room = max(domain.bounds[name] - max(declared), 0)
             bounds.append(f"{name}={max(domain.bounds[name], max(starts) + room)}")
     return apply_overrides(spec, domain, values, bounds) if values or bounds else domain

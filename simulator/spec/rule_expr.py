@@ -5,7 +5,7 @@ The text is parsed with Python's own parser and then held to an allow-list:
 
 - names of world variables and parameters (a world variable is an int with bounds
   or one of a fixed set of values; a parameter is an int);
-- whole numbers and values of enum variables, quoted or not (``network == up``, as in
+- whole numbers and values of enum variables, quoted or not (``battery == low``, as in
   the walk's ``where:`` comparisons);
 - ``+ - * //``, a leading minus, comparisons (chains too: ``1 <= minutes_left <= 3``),
   ``in`` / ``not in`` a literal list, ``and``, ``or``, ``not``, ``min(...)``, ``max(...)``;
@@ -75,7 +75,7 @@ _INT, _BOOL, _STRING = _Type("int"), _Type("bool"), _Type("enum")
 
 
 class _Bare(ast.NodeTransformer):
-    """A name that is neither a variable nor a parameter is read as a value (``up`` in ``network == up``);
+    """A name that is neither a variable nor a parameter is read as a value (``low`` in ``battery == low``);
     it stays marked, so one compared with a number is reported as the unknown name it then is."""
 
     def __init__(self, spec):

@@ -50,7 +50,7 @@ def estimate(fire: Callable, starts: Sequence, events_of: Callable[[Any], Sequen
     """A lower estimate of how many configurations the walk will build, and what drives it.
 
     From each start configuration, each event it handles is fired again and
-    again (a day passing, a top-up). A chain that keeps the screen, the
+    again (a minute passing, a coin inserted). A chain that keeps the screen, the
     history and every value but one, and moves that one by the same amount
     each time, marches towards the variable's bound: the walk will meet every
     value on the way, in that context. Before counting on that, the march is
