@@ -104,7 +104,8 @@ def test_the_door_keypads_outputs_speak_its_own_words(door_outputs, capsys):
     found = {name: words for name, text in door_outputs.items() if (words := foreign_words(text))}
     assert not found, found
     # Its own words are there instead: the device, the region's variable, its world controls.
-    assert "Then the keypad shows" in "".join(t for n, t in door_outputs.items() if n.startswith("gherkin"))
+    features = "".join(t for n, t in door_outputs.items() if n.startswith("gherkin"))
+    assert "Then the keypad shows" in features and 'Given the keypad is on the "Keypad" screen' in features
     assert "keypad state (in the background)" in door_outputs["diagram overview.dot"]
     assert "## The keypad in the background" in door_outputs["review.md"]
     assert "the keypad: lock out" in door_outputs["review.md"]

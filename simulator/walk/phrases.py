@@ -4,8 +4,8 @@ One vocabulary serves both directions, so what the Gherkin and CSV exports
 write is exactly what the step definitions (:mod:`simulator.walk.feature_run`,
 :mod:`simulator.bdd`) understand:
 
-- *givens* set up the world as a tester does it: the screen the app is on
-  (named by its title), each world variable through its ``tester`` words
+- *givens* set up the world as a tester does it: the screen the device is on
+  (named by its title, the device by the spec's ``device:``), each world variable through its ``tester`` words
   ("the machine holds 3 coins", "the battery is low"), each parameter not at
   its default ("a coffee costs 5");
 - *actions* are what a person does: press a softkey by its label, select a
@@ -150,7 +150,7 @@ class Phrases:
 
     # -- writing -------------------------------------------------------------------
     def screen_given(self, screen: str) -> str:
-        return f"the app is on the {_q(self.reader_names[screen])} screen"
+        return f"the {self.spec.device} is on the {_q(self.reader_names[screen])} screen"
 
     def value(self, name: str, value: Any) -> str:
         """The sentence that sets up (as a given) or checks (as a then) one variable or parameter."""
@@ -253,7 +253,8 @@ class Phrases:
         return None
 
     def read_screen_given(self, sentence: str) -> str | None:
-        found = re.fullmatch(r'the app is on the "(.*)" screen', sentence)
+        # "the app is on" too: what features exported before a spec named its device said
+        found = re.fullmatch(rf'the (?:app|{re.escape(self.spec.device)}) is on the "(.*)" screen', sentence)
         if not found:
             return None
         if found.group(1) not in self.screen_by_reader:
