@@ -10,7 +10,6 @@ The ``views``, ``domain``, ``properties`` and ``notes`` sections are read by
 """
 from __future__ import annotations
 
-import os
 import re
 from typing import Any, Callable
 
@@ -23,30 +22,12 @@ from .rule_expr import EFFECT_KEY, GUARD_KEY, is_plain_name
 from .sections import read_domain, read_notes, read_properties, read_views
 from .yamlsafe import LDict, LList, load_yaml_file
 
-__all__ = ["load_spec", "default_spec_path", "did_you_mean", "SCREEN_KINDS"]
+__all__ = ["load_spec", "did_you_mean", "SCREEN_KINDS"]
 
 SCREEN_KINDS = ("closed", "menu", "query", "list", "note", "system")
 
 _STR = (str,)
 _INT = (int,)
-
-
-def default_spec_path() -> str:
-    """The flagship KMS spec: ``$KMSFLOW_SPEC`` if set, else ``spec/kms9_subscription.yaml``.
-
-    Looked up relative to the working directory first, then to the source
-    checkout the package was installed from (editable installs), so commands
-    work from anywhere inside the repository.
-    """
-    env = os.environ.get("KMSFLOW_SPEC")
-    if env:
-        return env
-    relative = os.path.join("spec", "kms9_subscription.yaml")
-    if os.path.exists(relative):
-        return relative
-    checkout = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # simulator/spec/ -> top
-    beside_package = os.path.join(checkout, relative)
-    return beside_package if os.path.exists(beside_package) else relative
 
 
 # -- sections ---------------------------------------------------------------------
@@ -295,9 +276,13 @@ def load_spec(path: str | None = None) -> Spec:
 
     Raises SpecError with every syntax and shape problem found. Cross-reference
     and graph problems are reported by :func:`simulator.check.check_spec`.
+    Without ``path``, the project's spec (:func:`~.project.project_spec_path`).
     """
+    if not path:
+        from .project import project_spec_path
+        path = project_spec_path()
     with paused_gc():  # a big spec is a million small objects and no cycles (see simulator.spec.memory)
-        return _load(path or default_spec_path())
+        return _load(path)
 
 
 def _load(path: str) -> Spec:

@@ -6,7 +6,7 @@ flow the properties declare (e.g. One-Click Buy), which of its steps were taken
 since it opened, and whether a user step in it changed the account. The flags
 are cleared when the flow's screens are left, so the history stays finite.
 
-Not kept, on purpose: the domain's *counters* (``charges``) and the latest
+Not kept, on purpose: the domain's *counters* (a coffee machine's ``cups``) and the latest
 note kind. That is checked, not promised: guards read the world through a view
 that holds only what a configuration keeps, so a guard that reads the note, the
 history or a counter is refused with a located error; a counter may only grow
@@ -300,7 +300,7 @@ class _Walker:
         self.variables = domain.kept_variables(spec)
         self.counters = domain.counters
         # A kept int leaves the walk when it passes the domain's bound or its variable's own range (a
-        # negative balance is already a violation; following it further would never end). A domain that
+        # negative amount is already a violation; following it further would never end). A domain that
         # varies parameters has bounds per combination (2 * period_days): the varied parameters are the
         # last values of a configuration, and they pick the bounds.
         def bounds_of(bounds: dict[str, int]) -> tuple:

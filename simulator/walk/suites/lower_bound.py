@@ -60,7 +60,7 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
             screen = transition.dest or screen
     costs: dict[tuple, int] = {}  # (u, v) -> cheapest step cost of going from u to v
     required_cost = 0
-    balance: dict[Hashable, int] = {}
+    surplus: dict[Hashable, int] = {}
 
     def allow(u, v, cost):
         if costs.get((u, v), 1 << 30) > cost:
@@ -69,8 +69,8 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
     def require(u, v, cost):
         nonlocal required_cost
         required_cost += cost
-        balance[u] = balance.get(u, 0) + 1
-        balance[v] = balance.get(v, 0) - 1
+        surplus[u] = surplus.get(u, 0) + 1
+        surplus[v] = surplus.get(v, 0) - 1
         allow(u, v, cost)
 
     for tid in sorted(sources):
@@ -87,11 +87,11 @@ def transitions_lower_bound(graph: ProductGraph, coverable: set[str]) -> int:
             allow(s, hub_in, cost)
             allow(hub_out, transition.dest or s, 0)
     starts = {graph.nodes[n].screen for n in graph.initial}
-    demand = {v: d for v, d in balance.items() if d > 0 and v not in starts}
+    demand = {v: d for v, d in surplus.items() if d > 0 and v not in starts}
     if not demand:
         return env_required + required_cost
     feed = _min_cost_feed if len(spec.screens) <= EXACT_FLOW_LIMIT else _lagrangian_feed
-    return env_required + required_cost + feed(costs, balance, starts, demand)
+    return env_required + required_cost + feed(costs, surplus, starts, demand)
 
 
 def lower_bound_method(graph: ProductGraph) -> str:
@@ -114,7 +114,7 @@ def naive_transitions_total(graph: ProductGraph) -> int:
     return sum(best.values())
 
 
-def _min_cost_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: dict) -> int:
+def _min_cost_feed(costs: dict[tuple, int], surplus: dict, starts: set, demand: dict) -> int:
     """The exact minimum cost of feeding every screen its missing entries (see transitions_lower_bound).
 
     A super-source supplies the initial screens without limit and every screen
@@ -124,7 +124,7 @@ def _min_cost_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: 
     network = nx.DiGraph()
     network.add_weighted_edges_from((u, v, cost) for (u, v), cost in sorted(costs.items(), key=str))
     source = ("source",)
-    for vertex, delta in balance.items():
+    for vertex, delta in surplus.items():
         if vertex in demand:
             network.nodes[vertex]["demand"] = delta
         elif delta < 0 and vertex not in starts:
@@ -135,7 +135,7 @@ def _min_cost_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: 
     return nx.min_cost_flow_cost(network)
 
 
-def _relaxed_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: dict) -> int:
+def _relaxed_feed(costs: dict[tuple, int], surplus: dict, starts: set, demand: dict) -> int:
     """A lower bound on :func:`_min_cost_feed` in linear time, for screen graphs too big for network simplex.
 
     Each missing entry into a screen is a walk from somewhere a walk can come
@@ -144,7 +144,7 @@ def _relaxed_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: d
     capacities, so it stays a lower bound. Costs are 0 or 1, so a deque
     breadth-first search finds the distances.
     """
-    supplies = set(starts) | {v for v, d in balance.items() if d < 0}
+    supplies = set(starts) | {v for v, d in surplus.items() if d < 0}
     dist: dict[Hashable, int] = {v: 0 for v in supplies}
     queue = deque(sorted(supplies, key=str))
     adjacency: dict[Hashable, list[tuple[Hashable, int]]] = {}
@@ -163,7 +163,7 @@ def _relaxed_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: d
     return sum(d * dist[v] for v, d in demand.items() if v in dist)
 
 
-def _lagrangian_feed(costs: dict[tuple, int], balance: dict, starts: set, demand: dict) -> int:
+def _lagrangian_feed(costs: dict[tuple, int], surplus: dict, starts: set, demand: dict) -> int:
     """A lower bound on :func:`_min_cost_feed`, at least :func:`_relaxed_feed`'s, for big screen graphs.
 
     The feeding flow sends each missing entry from a supply: an initial
@@ -177,12 +177,12 @@ def _lagrangian_feed(costs: dict[tuple, int], balance: dict, starts: set, demand
     more than they have (a subgradient step of 1), and the best bound seen
     is kept, until two rounds bring nothing.
     """
-    vertices = sorted({v for edge in costs for v in edge} | set(balance) | set(starts), key=str)
+    vertices = sorted({v for edge in costs for v in edge} | set(surplus) | set(starts), key=str)
     number = {v: i for i, v in enumerate(vertices)}
     adjacency: list[list[tuple[int, int]]] = [[] for _ in vertices]
     for (u, v), cost in costs.items():
         adjacency[number[u]].append((number[v], cost))
-    capped = {number[v]: -d for v, d in balance.items() if d < 0 and v not in starts}
+    capped = {number[v]: -d for v, d in surplus.items() if d < 0 and v not in starts}
     sources = sorted({number[v] for v in starts} | set(capped))
     wanted = [(number[v], d) for v, d in demand.items()]
     price = dict.fromkeys(capped, 0)
