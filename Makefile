@@ -9,6 +9,9 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 KMSFLOW = $(VENV)/bin/kmsflow
 SPEC   ?= spec/kms9_subscription.yaml
+# Flows from other domains: each drawn into a folder of diagrams/ named after its spec, and reviewed beside
+# its spec, like the KMS one.
+FLOWS  ?= spec/door_keypad.yaml
 
 .PHONY: help setup test demo check review play diagrams bench clean
 
@@ -74,6 +77,9 @@ check: setup
 # sign off) and the Markdown document for the code host (a test keeps both fresh).
 review: setup
 	$(KMSFLOW) review $(SPEC) --diagrams diagrams -o spec/kms9_subscription.review.md -o spec/kms9_subscription.review.html
+	@# The other flows, each beside its spec, linking its own folder of diagrams.
+	for spec in $(FLOWS); do name=$$(basename $$spec .yaml); \
+	  $(KMSFLOW) review $$spec --diagrams diagrams/$$name -o spec/$$name.review.md -o spec/$$name.review.html || exit 1; done
 play: setup
 	$(KMSFLOW) play $(SPEC)
 # The committed diagrams/ must equal what the spec produces (tests/test_diagram_cli.py checks .dot/.mmd).
@@ -84,6 +90,8 @@ diagrams: setup
 	$(KMSFLOW) diagram $(SPEC) -o .diagrams.new
 	rm -f diagrams/*.dot diagrams/*.svg diagrams/*.png diagrams/*.mmd
 	mv .diagrams.new/* diagrams/ && rmdir .diagrams.new
+	for spec in $(FLOWS); do name=$$(basename $$spec .yaml); rm -rf .diagrams.new; \
+	  $(KMSFLOW) diagram $$spec -o .diagrams.new && rm -rf diagrams/$$name && mv .diagrams.new diagrams/$$name || exit 1; done
 
 bench: setup browser
 	$(PY) bench/bench_render.py

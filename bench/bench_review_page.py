@@ -1,7 +1,7 @@
 """Benchmark of the review page in headless Chromium (run by `make bench`; prints one line, asserts nothing).
 
 Time to interactive: from the start of navigation to the moment the page's script has decoded the embedded
-product graph, drawn the phone and wired every control (``kmsReview.readyAt``), median of N loads of the
+product graph, drawn the phone and wired every control (``kmsflowReview.readyAt``), median of N loads of the
 committed page from disk, offline, in Debian's Chromium (the one the tests use). The issue asks for < 1 s.
 
 Usage: python bench/bench_review_page.py [--repeat N] [PAGE]
@@ -33,8 +33,8 @@ def main() -> None:
         for _ in range(args.repeat):
             tab = offline_page(browser)
             tab.page.goto(uri)
-            tab.page.wait_for_function("window.kmsReview && window.kmsReview.ready")
-            times.append(tab.page.evaluate("kmsReview.readyAt"))
+            tab.page.wait_for_function("window.kmsflowReview && window.kmsflowReview.ready")
+            times.append(tab.page.evaluate("kmsflowReview.readyAt"))
             tab.page.context.close()
         browser.close()
     size = os.path.getsize(args.page)

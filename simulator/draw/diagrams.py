@@ -21,6 +21,7 @@ from ..choices import DIAGRAM_FORMATS
 from ..errors import Loc, Problem, UsageError
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
+from ..spec.texts import source_noun
 from ..output import write_folder
 from .run_path import Path, numbered_by_article, path_of_trace, path_of_view
 from .render_dot import IMAGE_FORMATS, render_dot, render_image
@@ -93,14 +94,16 @@ def _overlaid(spec: Spec, views: ViewSet, request: DiagramRequest) -> list[tuple
 
 
 def _with_view_path(spec: Spec, view: View, diagram: Diagram) -> Diagram:
-    """A view that declares a how-to path is drawn with it, numbered (by the article's numbers if it says so)."""
+    """A view that declares a how-to path is drawn with it, numbered (by its source's numbers if it says so)."""
     if view.path is None:
         return diagram
     path = path_of_view(spec, view.path, view.start, view.name)
     if view.article:
         path = numbered_by_article(spec, path, view.article)
-    return with_path(diagram, replace(path, name=f"the article's steps ({view.article})" if view.article
-                                      else "the how-to path"))
+    # "the article's steps (cancel)" for a spec that retells an article, "the source's steps (pin)" for one
+    # that names no source document.
+    return with_path(diagram, replace(path, name=f"the {source_noun(spec)}'s steps ({view.article})"
+                                      if view.article else "the how-to path"))
 
 
 def diagram_files(spec: Spec, views: ViewSet, request: DiagramRequest,
