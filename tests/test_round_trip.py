@@ -471,3 +471,18 @@ def test_no_output_of_the_generated_specs_is_left_as_a_temporary(tmp_path):
     _exports_read_back(checked[0], checked[1], tmp_path)
     hidden = [p for p in tmp_path.rglob("*") if p.name.startswith(".") or re.search(r"\.kmsflow-|\.tmp-", p.name)]
     assert not hidden, hidden
+
+
+@pytest.mark.parametrize("name", ["=", "*"])
+def test_a_screen_named_like_a_marker_of_the_state_machine_is_refused(tmp_path, capsys, name):
+    # Found by the generated specs: the transitions library reads a destination "=" as "the same state", so a
+    # screen named "=" was never entered when simulated (the walk entered it): check refuses the name instead.
+    path = tmp_path / "marker.yaml"
+    path.write_text(hostile_spec_text(**{**FIXED, "screens": [FIXED["screens"][0], name, FIXED["screens"][2]]}),
+                    encoding="utf-8")
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if f"name: {yaml_quoted(name)}," in text)
+    assert main(["check", str(path)]) == 2
+    errors = [e for e in capsys.readouterr().err.splitlines() if "error" in e]
+    assert len(errors) == 1 and errors[0].endswith("[reserved-name]")
+    assert errors[0].startswith(f"{path}:{line}:") and f"screen name {name!r} is reserved" in errors[0]

@@ -73,6 +73,16 @@ def check_names(spec: Spec) -> Iterator[Problem]:
         if name in ("trigger", "state", "may_trigger") or name.startswith(("may_", "is_", "to_")):
             yield _error(event.loc, f"event name {name!r} clashes with the names transitions gives models",
                          "reserved-name")
+    # A state may not be named "*" (a transition's source "*" means every state) or "=" (the transitions
+    # library reads a destination "=" as "the same state": a screen of that name would never be entered).
+    states = [(name, screen.loc, "screen") for name, screen in spec.screens.items()]
+    if spec.account:
+        states += [(name, spec.account.state_locs.get(name, spec.account.loc), "state")
+                   for name in spec.account.states]
+    for name, loc, what in states:
+        if name in ("*", "="):
+            yield _error(loc, f"{what} name {name!r} is reserved ('*' as a source means every state, '=' as a "
+                         "destination means the same state); choose another name", "reserved-name")
     for name, screen in spec.screens.items():
         if screen.parent is not None and screen.parent not in spec.screens:
             yield _error(screen.loc_of("parent"), f"screen {name!r}: unknown parent screen {screen.parent!r}"
