@@ -93,7 +93,7 @@ def test_render_dot_overview_nests_the_menus_and_groups_the_flows(kms_spec):
 def test_render_dot_labels_read_like_the_phone(kms_spec):
     edges = _dot(kms_spec, "overview").edges
     yes = edges["edge:confirm_unsubscribe.press_yes@confirm_unsubscribe"]
-    assert yes["label"].startswith("<Yes<BR/>[subscription active]<BR/>/ subscription: cancel")
+    assert yes["label"].startswith("<Yes<BR/>[subscription active]<BR/>/ account: cancel")
     assert "cancel.4" in yes["label"] and "article cancel.4" in yes["tooltip"]
     assert "[online and license expired]" in edges["edge:checking_license.check_license.2@checking_license"]["label"]
     assert "[online and balance ≥ price]" in edges["edge:charging.charge@charging"]["label"]

@@ -130,12 +130,38 @@ def test_the_scan_catches_a_foreign_word_and_skips_identifiers():
 
 
 def test_the_kms_outputs_still_say_what_they_said():
-    # The committed review and diagrams (kept fresh by their own tests) name the phone and the subscription.
+    # The committed review and diagrams (kept fresh by their own tests) name the phone, the account and the
+    # subscription, as the KMS spec calls them.
     review = (SPEC_DIR / "kms9_subscription.review.md").read_text()
     assert "Texts filled in as the phone shows them" in review
-    assert "## The subscription in the background" in review and "the subscription: cancel." in review
+    assert "## The account in the background" in review and "the account: cancel." in review
     overview = (ROOT / "diagrams" / "overview.dot").read_text()
-    assert "subscription state (in the background)" in overview and "/ subscription: cancel" in overview
+    assert "account state (value of the subscription)" in overview and "/ account: cancel" in overview
+    assert "<B>Account: subscription</B>" in overview  # the region as the spec calls it (called: account)
     play = _play(KMS_SPEC, "help\nset\n")
     assert "day [N]" in play and "net down" in play and "top up" in play
     assert "e.g. 'set days_left=30'" in play and "select_additional" in play
+
+
+def test_the_region_is_called_as_the_spec_says(tmp_path, capsys):
+    # account: called: names the second region in diagrams (its cluster, its signals, the legend); without it
+    # the region is named by its variable ("In the background: keypad", as the committed door diagrams show).
+    text = DOOR.read_text(encoding="utf-8")
+    called = tmp_path / "called.yaml"
+    called.write_text(text.replace("account:\n  variable: keypad\n", "account:\n  variable: keypad\n  called: lock\n"),
+                      encoding="utf-8")
+    assert main(["diagram", str(called), "-o", str(tmp_path / "d"), "--format", "dot", "--view", "lockout"]) == 0
+    dot = (tmp_path / "d" / "lockout.dot").read_text(encoding="utf-8")
+    assert "<B>Lock: keypad</B>" in dot and "lock: lock out" in dot and "lock state (value of the keypad)" in dot
+    assert "In the background" not in dot
+    committed = (ROOT / "diagrams" / "door_keypad" / "lockout.dot").read_text(encoding="utf-8")
+    assert "<B>In the background: keypad</B>" in committed and "keypad state (in the background)" in committed
+    # Blank words are refused where they stand, and nothing is drawn.
+    blank = tmp_path / "blank.yaml"
+    blank.write_text(text.replace("account:\n  variable: keypad\n", 'account:\n  variable: keypad\n  called: " "\n'),
+                     encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check", str(blank)]) == 2
+    line = blank.read_text(encoding="utf-8").splitlines().index('  called: " "') + 1
+    errors = [e for e in capsys.readouterr().err.splitlines() if "error" in e]
+    assert len(errors) == 1 and errors[0].startswith(f"{blank}:{line}:") and errors[0].endswith("[bad-value]")

@@ -133,7 +133,7 @@ def test_review_lists_a7_with_its_alternative_and_the_screen_it_shapes(content):
     section = section[:section.index("- **Sign-off:**")]
     assert "- **Alternative:** A note on the next launch" in section
     assert "- **What it shapes on screen:** License" in section
-    assert "the subscription (2 steps)" in section  # the region, named by its variable
+    assert "the account (2 steps)" in section  # the region, as the spec calls it (called: account)
 
 
 def test_review_page_data_cannot_end_its_script_element():

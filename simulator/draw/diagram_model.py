@@ -82,6 +82,7 @@ class Cluster:
     label: str
     parent: str | None
     kind: str  # "menu" | "flow" | "account"
+    meaning: str = ""  # what the legend says its nodes are (the account region's)
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,13 @@ def build_diagram(spec: Spec, views: ViewSet, view: View, values: dict[str, Any]
     edges = [_edge(spec, views, e.transition, e.source, e.dest) for e in view_edges(spec, view)]
     region = spec.account
     if view.account_states and region is not None:
-        clusters.append(Cluster(ACCOUNT_CLUSTER, f"In the background: {region.variable}", None, "account"))
+        # Titled as the spec calls the region ("Account: VARIABLE"), else by its variable alone.
+        variable = region.variable.replace("_", " ")
+        title = f"{region.called[0].upper()}{region.called[1:]}: {region.variable}" if region.called else \
+            f"In the background: {region.variable}"
+        meaning = f"{region.called} state (value of the {variable})" if region.called else \
+            f"{variable} state (in the background)"
+        clusters.append(Cluster(ACCOUNT_CLUSTER, title, None, "account", meaning))
         for state in view.account_states:
             nodes.append(Node(account_id(state), "account", state, state, tuple(_wrap(region.states[state])),
                               "account", ACCOUNT_CLUSTER, f"{region.variable} = {state}: {region.states[state]}"))
@@ -416,10 +423,9 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
     """Only what this diagram uses, in a fixed order."""
     shapes = {n.shape for n in diagram.nodes}
     entries = [LegendEntry(f"screen-{kind}", meaning) for kind, meaning in _SCREEN_MEANINGS.items() if kind in shapes]
-    if "account" in shapes:  # the spec's own variable names the states: the engine has no word for them
-        variable = next((c.label.split(": ", 1)[1] for c in diagram.clusters if c.id == ACCOUNT_CLUSTER), "")
-        entries.append(LegendEntry("account", f"{variable.replace('_', ' ')} state (in the background)"
-                                   if variable else "state in the background"))
+    if "account" in shapes:  # the spec's own words name the states: the engine has no word for them
+        entries.append(LegendEntry("account", next((c.meaning for c in diagram.clusters
+                                                    if c.id == ACCOUNT_CLUSTER and c.meaning), "state in the background")))
     transitions = [e for e in diagram.edges if e.is_transition]
     tagged = any(e.refs for e in transitions)
     if any(not e.dashed for e in transitions):

@@ -258,8 +258,12 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str,
 
 
 def _read_account(r: Reader, data: LDict, written: list[tuple[str, str, Loc]]) -> Region | None:
-    f = r.fields(data, "account", {"variable": _STR, "states": (LDict,), "transitions": (LList,)}, {"doc": _STR})
-    if len(f) < 3:
+    f = r.fields(data, "account", {"variable": _STR, "states": (LDict,), "transitions": (LList,)},
+                 {"doc": _STR, "called": _STR})
+    if len(f.get("called", "x").split()) == 0:
+        r.error(data.loc_of("called"), "account: called: expected the words readers call this part, such as "
+                "account, found nothing", "bad-value")
+    if not {"variable", "states", "transitions"} <= f.keys():  # a missing one is already a problem
         return None
     states, state_locs = {}, {}
     for name, sentence in f["states"].items():
@@ -268,7 +272,7 @@ def _read_account(r: Reader, data: LDict, written: list[tuple[str, str, Loc]]) -
             state_locs[name] = f["states"].loc_of(name)
     transitions = _read_transitions(r, f["transitions"], data.loc_of("transitions"), "account", "account transitions",
                                     written)
-    return Region(f["variable"], states, state_locs, transitions, data.loc)
+    return Region(f["variable"], states, state_locs, transitions, data.loc, f.get("called", "").strip())
 
 
 def load_spec(path: str | None = None) -> Spec:

@@ -184,6 +184,7 @@ class Region:
     state_locs: dict[str, Loc]
     transitions: list[Transition]
     loc: Loc
+    called: str = ""  # what readers call the region ("account"); "" names it by its variable
 
 
 # -- the sections later stages build on: views, domain, properties -------------------

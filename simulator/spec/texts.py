@@ -149,13 +149,15 @@ def reader_name(spec: Spec, screen: str, values: Mapping[str, Any] | None = None
 
 
 def region_noun(spec: Spec) -> str:
-    """What readers call the second region (``account:``): its variable in words, as the spec names it.
+    """What readers call the second region (``account:``): its ``called:`` words, else its variable in words.
 
     The region is the part of the world that lives on in the background (a
     keypad's lock, a machine's supplies, a licence); the engine has no word of
     its own for it. Without such a region, "background".
     """
-    return spec.account.variable.replace("_", " ") if spec.account else "background"
+    if spec.account is None:
+        return "background"
+    return spec.account.called or spec.account.variable.replace("_", " ")
 
 
 def source_noun(spec: Spec) -> str:
