@@ -94,3 +94,14 @@ def test_check_warns_about_a_loop_among_system_screens(capsys):
     out = capsys.readouterr().err  # problems, warnings included, go to standard error
     assert f"{fixture}:{line}:6: warning: system screen 'paying' can step into itself" in out
     assert "[system-loop]" in out
+
+
+def test_an_account_missing_a_key_beside_its_doc_is_one_located_problem(tmp_path, capsys):
+    # With doc: given, a missing transitions: once reached a KeyError (the keys were counted, not named).
+    text = (SPEC_DIR / "door_keypad.yaml").read_text(encoding="utf-8")
+    start, end = text.index("  transitions:\n    - {trigger: lock_out"), text.index("events:\n")
+    path = tmp_path / "account.yaml"
+    path.write_text(text[:start] + '  doc: "The lock."\n\n' + text[end:], encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "account: missing key 'transitions' [missing-key]" in err
