@@ -336,8 +336,10 @@ def big_specs(tmp_path_factory) -> dict[str, Path]:
 def test_sigint_ends_every_command_with_130_and_one_line(tmp_path, big_specs, command, size, writes, wait):
     out = tmp_path / "out"
     argv = [part.format(spec=big_specs[size], out=out) for part in command]
+    # SIGINT as a terminal delivers it: a test run started in the background (`cmd &`) ignores SIGINT, and its
+    # children would inherit that and never see Ctrl-C.
     process = subprocess.Popen([sys.executable, "-m", "simulator", *argv], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+                               stderr=subprocess.PIPE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(wait)  # loading a spec of this size alone takes longer, so the command is at work
     assert process.poll() is None, "the command ended before it could be interrupted"
     process.send_signal(signal.SIGINT)
