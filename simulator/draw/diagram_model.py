@@ -424,8 +424,9 @@ def _legend(diagram: Diagram) -> tuple[LegendEntry, ...]:
     shapes = {n.shape for n in diagram.nodes}
     entries = [LegendEntry(f"screen-{kind}", meaning) for kind, meaning in _SCREEN_MEANINGS.items() if kind in shapes]
     if "account" in shapes:  # the spec's own words name the states: the engine has no word for them
-        entries.append(LegendEntry("account", next((c.meaning for c in diagram.clusters
-                                                    if c.id == ACCOUNT_CLUSTER and c.meaning), "state in the background")))
+        meaning = next((c.meaning for c in diagram.clusters if c.id == ACCOUNT_CLUSTER and c.meaning),
+                       "state in the background")
+        entries.append(LegendEntry("account", meaning))
     transitions = [e for e in diagram.edges if e.is_transition]
     tagged = any(e.refs for e in transitions)
     if any(not e.dashed for e in transitions):
