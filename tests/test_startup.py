@@ -21,14 +21,14 @@ _PROBE = """
 import json, sys
 from simulator.cli import main
 status = main(sys.argv[1:])
-print(json.dumps({"status": status, "loaded": [m for m in %r if m in sys.modules]}), file=sys.stderr)
+print("\\nPROBE " + json.dumps({"status": status, "loaded": [m for m in %r if m in sys.modules]}), file=sys.stderr)
 """ % (HEAVY,)
 
 
 def _loaded_by(*argv: str) -> tuple[int, list[str]]:
     done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, cwd=ROOT,
                           timeout=60)
-    report = json.loads(done.stderr.strip().splitlines()[-1])
+    report = json.loads(done.stderr.rsplit("PROBE ", 1)[1])  # after the command's own messages
     return report["status"], report["loaded"]
 
 
@@ -49,3 +49,11 @@ def test_check_loads_yaml_but_not_the_machine_the_walk_networkx_or_graphviz():
     assert status == 0
     assert loaded == ["yaml"]
 
+
+
+def test_explore_json_needs_no_graph_library():
+    # Its figures are read off the walk's own arrays; networkx is loaded for an exact lower bound (the text
+    # report) or when the product graph is asked for as a networkx graph.
+    status, loaded = _loaded_by("explore", "--json", str(KMS))
+    assert status == 0
+    assert "networkx" not in loaded and "graphviz" not in loaded

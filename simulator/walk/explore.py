@@ -37,11 +37,12 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, NamedTuple
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from ..errors import FlowRuntimeError, LimitError, Loc, Problem, SpecError, UsageError
+
+if TYPE_CHECKING:  # networkx is loaded when the graph is asked for as one (a tenth of a second of start-up)
+    import networkx as nx
 from ..rules import rules_of
 from ..rules.check import check_initial_world
 from ..runtime.compiled import CompiledFlow, GuardWrite, read_only_view, run_system_steps
@@ -213,6 +214,7 @@ class ProductGraph:
     def graph(self) -> nx.MultiDiGraph:
         """The product graph as networkx: node = Configuration, edge key = event, data ``taken``."""
         if self._graph is None:
+            import networkx as nx
             graph = nx.MultiDiGraph()
             nodes = self.nodes
             graph.add_nodes_from(nodes)

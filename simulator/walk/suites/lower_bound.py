@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable
 
-import networkx as nx
-
 from ..explore import ProductGraph
 
 __all__ = ["EXACT_FLOW_LIMIT", "lower_bound_method", "naive_transitions_total", "transitions_lower_bound"]
@@ -121,6 +119,7 @@ def _min_cost_feed(costs: dict[tuple, int], surplus: dict, starts: set, demand: 
     with spare entries up to its surplus; each screen in ``demand`` must
     receive its deficit.
     """
+    import networkx as nx  # loaded only for an exact bound: a walk that reports none needs no graph library
     network = nx.DiGraph()
     network.add_weighted_edges_from((u, v, cost) for (u, v), cost in sorted(costs.items(), key=str))
     source = ("source",)
