@@ -7,6 +7,11 @@ per problem on standard error and exit status 2, with nothing written; so do
 Ctrl-C (exit 130) and standard streams that are closed or cannot be written
 (see :func:`main`). A bug keeps its traceback. Standard output carries each
 command's own report.
+
+Each command imports its part of the library when it runs, not when the
+parser is built: ``kmsflow --help`` or a mistyped option answers in a tenth
+of a second instead of loading YAML, the state machine and the walk first.
+What the parser lists comes from :mod:`simulator.choices`.
 """
 from __future__ import annotations
 
