@@ -165,3 +165,12 @@ def test_the_region_is_called_as_the_spec_says(tmp_path, capsys):
     line = blank.read_text(encoding="utf-8").splitlines().index('  called: " "') + 1
     errors = [e for e in capsys.readouterr().err.splitlines() if "error" in e]
     assert len(errors) == 1 and errors[0].startswith(f"{blank}:{line}:") and errors[0].endswith("[bad-value]")
+
+
+def test_the_trial_review_names_its_own_variable(capsys):
+    # Issue 12's example: the trial spec's review once said "while the subscription is trial or expired" though
+    # its variable is `license`. Its region is named by that variable now, and no subscription is spoken of.
+    assert main(["review", str(SPEC_DIR / "trial_to_purchase.yaml"), "--no-walk"]) == 0
+    review = capsys.readouterr().out
+    assert "while the license is trial or expired" in review and "## The license in the background" in review
+    assert "subscription" not in review.lower()
