@@ -22,7 +22,7 @@ networkx until something is actually used.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, Callable
 
 #: Public name -> the module (below this package) that defines it.
 _EXPORTS = {
@@ -47,14 +47,30 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value  # found directly from now on
-    return value
+def lazy_exports(namespace: dict[str, Any], exports: dict[str, str]
+                 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """``__getattr__`` and ``__dir__`` for the package whose globals are ``namespace``.
+
+    ``exports`` maps each public name to the module below the package that
+    defines it; a name found once is kept in the package's globals. Not in
+    ``__all__``: it serves this package and its subpackages, not users.
+    """
+    package = namespace["__name__"]
+
+    def __getattr__(name: str) -> Any:
+        module = exports.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        namespace[name] = value  # found directly from now on
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(exports))
+
+    return __getattr__, __dir__
 
 
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+# Subpackages the command line registers without loading their code (simulator.diff, simulator.mutate) export
+# their names the same way.
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

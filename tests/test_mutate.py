@@ -107,3 +107,10 @@ def test_mutate_properties_name_what_a_walked_mutant_breaks():
     assert "deterministic" in {name for r in broken for name in r.properties}  # two transitions' guards overlap
     text = format_mutation_report(report)
     assert "yet breaks deterministic" in text or "; breaks deterministic" in text
+
+
+def test_the_command_line_lists_every_operator_in_order():
+    # The parser lists the operators from simulator.choices without loading the mutation code.
+    from simulator.choices import MUTATION_OPERATORS
+
+    assert tuple(OPERATORS) == MUTATION_OPERATORS

@@ -5,8 +5,7 @@ The names below are imported on first use (PEP 562): the command line registers
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .. import lazy_exports
 
 _EXPORTS = {
     "MutantResult": "analysis", "MutationReport": "analysis", "TestSuite": "analysis", "analyse_mutants": "analysis",
@@ -16,9 +15,4 @@ _EXPORTS = {
 
 __all__ = list(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

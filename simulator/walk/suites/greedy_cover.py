@@ -102,10 +102,10 @@ def _nearest_new(space: _NodeSpace, start, uncovered: set, limit: int):
     """The shortest move sequence from ``start`` whose last move covers something new, if within ``limit``.
 
     Returns [(state, move, next state, items)] or None. Among the moves at the
-    nearest distance, the first that covers most wins (see the spaces' ``scan``).
+    nearest distance, the first that covers most wins (see :meth:`_NodeSpace.scan`).
 
-    Where the space keeps ``clean`` radii (node spaces), ``clean[n]`` is a
-    distance around state ``n`` known to hold nothing new. The uncovered set
+    ``clean[n]`` (the space's clean radii) is a distance around state ``n``
+    known to hold nothing new. The uncovered set
     only shrinks, so it stays true; a scan does not enter a state whose clean
     radius covers the rest of its budget, and each search that scanned a
     level without a find widens the radii of the states it saw. Late
@@ -127,14 +127,13 @@ def _nearest_new(space: _NodeSpace, start, uncovered: set, limit: int):
             break
         frontier = next_frontier
         depth += 1
-    if clean is not None:
-        # Levels 0..k-1 scanned without a find: a state at depth d has nothing new within k - d moves.
-        scanned = len(levels) - (1 if found is not None or (frontier and len(parent) >= SEARCH_CAP) else 0)
-        for d, level in enumerate(levels[:scanned]):
-            radius = scanned - d
-            for u in level:
-                if clean[u] < radius:  # (not max(): this runs for every state of every search)
-                    clean[u] = radius
+    # Levels 0..k-1 scanned without a find: a state at depth d has nothing new within k - d moves.
+    scanned = len(levels) - (1 if found is not None or (frontier and len(parent) >= SEARCH_CAP) else 0)
+    for d, level in enumerate(levels[:scanned]):
+        radius = scanned - d
+        for u in level:
+            if clean[u] < radius:  # (not max(): this runs for every state of every search)
+                clean[u] = radius
     if found is None:
         return None
     chain = [found]
