@@ -203,6 +203,8 @@ _TRANSITION_KEYS = {"trigger": _STR, "source": (str, LList), "dest": (str, type(
                     "after": (str, LList), "send": (str, LList), "kb": (str, LList),
                     "assumption": (str, LList), "doc": _STR, "id": _STR}
 _TRANSITION_REQUIRED = {k: v for k, v in _TRANSITION_KEYS.items() if k in ("trigger", "source")}
+_NAME_LIST_KEYS = ("conditions", "unless", "before", "after", "send", "kb", "assumption")
+_WRITTEN_KINDS = (("conditions", "guard"), ("unless", "guard"), ("before", "effect"), ("after", "effect"))
 _TRANSITION_OPTIONAL = {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")}
 
 
@@ -215,35 +217,39 @@ def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str,
         return out
     seen_ids: dict[str, Transition] = {}
     counts: dict[tuple[str, str], int] = {}
-    for index, item in enumerate(data):
-        item_loc = data.loc_of(index)
-        if r.mapping(item, item_loc, f"{what} entry") is None:
+    prefix = "account." if region == "account" else ""
+    # This loop runs for every transition (150,000 in a 50,000-screen spec): a place is looked up only
+    # where a problem is reported, and a single name is read without the general list reader.
+    for index, (item, item_loc) in enumerate(zip(data, data.item_locs)):
+        if type(item) is not LDict and r.mapping(item, item_loc, f"{what} entry") is None:
             continue
         f = r.fields(item, f"transition at line {item_loc.line}", _TRANSITION_REQUIRED, _TRANSITION_OPTIONAL)
         if "trigger" not in f or "source" not in f:
             continue
-        sources = r.names(f["source"], item.loc_of("source"), "source")
+        source = f["source"]
+        sources = (source,) if type(source) is str else r.names(source, item.loc_of("source"), "source")
         if not sources:
             r.error(item.loc_of("source"), "source: expected at least one state name", "missing-key")
             continue
         key = (sources[0], f["trigger"])
-        counts[key] = counts.get(key, 0) + 1
-        prefix = "account." if region == "account" else ""
+        count = counts[key] = counts.get(key, 0) + 1
         default_id = f"{prefix}{'any' if sources == ('*',) else '|'.join(sources)}.{f['trigger']}"
-        if counts[key] > 1:
-            default_id += f".{counts[key]}"
+        if count > 1:
+            default_id += f".{count}"
         transition_id = f.get("id", default_id)
         if transition_id in seen_ids:
             r.error(item.loc_of("id") if "id" in item else item_loc,
                     f"transition id {transition_id!r} is used twice (first at line {seen_ids[transition_id].loc.line})",
                     "duplicate-name")
             continue
-        names = {k: r.names(f[k], item.loc_of(k), k) if k in f else ()
-                 for k in ("conditions", "unless", "before", "after", "send", "kb", "assumption")}
+        names = {}
+        for k in _NAME_LIST_KEYS:
+            value = f.get(k)
+            names[k] = () if value is None else (value,) if type(value) is str else r.names(value, item.loc_of(k), k)
         if written is not None:
-            for k in ("conditions", "unless", "before", "after"):
-                kind = "guard" if k in ("conditions", "unless") else "effect"
-                written += [(kind, text, at) for text, at in _written_out(r, f.get(k), item.loc_of(k), names[k])]
+            for k, kind in _WRITTEN_KINDS:
+                if names[k]:
+                    written += [(kind, text, at) for text, at in _written_out(r, f[k], item.loc_of(k), names[k])]
         transition = Transition(
             id=transition_id, region=region, trigger=f["trigger"], sources=sources, dest=f.get("dest"),
             loc=item_loc, conditions=names["conditions"], unless=names["unless"], before=names["before"],

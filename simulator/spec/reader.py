@@ -41,23 +41,19 @@ def type_name(value: Any) -> str:
 
 
 def key_locs(data: LDict) -> dict[str, Loc]:
-    """Where each key stands, and for list values where each item stands (as ``key#i``)."""
-    locs = dict(data.key_locs)
+    """Where each key stands, and for list values where each item stands (as ``key#i``).
+
+    A single value stands where its key does: readers look up ``key#i`` falling back on ``key``. The
+    mapping's own table is handed on when no value is a list (most screens and transitions): the
+    reader reads each mapping once, so nothing else changes it.
+    """
+    locs = data.key_locs
     for key, value in data.items():
-        if isinstance(value, LList):
+        if type(value) is LList:
+            if locs is data.key_locs:
+                locs = dict(locs)
             locs.update({f"{key}#{i}": value.loc_of(i) for i in range(len(value))})
-        elif value is not None and key in data.key_locs:
-            first = _FIRST_ITEM.get(key)
-            if first is None:
-                first = f"{key}#0"
-                if len(_FIRST_ITEM) < 4096:  # a spec's keys are a few dozen; a hostile file's could be many
-                    _FIRST_ITEM[key] = first
-            locs[first] = data.key_locs[key]
     return locs
-
-
-#: "key#0" per key, made once: key_locs runs for every screen and transition.
-_FIRST_ITEM: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -88,6 +84,10 @@ class Table:
     fields: dict[str, Field] = field(default_factory=dict)
     unknown: str = UNKNOWN_KEY
     suggest: bool = True  # say "did you mean" for a near miss
+    required: tuple[str, ...] = field(init=False, default=())  # the keys that must be there, from ``fields``
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "required", tuple(key for key, spec in self.fields.items() if spec.required))
 
     @classmethod
     def of(cls, required: dict[str, tuple], optional: dict[str, tuple], **kwargs: Any) -> "Table":
@@ -127,17 +127,18 @@ class Reader:
         """Check the keys and value types of ``data`` against ``table``; return the values that passed."""
         out: dict[str, Any] = {}
         known = table.fields
-        if len(data) <= len(known) and all(key in known for key in data):  # the usual case, checked fast
-            for key, spec in known.items():
-                if key in data:
-                    value = data[key]
-                    # The test of is_type, inline: this runs for every key of every screen and transition.
-                    if not spec.types or (isinstance(value, spec.types)
-                                          and not (type(value) is bool and bool not in spec.types)):
-                        out[key] = value
-                        continue
-                    self.is_type(value, spec.types, data.loc_of(key), f"{what}: {key!r}", spec.wrong)
-                elif spec.required:
+        if known.keys() >= data.keys():  # every key known: the usual case, read fast
+            # This runs for every screen and transition: only the keys written are looked at, and the test
+            # of is_type is inline.
+            for key, value in data.items():
+                spec = known[key]
+                types = spec.types
+                if not types or (isinstance(value, types) and (type(value) is not bool or bool in types)):
+                    out[key] = value
+                else:
+                    self.is_type(value, types, data.loc_of(key), f"{what}: {key!r}", spec.wrong)
+            for key in table.required:
+                if key not in data:
                     self.error(data.loc, f"{what}: missing key {key!r}", "missing-key")
             return out
         for key in data:

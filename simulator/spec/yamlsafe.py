@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import KmsflowError, Loc, Problem
+from ..errors import KmsflowError, Loc, Problem, loc_at
 from .memory import paused_gc
 
 __all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file", "plain_data", "read_input_text", "whole_number",
@@ -60,6 +60,7 @@ _PSEUDO_FILE_SYSTEMS = ("/proc", "/sys", "/dev")
 class LDict(dict):
     """A mapping that knows where it and each of its keys stand in the file."""
 
+    __slots__ = ("loc", "key_locs", "plain_strings")
     loc: Loc
     key_locs: dict
 
@@ -71,6 +72,7 @@ class LDict(dict):
 class LList(list):
     """A sequence that knows where it and each of its items stand in the file."""
 
+    __slots__ = ("loc", "item_locs")
     loc: Loc
     item_locs: list
 
@@ -269,7 +271,7 @@ _ESCAPING, _BLOCKS = frozenset('"|>'), frozenset("|>")
 
 
 def _loc(path: str, mark: Any) -> Loc:
-    return Loc(path, mark.line + 1, mark.column + 1)
+    return loc_at(path, mark.line + 1, mark.column + 1)
 
 
 def _copy(value: Any) -> Any:
@@ -300,8 +302,8 @@ class _EventReader:
         self.path = path
         self.problems: list[Problem] = []
         # No string read can hold a control character: the text has none (a tab included), and no string is
-        # written with escapes (double quotes in a text with a backslash), as a block (| or >) or over several
-        # lines (which may fold to a line break). Set after reading; simulator.spec.check then skips its walk.
+        # written with escapes (double quotes in a text with a backslash), as a block (| or >) or folded from
+        # several lines into one with a line break. Set after reading; simulator.spec.check then skips its walk.
         self.plain_strings = _RAW_CONTROL.search(text) is None
         self.escaping = _ESCAPING if "\\" in text else _BLOCKS
 
@@ -341,7 +343,8 @@ class _EventReader:
                 if convert is str:
                     # One object per distinct string: names come back thousands of times in a big spec.
                     value = strings.setdefault(text, text)
-                    if plain and (event.style in escaping or event.end_mark.line != mark.line):
+                    # Folding a scalar written over several lines can make a line break, and only that.
+                    if plain and (event.style in escaping or "\n" in text):
                         plain = False
                 elif convert is None:
                     problems.append(Problem(_loc(path, mark), "error", f"YAML tag {tag!r} is not allowed; write "
@@ -408,11 +411,11 @@ class _EventReader:
             into = frame[0]
             if not frame[1]:
                 into.append(value)
-                into.item_locs.append(loc or Loc(path, mark.line + 1, mark.column + 1))
+                into.item_locs.append(loc or loc_at(path, mark.line + 1, mark.column + 1))
                 continue
             key = frame[4]
             if key is _NO_KEY:  # the value is a key
-                loc = loc or Loc(path, mark.line + 1, mark.column + 1)
+                loc = loc or loc_at(path, mark.line + 1, mark.column + 1)
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
                     problems.append(Problem(loc, "error", "a mapping key must be a plain name", "type"))
                     frame[4], frame[6] = _SKIP, len(problems)
