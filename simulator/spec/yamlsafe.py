@@ -319,7 +319,15 @@ class _EventReader:
             return _NO_DOCUMENT
         get()  # document start
         anchors: dict[str, tuple] = {}  # name -> (value, loc, values in it or None while it is open)
-        stack: list[list] = []  # open collections: [value, is mapping, anchor, count before, key, key loc, problems]
+        # The collection being filled is kept in locals (this loop runs for every event: two million for a
+        # 50,000-screen spec); each open one around it is a tuple on the stack, with what it was waiting for.
+        stack: list[tuple] = []
+        into: Any = None  # the open collection (None: the value read is the document's root)
+        is_map = False
+        locs: Any = None  # its key_locs (a mapping) or item_locs (a list)
+        key: Any = _NO_KEY  # a mapping's key waiting for its value (_NO_KEY: the next value is a key)
+        key_loc: Any = None
+        skip_from = 0  # where the problems about a refused key's value start (they are dropped)
         count = 0  # values made so far (aliases count what they repeat)
         alias_values = 0  # values made by aliases
         root = None
@@ -329,17 +337,18 @@ class _EventReader:
             event = get()
             kind = type(event)
             if kind is _ScalarEvent:
-                mark = event.start_mark
                 loc = None  # made below only where it is kept: a mapping's value keeps no position of its own
                 tag = event.tag
                 text = event.value
                 if tag is None or tag == "!":  # untagged: the YAML 1.2 core schema decides (written inline: hot)
-                    tag = _STR
-                    if event.implicit[0] and (not text or text[0] in _MAY_RESOLVE):
+                    convert = str
+                    if (not text or text[0] in _MAY_RESOLVE) and event.implicit[0]:
                         match = _CORE.fullmatch(text)
                         if match:
                             tag = _CORE_TAGS[match.lastgroup]
-                convert = _SCALARS.get(tag)
+                            convert = _SCALARS[tag]
+                else:
+                    convert = _SCALARS.get(tag)
                 if convert is str:
                     # One object per distinct string: names come back thousands of times in a big spec.
                     value = strings.setdefault(text, text)
@@ -347,18 +356,18 @@ class _EventReader:
                     if plain and (event.style in escaping or "\n" in text):
                         plain = False
                 elif convert is None:
-                    problems.append(Problem(_loc(path, mark), "error", f"YAML tag {tag!r} is not allowed; write "
-                                            "plain strings, numbers, lists and mappings", "yaml-tag"))
+                    problems.append(Problem(_loc(path, event.start_mark), "error", f"YAML tag {tag!r} is not "
+                                            "allowed; write plain strings, numbers, lists and mappings", "yaml-tag"))
                     value = None
                 else:
                     try:
                         value = convert(text)
                     except ValueError as exc:
-                        problems.append(Problem(_loc(path, mark), "error", str(exc), "yaml-value"))
+                        problems.append(Problem(_loc(path, event.start_mark), "error", str(exc), "yaml-value"))
                         value = None
                 count += 1
                 if event.anchor is not None:
-                    loc = _loc(path, mark)
+                    loc = _loc(path, event.start_mark)
                     self._anchor(anchors, event, (value, loc, 0))
             elif kind is _MapStart or kind is _SeqStart:
                 mapping = kind is _MapStart
@@ -366,23 +375,27 @@ class _EventReader:
                 tag = event.tag
                 if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
                     problems.append(Problem(loc, "error", f"YAML tag {tag!r} is not allowed", "yaml-tag"))
-                value = LDict() if mapping else LList()
-                value.loc = loc
-                if mapping:
-                    value.key_locs = {}
-                else:
-                    value.item_locs = []
                 count += 1
                 if len(stack) >= MAX_NESTING:
                     raise KmsflowError(Problem(loc, "error", f"YAML nesting is too deep (more than {MAX_NESTING} "
                                                "levels)", "yaml-size"))
+                # What the enclosing collection waits for, and what closing this one needs.
+                stack.append((into, is_map, locs, key, key_loc, skip_from, event.anchor, count - 1))
+                if mapping:
+                    into = LDict()
+                    locs = into.key_locs = {}
+                else:
+                    into = LList()
+                    locs = into.item_locs = []
+                into.loc = loc
+                is_map, key = mapping, _NO_KEY
                 if event.anchor is not None:
-                    self._anchor(anchors, event, (value, loc, None))
-                stack.append([value, mapping, event.anchor, count - 1, _NO_KEY, None, 0])
+                    self._anchor(anchors, event, (into, loc, None))
                 continue
             elif kind is _MapEnd or kind is _SeqEnd:
-                value, _, anchor, before, _, _, _ = stack.pop()
+                value = into
                 loc = value.loc
+                into, is_map, locs, key, key_loc, skip_from, anchor, before = stack.pop()
                 if anchor is not None:
                     anchors[anchor] = (value, loc, count - before)
             elif kind is _AliasEvent:
@@ -404,37 +417,38 @@ class _EventReader:
             else:  # document end
                 break
             # A value is complete: it goes where it stands.
-            if not stack:
+            if into is None:
                 root = value
                 continue
-            frame = stack[-1]
-            into = frame[0]
-            if not frame[1]:
+            if not is_map:
                 into.append(value)
-                into.item_locs.append(loc or loc_at(path, mark.line + 1, mark.column + 1))
+                if loc is None:
+                    mark = event.start_mark
+                    loc = loc_at(path, mark.line + 1, mark.column + 1)
+                locs.append(loc)
                 continue
-            key = frame[4]
             if key is _NO_KEY:  # the value is a key
-                loc = loc or loc_at(path, mark.line + 1, mark.column + 1)
+                if loc is None:
+                    mark = event.start_mark
+                    loc = loc_at(path, mark.line + 1, mark.column + 1)
                 if not isinstance(value, (str, int)) or isinstance(value, bool):
                     problems.append(Problem(loc, "error", "a mapping key must be a plain name", "type"))
-                    frame[4], frame[6] = _SKIP, len(problems)
+                    key, skip_from = _SKIP, len(problems)
                     continue
                 value = str(value)
                 if value in into:
-                    first = into.key_locs[value]
-                    problems.append(Problem(loc, "error", f"duplicate key {value!r} (first at line {first.line})",
-                                            "duplicate-key"))
-                    frame[4], frame[6] = _SKIP, len(problems)
+                    problems.append(Problem(loc, "error", f"duplicate key {value!r} (first at line "
+                                            f"{locs[value].line})", "duplicate-key"))
+                    key, skip_from = _SKIP, len(problems)
                     continue
-                frame[4], frame[5] = value, loc
+                key, key_loc = value, loc
                 continue
             if key is _SKIP:  # the value of a refused key: read, not kept, nothing said about it
-                del problems[frame[6]:]
+                del problems[skip_from:]
             else:
-                into.key_locs[key] = frame[5]
+                locs[key] = key_loc
                 into[key] = value
-            frame[4] = _NO_KEY
+            key = _NO_KEY
         self.plain_strings = plain
         if not loader.check_event(yaml.StreamEndEvent):
             raise self._syntax("expected a single document in the stream but found another document",
