@@ -57,3 +57,6 @@ def test_explore_json_needs_no_graph_library():
     status, loaded = _loaded_by("explore", "--json", str(KMS))
     assert status == 0
     assert "networkx" not in loaded and "graphviz" not in loaded
+    # The walk fires the compiled table itself: the transitions library and the simulator built on it are
+    # for scenarios and the text report's retold paths.
+    assert "transitions" not in loaded and "simulator.runtime.machine" not in loaded

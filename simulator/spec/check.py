@@ -58,6 +58,14 @@ def _unknown_names(t: Transition, key: str, values: tuple[str, ...], known) -> I
             yield value, t.key_locs.get(f"{key}#{index}", t.loc_of(key))
 
 
+def _all_known(values: tuple[str, ...], known) -> bool:
+    """Whether ``known`` has every name of ``values``: the usual answer, found without a generator."""
+    for value in values:
+        if value not in known:
+            return False
+    return True
+
+
 def check_names(spec: Spec) -> Iterator[Problem]:
     """Names must not clash with what scenarios or ``transitions`` use; parents and constraints must exist."""
     for name, variable in {**spec.variables, **spec.parameters}.items():
@@ -133,7 +141,7 @@ def check_transitions(spec: Spec) -> Iterator[Problem]:
     for t in spec.all_transitions():
         states = spec.screens if t.region == "screens" else account_states
         what = "screen" if t.region == "screens" else "account state"
-        for name, loc in _unknown_names(t, "source", t.sources, states):
+        for name, loc in (() if _all_known(t.sources, states) else _unknown_names(t, "source", t.sources, states)):
             if name != "*":
                 yield _error(loc, f"unknown {what} {name!r}{did_you_mean(name, states)}",
                              "unknown-screen" if t.region == "screens" else "unknown-state")
@@ -156,20 +164,27 @@ def check_transitions(spec: Spec) -> Iterator[Problem]:
                         yield _error(t.loc_of("trigger"), f"{event.kind} event {t.trigger!r} on "
                                      f"{'system' if screen.is_system else 'resting'} screen {name!r}: "
                                      "system screens take only system events, and only they do", "system-mismatch")
+        # Names are looked up first; the lists are walked again, with places, only when one is unknown.
         for key, values in (("conditions", t.conditions), ("unless", t.unless)):
-            for name, loc in _unknown_names(t, key, values, spec.guards):
-                yield _error(loc, f"unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
+            if not _all_known(values, spec.guards):
+                for name, loc in _unknown_names(t, key, values, spec.guards):
+                    yield _error(loc, f"unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
         for key, values in (("before", t.before), ("after", t.after)):
-            for name, loc in _unknown_names(t, key, values, spec.effects):
-                yield _error(loc, f"unknown effect {name!r}{did_you_mean(name, spec.effects)}", "unknown-effect")
-        for name, loc in _unknown_names(t, "send", t.send, signals):
-            yield _error(loc, f"unknown signal {name!r}{did_you_mean(name, signals)}", "unknown-signal")
-        for name, loc in _unknown_names(t, "kb", t.kb, spec.kb_steps):
-            yield _error(loc, f"unknown article step {name!r}{did_you_mean(name, spec.kb_steps)}",
-                         "unknown-kb-step")
-        for name, loc in _unknown_names(t, "assumption", t.assumptions, spec.assumptions):
-            yield _error(loc, f"unknown assumption {name!r}{did_you_mean(name, spec.assumptions)}",
-                         "unknown-assumption")
+            if not _all_known(values, spec.effects):
+                for name, loc in _unknown_names(t, key, values, spec.effects):
+                    yield _error(loc, f"unknown effect {name!r}{did_you_mean(name, spec.effects)}",
+                                 "unknown-effect")
+        if not _all_known(t.send, signals):
+            for name, loc in _unknown_names(t, "send", t.send, signals):
+                yield _error(loc, f"unknown signal {name!r}{did_you_mean(name, signals)}", "unknown-signal")
+        if not _all_known(t.kb, spec.kb_steps):
+            for name, loc in _unknown_names(t, "kb", t.kb, spec.kb_steps):
+                yield _error(loc, f"unknown article step {name!r}{did_you_mean(name, spec.kb_steps)}",
+                             "unknown-kb-step")
+        if not _all_known(t.assumptions, spec.assumptions):
+            for name, loc in _unknown_names(t, "assumption", t.assumptions, spec.assumptions):
+                yield _error(loc, f"unknown assumption {name!r}{did_you_mean(name, spec.assumptions)}",
+                             "unknown-assumption")
         if not t.kb and not t.assumptions:
             yield _error(t.loc, f"transition {t.id}: say which article step it implements (kb) or which "
                          "assumption adds it (assumption)", "no-source-ref")

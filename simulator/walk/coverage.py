@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..errors import KmsflowError, Loc, Problem, ScenarioError, UsageError
-from ..runtime.scenario import ScenarioResult
 from ..spec.load import did_you_mean
 from ..spec.model import Spec
 from ..spec.yamlsafe import read_input_text, whole_number
 from .suites import Reach, Suite
+
+if TYPE_CHECKING:  # only named in annotations: the walk does not load the scenario runner and its simulator
+    from ..runtime.scenario import ScenarioResult
 
 __all__ = ["COVERAGE_FORMAT", "CoverageCounts", "coverage_figures", "coverage_json", "coverage_of_results",
            "empty_coverage", "merge_coverage", "read_coverage_file", "suite_counts", "format_coverage_summary"]

@@ -268,6 +268,9 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     return operator.attrgetter(*names)
 
 
+_NO_ROW: dict = {}  # the row of a state no transition leaves (shared, never written)
+
+
 class _Entry:
     """A candidate as the firing loop wants it: guards with their outcome ids, effects as bare functions.
 
@@ -373,7 +376,7 @@ class _Walker:
     # -- firing ----------------------------------------------------------------------
     def _dispatch(self, region: str, state: str, event: str, run: dict) -> bool:
         table = self.screen_table if region == "screens" else self.account_table
-        candidates = table.get(state, {}).get(event)
+        candidates = table.get(state, _NO_ROW).get(event)
         if not candidates:
             return False
         world, view = self.world, self.guard_world
