@@ -178,18 +178,36 @@ def pair_coverable_items(graph: ProductGraph) -> set:
     Every node of the graph is reachable, so every edge is taken on some run:
     the pairs are those inside each step, and at each node every last
     transition of a step into it followed by every first transition of a step out.
+    The pairs are gathered as numbers (``t1 * T + t2``) and named once at the end:
+    a big graph meets each pair at many nodes.
     """
-    steps = graph.steps
-    firsts = [s.taken[0] for s in steps]
-    lasts = [s.taken[-1] for s in steps]
-    pairs = {pair for step in set(graph.step) for pair in pairwise(steps[step].taken)}  # steps on edges only
+    steps, edge_steps = graph.steps, graph.step
+    number: dict[str, int] = {}
+    for step in steps:
+        for transition in step.taken:
+            if transition not in number:
+                number[transition] = len(number)
+    width = len(number)
+    firsts = [number[s.taken[0]] for s in steps]
+    lasts = [number[s.taken[-1]] * width for s in steps]
+    pairs: set[int] = set()
+    for step in set(edge_steps):  # steps on edges only
+        taken = steps[step].taken
+        if len(taken) > 1:
+            pairs.update([number[a] * width + number[b] for a, b in pairwise(taken)])
     into: dict[int, set] = {}
-    for edge, step in enumerate(graph.step):
-        into.setdefault(graph.dst[edge], set()).add(lasts[step])
+    for destination, step in zip(graph.dst, edge_steps):
+        arriving = into.get(destination)
+        if arriving is None:
+            into[destination] = {lasts[step]}
+        else:
+            arriving.add(lasts[step])
+    out = graph.out
     for node, arriving in into.items():
-        leaving = {firsts[graph.step[edge]] for edge in graph.out[node]}
-        pairs.update((a, b) for a in arriving for b in leaving)
-    return pairs
+        leaving = {firsts[edge_steps[edge]] for edge in out[node]}
+        pairs.update([a + b for a in arriving for b in leaving])
+    names = list(number)
+    return {(names[pair // width], names[pair % width]) for pair in pairs}
 
 
 def _way_to_pending(pairs: _Pairs, start: int, limit: int) -> list[tuple[int, int, int]] | None:
