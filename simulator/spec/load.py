@@ -184,16 +184,18 @@ def _read_screen(r: Reader, data: LDict, loc: Loc) -> Screen | None:
         r.error(data.loc_of("kind"), f"{what}: kind must be one of {', '.join(SCREEN_KINDS)}, found {f['kind']!r}"
                 f"{did_you_mean(f['kind'], SCREEN_KINDS)}", "bad-value")
         return None
-    softkeys = r.names(f.get("softkeys"), data.loc_of("softkeys"), f"{what}: softkeys")
+    softkeys = r.names(f["softkeys"], data.loc_of("softkeys"), f"{what}: softkeys") if "softkeys" in f else ()
     if "softkeys" in f and len(softkeys) != 2:
         r.error(data.loc_of("softkeys"), f"{what}: softkeys must be [left, right] (use \"\" for none)", "bad-value")
         softkeys = ("", "")
     screen = Screen(name, f["kind"], f.get("title", name.replace("_", " ").capitalize()), loc,
                     parent=f.get("parent"), text=f.get("text", ""), status=f.get("status", ""),
-                    caption=f.get("caption", ""), items=r.names(f.get("items"), data.loc_of("items"), f"{what}: items"),
+                    caption=f.get("caption", ""),
+                    items=r.names(f["items"], data.loc_of("items"), f"{what}: items") if "items" in f else (),
                     softkeys=tuple(softkeys) if softkeys else ("", ""), note=f.get("note"), doc=f.get("doc", ""),
                     initial=bool(f.get("initial")),
-                    assumptions=r.names(f.get("assumption"), data.loc_of("assumption"), f"{what}: assumption"),
+                    assumptions=(r.names(f["assumption"], data.loc_of("assumption"), f"{what}: assumption")
+                                 if "assumption" in f else ()),
                     key_locs=key_locs(data))
     return screen
 

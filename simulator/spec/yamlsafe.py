@@ -431,11 +431,12 @@ class _EventReader:
                 if loc is None:
                     mark = event.start_mark
                     loc = loc_at(path, mark.line + 1, mark.column + 1)
-                if not isinstance(value, (str, int)) or isinstance(value, bool):
-                    problems.append(Problem(loc, "error", "a mapping key must be a plain name", "type"))
-                    key, skip_from = _SKIP, len(problems)
-                    continue
-                value = str(value)
+                if type(value) is not str:
+                    if not isinstance(value, int) or isinstance(value, bool):
+                        problems.append(Problem(loc, "error", "a mapping key must be a plain name", "type"))
+                        key, skip_from = _SKIP, len(problems)
+                        continue
+                    value = str(value)
                 if value in into:
                     problems.append(Problem(loc, "error", f"duplicate key {value!r} (first at line "
                                             f"{locs[value].line})", "duplicate-key"))

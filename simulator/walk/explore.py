@@ -359,11 +359,12 @@ class _Walker:
         transitions = self.compiled.screen_transitions if region == "screens" else self.compiled.account_transitions
         # Outcome ids are numbered in spec order of the transitions, whatever order the table lists them in.
         entries = {}
+        outcome_id = self.outcome_id
         for t in transitions:
-            guards = tuple((name, fn, negated, self.outcome_id((t.id, name, True)),
-                            self.outcome_id((t.id, name, False))) for name, fn, negated in t.guards)
-            entries[t.id] = _Entry(t.id, guards, tuple(fn for _, fn in t.before), t.dest,
-                                   tuple(fn for _, fn in t.after), t.sends)
+            guards = tuple((name, fn, negated, outcome_id((t.id, name, True)), outcome_id((t.id, name, False)))
+                           for name, fn, negated in t.guards) if t.guards else ()
+            entries[t.id] = _Entry(t.id, guards, tuple(fn for _, fn in t.before) if t.before else (), t.dest,
+                                   tuple(fn for _, fn in t.after) if t.after else (), t.sends)
         return {state: {event: [entries[t.id] for t in candidates] for event, candidates in row.items()}
                 for state, row in self.compiled.table[region].items()}
 
