@@ -166,22 +166,22 @@ def check_transitions(spec: Spec) -> Iterator[Problem]:
                                      "system screens take only system events, and only they do", "system-mismatch")
         # Names are looked up first; the lists are walked again, with places, only when one is unknown.
         for key, values in (("conditions", t.conditions), ("unless", t.unless)):
-            if not _all_known(values, spec.guards):
+            if values and not _all_known(values, spec.guards):
                 for name, loc in _unknown_names(t, key, values, spec.guards):
                     yield _error(loc, f"unknown guard {name!r}{did_you_mean(name, spec.guards)}", "unknown-guard")
         for key, values in (("before", t.before), ("after", t.after)):
-            if not _all_known(values, spec.effects):
+            if values and not _all_known(values, spec.effects):
                 for name, loc in _unknown_names(t, key, values, spec.effects):
                     yield _error(loc, f"unknown effect {name!r}{did_you_mean(name, spec.effects)}",
                                  "unknown-effect")
-        if not _all_known(t.send, signals):
+        if t.send and not _all_known(t.send, signals):
             for name, loc in _unknown_names(t, "send", t.send, signals):
                 yield _error(loc, f"unknown signal {name!r}{did_you_mean(name, signals)}", "unknown-signal")
-        if not _all_known(t.kb, spec.kb_steps):
+        if t.kb and not _all_known(t.kb, spec.kb_steps):
             for name, loc in _unknown_names(t, "kb", t.kb, spec.kb_steps):
                 yield _error(loc, f"unknown article step {name!r}{did_you_mean(name, spec.kb_steps)}",
                              "unknown-kb-step")
-        if not _all_known(t.assumptions, spec.assumptions):
+        if t.assumptions and not _all_known(t.assumptions, spec.assumptions):
             for name, loc in _unknown_names(t, "assumption", t.assumptions, spec.assumptions):
                 yield _error(loc, f"unknown assumption {name!r}{did_you_mean(name, spec.assumptions)}",
                              "unknown-assumption")
