@@ -648,7 +648,7 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
     graph = ProductGraph(spec, domain, walker.variables, walker.flows, events, nodes, index, initial,
                          initial_world, [], [], [], [], walker.steps, out, parent, depth, {}, walker.outcome_names)
     src, dst, ev, st = graph.src, graph.dst, graph.event, graph.step
-    handled_cache: dict[str, list[tuple[str, int]]] = {}
+    handled_cache: dict[str, list[tuple[str, int, list[int]]]] = {}
     nondeterminism = graph.nondeterminism
     handled = graph.handled
     enabled = graph.enabled
@@ -702,10 +702,11 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
             progress(f"exploring: {len(nodes)} configurations, {len(src)} edges, {len(queue)} to go")
         config = nodes[node]
         screen_events = handled_cache.get(config.screen)
-        if screen_events is None:
+        if screen_events is None:  # the screen's events, each with its index and its accepted/refused counts
             screen_events = handled_cache[config.screen] = [
-                (e, event_index[e]) for e in events if walker.handles(config.screen, e)]
-        for event, e_index in screen_events:
+                (e, event_index[e], handled.setdefault((config.screen, e), [0, 0]))
+                for e in events if walker.handles(config.screen, e)]
+        for event, e_index, counts in screen_events:
             try:
                 accepted, target, step, nondet, outcomes = fire(config, event)
             except FlowRuntimeError as exc:
@@ -714,9 +715,6 @@ def _explore(spec: Spec, domain: Domain | None, flows: tuple[FlowHistory, ...] |
                                        f"{path} then {event}") from None
             for record in nondet:
                 nondeterminism.setdefault(record, []).append((node, event))
-            counts = handled.get((config.screen, event))
-            if counts is None:
-                counts = handled[(config.screen, event)] = [0, 0]
             if not accepted:
                 counts[1] += 1
                 if outcomes:
