@@ -65,7 +65,7 @@ class Configuration(NamedTuple):
     history: tuple = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a big walk holds one per distinct step, 150,000 at 50,000 screens
 class Step:
     """What one edge did, shared by every edge that did the same (interned)."""
 
@@ -266,6 +266,15 @@ def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple]:
         getter = operator.attrgetter(names[0])
         return lambda obj: (getter(obj),)
     return operator.attrgetter(*names)
+
+
+_NO_OUTCOMES: frozenset = frozenset()
+
+
+def _outcome_set(outcomes: set) -> frozenset:
+    """The guard outcomes of a step as kept: most steps read no guard, and share one empty set (an empty
+    frozenset is 216 bytes, and a big walk keeps a step per transition)."""
+    return frozenset(outcomes) if outcomes else _NO_OUTCOMES
 
 
 _NO_ROW: dict = {}  # the row of a state no transition leaves (shared, never written)
@@ -481,7 +490,7 @@ class _Walker:
                 accepted = self.account_variable is not None and self._dispatch(
                     "account", values_of[self.account_variable], event, run)
             if not accepted:
-                return False, None, None, run["nondeterminism"], frozenset(run["outcomes"])
+                return False, None, None, run["nondeterminism"], _outcome_set(run["outcomes"])
             if self.screen in self.system_screens:
                 self._run = run
                 run_system_steps(self.compiled, self._current_screen, self._system_step)
@@ -494,7 +503,7 @@ class _Walker:
                     counters = (counters,)
             else:
                 counters = ()
-            step = (tuple(run["taken"]), counters, frozenset(run["outcomes"]), tuple(run["entered"]))
+            step = (tuple(run["taken"]), counters, _outcome_set(run["outcomes"]), tuple(run["entered"]))
             target = Configuration(self.screen, values, self.next_history(config, event, self.screen, values,
                                                                           counters) if self.flows else ())
             # A counter copied into a kept variable refuses to be compared (here) or hashed (when the

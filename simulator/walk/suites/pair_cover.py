@@ -172,7 +172,7 @@ def pair_covering_suite(graph: ProductGraph) -> tuple[list[tuple[int, list[tuple
     return paths, coverable, coverable
 
 
-def pair_coverable_items(graph: ProductGraph) -> set:
+def pair_coverable_items(graph: ProductGraph) -> frozenset:
     """The pairs that occur in the product graph: what :func:`pair_covering_suite` covers, without the search.
 
     Every node of the graph is reachable, so every edge is taken on some run:
@@ -206,8 +206,12 @@ def pair_coverable_items(graph: ProductGraph) -> set:
     for node, arriving in into.items():
         leaving = {firsts[edge_steps[edge]] for edge in out[node]}
         pairs.update([a + b for a in arriving for b in leaving])
+    # Named within the walk's peak memory: what the numbering needed goes before the names are made.
     names = list(number)
-    return {(names[pair // width], names[pair % width]) for pair in pairs}
+    del into, number, firsts, lasts
+    numbers = list(pairs)
+    del pairs
+    return frozenset([(names[pair // width], names[pair % width]) for pair in numbers])
 
 
 def _way_to_pending(pairs: _Pairs, start: int, limit: int) -> list[tuple[int, int, int]] | None:
