@@ -54,6 +54,10 @@ def test_yamlsafe_reports_an_empty_file():
     ("a: \"x\n\n  y\"\n", False),  # a blank line folds into a line break
     ("a: |\n  x\n", False),  # a block keeps its line breaks
     ("a: x\tb\n", False),  # a tab written as it is
+    ("a: >\n  x\n\n  y\n", False),  # a folded block keeps the line break of a blank line
+    ("a: x\n  y\n", True),  # a plain scalar over two lines folds into a space
+    ("a: x\n\n  y\n", False),  # ... and a blank line inside it into a line break
+    ("a: 'x | y > z'\n", True),  # block marks inside quotes make no block
 ])
 def test_yamlsafe_says_when_no_string_can_hold_a_control_character(text, plain):
     # check_characters skips its walk over every string when this is True, so it must never be True wrongly.
@@ -71,3 +75,12 @@ def test_yamlsafe_reads_anchors_and_aliases_as_copies_placed_at_the_anchor():
     assert _codes("a: &x 1\nb: &x 2\n") == [(2, "yaml-syntax")]
     assert _codes("a: 1\n---\nb: 2\n") == [(2, "yaml-syntax")]
     assert _codes("[" * 300 + "]" * 300 + "\n")[0][1] == "yaml-size"
+
+
+def test_yamlsafe_finds_tags_and_anchors_in_a_text_that_also_uses_their_marks_in_strings():
+    # The reader asks events for a tag only when the text has a "!", and for an anchor only when it has a
+    # "&": texts that hold those marks in strings as well must still be read whole.
+    assert _codes("a: 'Hi!'\nb: !!python/object:os.system x\n") == [(2, "yaml-tag")]
+    data = load_yaml_text("a: 'R&D'\nb: &x [1, 2]\nc: *x\n", "f.yaml")
+    assert data["a"] == "R&D" and data["c"] == [1, 2]
+    assert load_yaml_text("a: Hi!\nb: x & y\n", "f.yaml") == {"a": "Hi!", "b": "x & y"}

@@ -265,9 +265,6 @@ _MapEnd, _SeqEnd = yaml.MappingEndEvent, yaml.SequenceEndEvent
 _NO_KEY, _SKIP = object(), object()  # a mapping waiting for its next key; a value to read and drop
 _NO_DOCUMENT = object()  # a stream with no document (an empty file, or only comments)
 _RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # control characters but the line break
-# The scalar styles that can make a control character out of plain text: blocks (| and >) keep line breaks,
-# and double quotes read escapes (only where the text has a backslash).
-_ESCAPING, _BLOCKS = frozenset('"|>'), frozenset("|>")
 
 
 def _loc(path: str, mark: Any) -> Loc:
@@ -305,7 +302,13 @@ class _EventReader:
         # written with escapes (double quotes in a text with a backslash), as a block (| or >) or folded from
         # several lines into one with a line break. Set after reading; simulator.spec.check then skips its walk.
         self.plain_strings = _RAW_CONTROL.search(text) is None
-        self.escaping = _ESCAPING if "\\" in text else _BLOCKS
+        # The scalar styles that can make one (blocks keep line breaks, double quotes read escapes), of those
+        # the text can hold at all: a block needs its | or >, an escape its backslash. Likewise a tag needs a
+        # "!" and an anchor a "&": where the text has none, no event is asked for them (the loop below runs
+        # for every event, two million in a big spec).
+        self.escaping = frozenset(style for style, mark in (('"', "\\"), ("|", "|"), (">", ">")) if mark in text)
+        self.may_tag = "!" in text
+        self.may_anchor = "&" in text
 
     def _syntax(self, message: str, mark: Any) -> KmsflowError:
         return KmsflowError(Problem(_loc(self.path, mark), "error", f"YAML syntax: {message}", "yaml-syntax"))
@@ -331,14 +334,14 @@ class _EventReader:
         count = 0  # values made so far (aliases count what they repeat)
         alias_values = 0  # values made by aliases
         root = None
-        plain, escaping = self.plain_strings, self.escaping
+        plain, escaping, may_tag, may_anchor = self.plain_strings, self.escaping, self.may_tag, self.may_anchor
         strings: dict[str, str] = {}
         while True:
             event = get()
             kind = type(event)
             if kind is _ScalarEvent:
                 loc = None  # made below only where it is kept: a mapping's value keeps no position of its own
-                tag = event.tag
+                tag = event.tag if may_tag else None
                 text = event.value
                 if tag is None or tag == "!":  # untagged: the YAML 1.2 core schema decides (written inline: hot)
                     convert = str
@@ -353,7 +356,7 @@ class _EventReader:
                     # One object per distinct string: names come back thousands of times in a big spec.
                     value = strings.setdefault(text, text)
                     # Folding a scalar written over several lines can make a line break, and only that.
-                    if plain and (event.style in escaping or "\n" in text):
+                    if plain and ("\n" in text or (escaping and event.style in escaping)):
                         plain = False
                 elif convert is None:
                     problems.append(Problem(_loc(path, event.start_mark), "error", f"YAML tag {tag!r} is not "
@@ -366,7 +369,7 @@ class _EventReader:
                         problems.append(Problem(_loc(path, event.start_mark), "error", str(exc), "yaml-value"))
                         value = None
                 count += 1
-                if event.anchor is not None:
+                if may_anchor and event.anchor is not None:
                     loc = _loc(path, event.start_mark)
                     self._anchor(anchors, event, (value, loc, 0))
             elif kind is _MapStart or kind is _SeqStart:
