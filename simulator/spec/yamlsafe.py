@@ -374,8 +374,9 @@ class _EventReader:
                     self._anchor(anchors, event, (value, loc, 0))
             elif kind is _MapStart or kind is _SeqStart:
                 mapping = kind is _MapStart
-                loc = _loc(path, event.start_mark)
-                tag = event.tag
+                mark = event.start_mark
+                loc = loc_at(path, mark.line + 1, mark.column + 1)
+                tag = event.tag if may_tag else None
                 if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
                     problems.append(Problem(loc, "error", f"YAML tag {tag!r} is not allowed", "yaml-tag"))
                 count += 1
@@ -383,7 +384,8 @@ class _EventReader:
                     raise KmsflowError(Problem(loc, "error", f"YAML nesting is too deep (more than {MAX_NESTING} "
                                                "levels)", "yaml-size"))
                 # What the enclosing collection waits for, and what closing this one needs.
-                stack.append((into, is_map, locs, key, key_loc, skip_from, event.anchor, count - 1))
+                stack.append((into, is_map, locs, key, key_loc, skip_from, event.anchor if may_anchor else None,
+                              count - 1))
                 if mapping:
                     into = LDict()
                     locs = into.key_locs = {}
@@ -392,7 +394,7 @@ class _EventReader:
                     locs = into.item_locs = []
                 into.loc = loc
                 is_map, key = mapping, _NO_KEY
-                if event.anchor is not None:
+                if may_anchor and event.anchor is not None:
                     self._anchor(anchors, event, (into, loc, None))
                 continue
             elif kind is _MapEnd or kind is _SeqEnd:
