@@ -205,9 +205,11 @@ _TRANSITION_KEYS = {"trigger": _STR, "source": (str, LList), "dest": (str, type(
                     "after": (str, LList), "send": (str, LList), "kb": (str, LList),
                     "assumption": (str, LList), "doc": _STR, "id": _STR}
 _TRANSITION_REQUIRED = {k: v for k, v in _TRANSITION_KEYS.items() if k in ("trigger", "source")}
+_TRANSITION_OPTIONAL = {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")}
+# The keys of a transition that hold a name or a list of names, and those whose names may be written out
+# as expressions (guards and effects).
 _NAME_LIST_KEYS = ("conditions", "unless", "before", "after", "send", "kb", "assumption")
 _WRITTEN_KINDS = (("conditions", "guard"), ("unless", "guard"), ("before", "effect"), ("after", "effect"))
-_TRANSITION_OPTIONAL = {k: v for k, v in _TRANSITION_KEYS.items() if k not in ("trigger", "source")}
 
 
 def _read_transitions(r: Reader, data: Any, loc: Loc, region: str, what: str,
