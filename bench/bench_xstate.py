@@ -49,21 +49,22 @@ if os.environ.get("KMSFLOW_BENCH_COMMAND"):  # another kmsflow to time, e.g. "py
     KMSFLOW = os.environ["KMSFLOW_BENCH_COMMAND"].split()
 
 
-def timed(command: list[str], cwd: str | None = None) -> tuple[float, str]:
+def timed(command: list[str], cwd: str | None = None, env: dict | None = None) -> tuple[float, str]:
     """(wall seconds, standard output) of one whole process; a failure stops the bench."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, text=True,
+                               env=env)
     out, err = process.communicate()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err[-2000:]}")
     return time.perf_counter() - started, out
 
 
-def measured(command: list[str], cwd: str | None = None) -> tuple[float, float, float]:
+def measured(command: list[str], cwd: str | None = None, env: dict | None = None) -> tuple[float, float, float]:
     """(wall seconds, peak resident MB, CPU seconds) of one process, measured by a helper whose only child it is
     (RUSAGE_CHILDREN's peak is then that process's own)."""
     helper = [sys.executable, __file__, "--rusage", json.dumps(command)]
-    _, out = timed(helper, cwd)
+    _, out = timed(helper, cwd, env)
     result = json.loads(out.splitlines()[-1])
     return result["wall"], result["peak_mb"], result["cpu"]
 
@@ -85,6 +86,12 @@ def _rusage_child(command: list[str]) -> int:
     return 0
 
 
+#: kmsflow's side: each command as users run it (and the ratio's denominator), the spec named last.
+COMMANDS = {"check": ["check"], "explore --json": ["explore", "--json"],
+            "paths --criterion transitions": ["paths", "--criterion", "transitions"]}
+FIRST, CACHED = ", 1st run", ", cached"
+
+
 def phases(path: str) -> dict:
     """Run in a child: kmsflow's phases on one spec, each timed once (load, check, walk, ..., lower bound)."""
     sys.path.insert(0, ROOT)
@@ -96,7 +103,7 @@ def phases(path: str) -> dict:
         seconds[name] = time.perf_counter() - started
         return value
 
-    from simulator.check import check_spec
+    from simulator.check import check_spec, load_and_check
     from simulator.spec.load import load_spec
     from simulator.walk.explore import explore_spec
     from simulator.walk.findings import find_structural
@@ -106,6 +113,13 @@ def phases(path: str) -> dict:
 
     spec = clock("load", load_spec, path)
     clock("check", check_spec, spec)
+    # The spec cache (simulator.spec.cache), in a folder of its own: the first load writes the entry, the next
+    # reads it. Each includes the checks, as `kmsflow check` runs them.
+    with tempfile.TemporaryDirectory(prefix="kmsflow-bench-cache-") as cache_folder:
+        os.environ["KMSFLOW_CACHE"] = cache_folder
+        clock("load+check 1st", load_and_check, path)
+        clock("load+check again", load_and_check, path)
+    os.environ["KMSFLOW_CACHE"] = "off"
     props = parse_properties(spec)
     graph = clock("walk", explore_spec, spec, None, props.flows)
     clock("properties", lambda: (check_properties(graph, props), find_structural(graph)))
@@ -135,17 +149,19 @@ def bench_size(size: int, repeat: int, folder: str) -> dict:
         handle.write(ring_spec_text(size, seed=1))
     with open(chords, "w", encoding="utf-8") as handle:
         json.dump(ring_chords(size, seed=1), handle)
-    ours = json.loads(timed(KMSFLOW + ["explore", "--json", spec])[1])
+    ours = json.loads(timed(KMSFLOW + ["explore", "--json", spec], env={**os.environ, "KMSFLOW_CACHE": "off"})[1])
     theirs = json.loads(timed(["node", "ring.mjs", chords, "count"], NODE_DIR)[1])
     if (ours["configurations"], ours["edges"]) != (theirs["configurations"], theirs["edges"]):
         raise SystemExit(f"{size} screens: the two sides walk different machines: kmsflow {ours['configurations']} "
                          f"configurations, {ours['edges']} edges; xstate {theirs['configurations']}, "
                          f"{theirs['edges']}")
-    commands = {
-        "check": KMSFLOW + ["check", spec],
-        "explore --json": KMSFLOW + ["explore", "--json", spec],
-        "paths --criterion transitions": KMSFLOW + ["paths", "--criterion", "transitions", spec],  # printed
-    }
+    # Each command three ways (see COMMANDS): the spec read from its file with the cache off; the first run
+    # after a change, which reads the file and writes the cache entry (an empty cache folder); and every
+    # later run on the same bytes, which reads the entry.
+    cache_folder = os.path.join(folder, "cache")
+    settings = {"": "off", FIRST: cache_folder, CACHED: cache_folder}
+    commands = {f"{name}{how}": (KMSFLOW + [*words, spec], how) for name, words in COMMANDS.items()
+                for how in settings if how != FIRST or name == "check"}
     runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in [*commands, "xstate"]}
     for index in range(repeat):
         # Alternate who goes first, so neither side always meets the machine just after the other.
@@ -154,9 +170,15 @@ def bench_size(size: int, repeat: int, folder: str) -> dict:
             if name == "xstate":
                 wall, peak, cpu = measured(["node", "ring.mjs", chords, "shortest"], NODE_DIR)
             else:
-                wall, peak, cpu = measured(commands[name])
+                command, how = commands[name]
+                if how == FIRST:
+                    shutil.rmtree(cache_folder, ignore_errors=True)
+                elif how == CACHED and not os.path.isdir(cache_folder):
+                    timed(command, env={**os.environ, "KMSFLOW_CACHE": cache_folder})  # the entry, written
+                wall, peak, cpu = measured(command, env={**os.environ, "KMSFLOW_CACHE": settings[how]})
             runs[name].append((wall, peak, cpu))
-    result = {"size": size, "configurations": ours["configurations"], "edges": ours["edges"]}
+    result = {"size": size, "configurations": ours["configurations"], "edges": ours["edges"],
+              "commands": list(commands)}
     for name, values in runs.items():
         result[name] = {"median_s": _median([w for w, _, _ in values]), "peak_mb": max(p for _, p, _ in values),
                         "cpu_s": _median([c for _, _, c in values])}
@@ -177,20 +199,22 @@ def startup(repeat: int = 5) -> dict:
 
 
 def print_table(results: list[dict], start: dict) -> None:
-    header = (f"{'screens':>8} {'configs':>8} {'edges':>8}  {'command':<30} {'kmsflow s':>9} {'xstate s':>8} "
+    header = (f"{'screens':>8} {'configs':>8} {'edges':>8}  {'command':<38} {'kmsflow s':>9} {'xstate s':>8} "
               f"{'ratio':>6} {'CPU s':>6} {'CPU s':>6} {'ratio':>6} {'kmsflow MB':>10} {'xstate MB':>9}")
     print(header)
     print("-" * len(header))
     for row in results:
         peer = row["xstate"]
-        for name in ("check", "explore --json", "paths --criterion transitions"):
+        for name in row["commands"]:
             mine = row[name]
-            print(f"{row['size']:>8} {row['configurations']:>8} {row['edges']:>8}  {name:<30} {mine['median_s']:>9.2f} "
+            print(f"{row['size']:>8} {row['configurations']:>8} {row['edges']:>8}  {name:<38} {mine['median_s']:>9.2f} "
                   f"{peer['median_s']:>8.2f} {peer['median_s'] / mine['median_s']:>5.2f}x {mine['cpu_s']:>6.2f} "
                   f"{peer['cpu_s']:>6.2f} {peer['cpu_s'] / mine['cpu_s']:>5.2f}x {mine['peak_mb']:>10.0f} "
                   f"{peer['peak_mb']:>9.0f}")
     print("ratio: the xstate process's median over kmsflow's, wall and CPU (user + system) time (above 1: kmsflow is "
           "faster); xstate: one Node process building the machine and running getShortestPaths")
+    print(f"kmsflow: the spec read from its file (KMSFLOW_CACHE=off); '{FIRST[2:]}': read, and the spec cache "
+          f"written (the first run after a change); '{CACHED[2:]}': the spec and its findings read from the cache")
     for row in results:
         if "xstate_phases" in row:
             ph = row["xstate_phases"]

@@ -56,17 +56,15 @@ Next:
 
 def cmd_check(args: argparse.Namespace) -> int:
     # Problems go to standard error, as every command's do; the summary is the report, on standard output.
-    from .check import check_spec
+    from .check import load_and_check
     from .report.text import format_problems, format_spec_summary, format_trace_table
-    from .spec.load import load_spec
     try:
-        spec = load_spec(args.spec)
+        spec, problems = load_and_check(args.spec)
     except SpecError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         errors = sum(p.level == "error" for p in exc.problems)
         print(f"{exc.problems[0].loc.file}: {errors} error{'s' * (errors != 1)} (the file could not be read as a spec)")
         return EXIT_BAD_INPUT
-    problems = check_spec(spec)
     if problems:
         print(format_problems(problems), file=sys.stderr)
     print(format_spec_summary(spec, problems))
@@ -304,10 +302,9 @@ WALK_REPORTS = {"dead-end", "unreachable-screen", "no-way-out", "kb-step-unimple
 
 
 def _load_walkable_spec(path: str | None):
-    from .check import check_spec
-    from .spec.load import load_spec
-    spec = load_spec(path)
-    errors = [p for p in check_spec(spec) if p.level == "error" and p.code not in WALK_REPORTS]
+    from .check import load_and_check
+    spec, problems = load_and_check(path)
+    errors = [p for p in problems if p.level == "error" and p.code not in WALK_REPORTS]
     if errors:
         raise SpecError(errors)
     return spec

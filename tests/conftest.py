@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from simulator import load_checked_spec
 from simulator.rules import register_rule_book
 
 from .trial_rule_book import rules as trial_rules
+
+# Every test reads its specs from the file, in this process and the ones it starts, whatever the machine's
+# setting: the spec cache's own tests (tests/test_spec_cache.py) turn it on where they need it.
+os.environ["KMSFLOW_CACHE"] = "off"
 
 # The small fixtures name the rule book `trial` (rules: trial); it is the tests' own, not the package's.
 register_rule_book(trial_rules)

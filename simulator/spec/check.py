@@ -23,7 +23,8 @@ from .texts import TEXT_KEYS, TemplateError, reader_names, template_names, text_
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "kb_trace", "assumption_trace", "assumption_screens", "screen_graph",
+__all__ = ["SPEC_CHECKS", "WALK_SECTION_CHECKS", "READS_OTHER_FILES", "kb_trace", "assumption_trace",
+           "assumption_screens", "screen_graph",
            "check_softkeys", "check_notes", "says",
            "RESERVED_NAMES", "check_names", "check_account", "check_transitions", "check_duplicates",
            "check_graph", "check_traceability", "check_unused", "check_views", "check_domain",
@@ -551,3 +552,6 @@ SPEC_CHECKS = (check_names, check_account, check_transitions, check_signal_loops
                check_unused, check_views, check_texts, check_reader_names, check_characters)
 #: The sections only the exhaustive walk reads; see simulator.check for when they are reported.
 WALK_SECTION_CHECKS = (check_domain, check_properties)
+#: The checks whose findings depend on more than the spec: a view's path may name a scenario file beside
+#: it. The spec cache (simulator.spec.cache) keeps the findings of every other check, never of these.
+READS_OTHER_FILES = (check_views,)

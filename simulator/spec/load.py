@@ -285,23 +285,25 @@ def _read_account(r: Reader, data: LDict, written: list[tuple[str, str, Loc]]) -
     return Region(f["variable"], states, state_locs, transitions, data.loc, f.get("called", "").strip())
 
 
-def load_spec(path: str | None = None) -> Spec:
+def load_spec(path: str | None = None, data: bytes | None = None) -> Spec:
     """Read a spec file into a :class:`Spec`.
 
     Raises SpecError with every syntax and shape problem found. Cross-reference
     and graph problems are reported by :func:`simulator.check.check_spec`.
     Without ``path``, the project's spec (:func:`~.project.project_spec_path`).
+    ``data``: the file's bytes when the caller has read them already
+    (:func:`~.yamlsafe.read_input_bytes`), so that what it read is what is loaded.
     """
     if not path:
         from .project import project_spec_path
         path = project_spec_path()
     with paused_gc():  # a big spec is a million small objects and no cycles (see simulator.spec.memory)
-        return _load(path)
+        return _load(path, data)
 
 
-def _load(path: str) -> Spec:
+def _load(path: str, raw: bytes | None) -> Spec:
     try:
-        data = load_yaml_file(path)
+        data = load_yaml_file(path, raw)
     except KmsflowError as exc:
         raise SpecError(exc.problems) from None
     r = Reader(path)

@@ -35,7 +35,8 @@ import yaml
 from ..errors import KmsflowError, Loc, Problem, loc_at
 from .memory import paused_gc
 
-__all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file", "plain_data", "read_input_text", "whole_number",
+__all__ = ["LDict", "LList", "load_yaml_text", "load_yaml_file", "plain_data", "read_input_text", "read_input_bytes",
+           "decode_input_text", "whole_number",
            "input_limits", "MAX_INT", "MAX_ALIAS_VALUES"]
 
 #: Upper bound on the values aliases create (each alias repeats its anchor's values), so alias
@@ -127,11 +128,19 @@ def _refuse_special(path: str, mode: int, expected: str) -> None:
 def read_input_text(path: str, expected: str = "a YAML file") -> str:
     """The text of the input file ``path``, read within kmsflow's limits; raises KmsflowError naming the file.
 
+    :func:`read_input_bytes` then :func:`decode_input_text`.
+    """
+    return decode_input_text(read_input_bytes(path, expected), path)
+
+
+def read_input_bytes(path: str, expected: str = "a YAML file") -> bytes:
+    """The bytes of the input file ``path``, read within kmsflow's limits; raises KmsflowError naming the file.
+
     Refused before reading: anything but a regular file (a directory, FIFO,
     socket or device) and files under ``/proc``, ``/sys`` and ``/dev``. Refused
     while reading, as soon as they show: a file larger than the size limit or a
-    line longer than the line limit (see :func:`input_limits`), and text that
-    is not UTF-8. ``expected`` says what the file should have been.
+    line longer than the line limit (see :func:`input_limits`). ``expected``
+    says what the file should have been.
     """
     max_bytes, max_line = input_limits()
     try:
@@ -148,6 +157,11 @@ def read_input_text(path: str, expected: str = "a YAML file") -> str:
             data = _read_within_limits(path, handle, max_bytes, max_line)
     except OSError as exc:
         raise _file_problem(path, f"cannot read: {exc.strerror or exc}") from None
+    return data
+
+
+def decode_input_text(data: bytes, path: str) -> str:
+    """``data`` read from ``path`` as UTF-8 text; text that is not UTF-8 is a problem at its line and column."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -494,9 +508,12 @@ def load_yaml_text(text: str, path: str) -> Any:
     return data
 
 
-def load_yaml_file(path: str) -> Any:
-    """Read (see :func:`read_input_text`) and parse a YAML file; an unreadable file is a problem, never a traceback."""
-    return load_yaml_text(read_input_text(path), path)
+def load_yaml_file(path: str, data: bytes | None = None) -> Any:
+    """Read (see :func:`read_input_text`) and parse a YAML file; an unreadable file is a problem, never a traceback.
+
+    ``data``: the file's bytes, when the caller has read them already (see :func:`read_input_bytes`)."""
+    text = read_input_text(path) if data is None else decode_input_text(data, path)
+    return load_yaml_text(text, path)
 
 
 def plain_data(value: Any) -> Any:
