@@ -410,7 +410,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="With no SPEC, a command uses the spec the project names in the nearest pyproject.toml "
                "([tool.kmsflow] spec = \"path/to/flow.yaml\"). "
                "Exit status: 0 ok, 1 a check or scenario failed, 2 bad input (spec, scenario, argument) "
-               "or a spec that gets stuck when run; problems are printed on standard error.")
+               "or a spec that gets stuck when run; problems are printed on standard error. "
+               "A spec of 256 KiB or more is read once per change: what it holds and what its checks found are "
+               "kept in $KMSFLOW_CACHE (default $XDG_CACHE_HOME/kmsflow or ~/.cache/kmsflow; "
+               "KMSFLOW_CACHE=off turns this off).")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     init = commands.add_parser("init", help="start a new flow: write a small, commented spec and a scenario",
