@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from simulator.check import _SPEC_ONLY, check_spec, load_and_check
-from simulator.errors import Loc
+from simulator.errors import Loc, SpecError
 from simulator.spec import cache
 from simulator.spec.load import load_spec
 from simulator.spec.synthetic import ring_spec_text
@@ -328,3 +328,24 @@ def _readable(folder: Path, path: Path) -> bool:
         return cache.lookup(str(path), read_input_bytes(str(path))) is not None
     finally:
         os.environ[cache.CACHE_VARIABLE] = previous if previous is not None else "off"
+
+
+@pytest.mark.parametrize("hostile", ["duplicate-key", "tag", "alias-bomb"])
+def test_a_spec_the_reader_refuses_is_refused_every_time_and_never_kept(cache_on, tmp_path, hostile):
+    # Only a spec that loaded is kept, so every safety refusal keeps its place on every run.
+    text = ring_spec_text(120, seed=2)
+    text += {"duplicate-key": "title: again\n",
+             "tag": "description: !!python/object:os.system echo\n",
+             "alias-bomb": "bomb: &a [x, x, x, x, x, x, x, x, x, x]\n"
+                           + "".join(f"b{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n"
+                                     for i in range(7))}[hostile]
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(SpecError) as refused:
+            load_and_check(str(path))
+        messages.append([str(p) for p in refused.value.problems])
+    code = {"duplicate-key": "[duplicate-key]", "tag": "[yaml-tag]", "alias-bomb": "[yaml-size]"}[hostile]
+    assert messages[0] == messages[1] and any(m.startswith(f"{path}:5") and m.endswith(code) for m in messages[0])
+    assert not _entries(cache_on)
