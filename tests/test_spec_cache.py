@@ -349,3 +349,14 @@ def test_a_spec_the_reader_refuses_is_refused_every_time_and_never_kept(cache_on
     code = {"duplicate-key": "[duplicate-key]", "tag": "[yaml-tag]", "alias-bomb": "[yaml-size]"}[hostile]
     assert messages[0] == messages[1] and any(m.startswith(f"{path}:5") and m.endswith(code) for m in messages[0])
     assert not _entries(cache_on)
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_like_any_other(cache_on, tmp_path):
+    # Linux file names are bytes; Python hands the undecodable ones on as surrogates.
+    path = os.path.join(str(tmp_path), os.fsdecode(b"ring-\xff.yaml"))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(ring_spec_text(60, seed=2))
+    fresh, problems = load_and_check(path)
+    cached, cached_problems = load_and_check(path)
+    _same(fresh, cached)
+    assert cached_problems == problems and cache.lookup(path, read_input_bytes(path)) is not None

@@ -99,11 +99,12 @@ def _kmsflow_code_key() -> str:
 
 def _entry_path(folder: str, path: str) -> str:
     """One entry per spec file: the name comes from where the file is and how it was named."""
-    name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode()).hexdigest()[:40]
+    name = hashlib.sha256(f"{os.path.abspath(path)}\0{path}".encode("utf-8", "surrogateescape")).hexdigest()[:40]
     return os.path.join(folder, name + _SUFFIX)
 
 
 def _header(path: str, data: bytes) -> tuple[str, str, str]:
+    """What an entry must have been made from: this kmsflow, this path as given, these bytes."""
     return (_kmsflow_code_key(), path, hashlib.sha256(data).hexdigest())
 
 
