@@ -286,3 +286,32 @@ def test_semantics_a_signal_that_leads_back_to_itself_is_a_located_check_error(t
         "    - {trigger: settle, source: free, dest: paid, conditions: high, send: [settle], assumption: S1}") + 1
     assert [(p.loc.line, p.level) for p in problems] == [(line, "error")]
     assert "settle -> settle" in problems[0].message
+
+
+def test_semantics_a_signal_loop_is_named_the_same_way_in_every_run(tmp_path):
+    # networkx starts a cycle where Python's per-process string hashing leads it: the check names each loop
+    # from its smallest signal, so the message and its line are the same whatever PYTHONHASHSEED is.
+    import os
+    import subprocess
+    import sys
+
+    from simulator.spec.synthetic import ring_spec_text
+
+    text = ring_spec_text(30, seed=2).replace("  toggle: {kind: environment, label: Toggle}\n",
+                                              "  toggle: {kind: environment, label: Toggle}\n"
+                                              "  sb: {kind: signal, label: SB}\n  sa: {kind: signal, label: SA}\n")
+    text = text.replace("    - {trigger: toggle, source: up, after: flip_flag, assumption: R1}\n",
+                        "    - {trigger: toggle, source: up, after: flip_flag, assumption: R1}\n"
+                        "    - {trigger: sb, source: up, send: sa, assumption: R1}\n"
+                        "    - {trigger: sa, source: up, send: sb, assumption: R1}\n")
+    path = tmp_path / "loop.yaml"
+    path.write_text(text, encoding="utf-8")
+    said = set()
+    for seed in range(6):
+        done = subprocess.run([sys.executable, "-m", "simulator", "check", str(path)], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}, timeout=60)
+        said.add(tuple(line for line in done.stderr.splitlines() if "[signal-loop]" in line))
+    line = text.splitlines().index("    - {trigger: sb, source: up, send: sa, assumption: R1}") + 1
+    assert len(said) == 1
+    (messages,) = said
+    assert len(messages) == 1 and messages[0].startswith(f"{path}:{line}:") and "sa -> sb -> sa" in messages[0]

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -141,20 +142,43 @@ def test_another_kmsflow_reads_the_spec_again(cache_on, tmp_path, monkeypatch):
     assert cache.lookup(path, read_input_bytes(path)) is None
 
 
-def test_the_code_key_changes_when_a_file_of_kmsflow_changes(monkeypatch, tmp_path):
+def test_the_code_key_follows_the_content_of_kmsflow_not_its_file_times(monkeypatch, tmp_path):
+    # A copy that keeps times (cp -a, tar), or an install giving every file one time, must not pass for the
+    # original: one byte changed at the same size and time changes the key; a byte-equal copy elsewhere does not.
+    package = Path(cache.__file__).resolve().parent.parent
+    copy = tmp_path / "simulator"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"), copy_function=shutil.copy2)
+
+    def key_of(root: Path) -> str:
+        monkeypatch.setattr(cache, "_code_key", None)
+        monkeypatch.setattr(cache, "__file__", str(root / "spec" / "cache.py"))
+        return cache._kmsflow_code_key()
+
+    original = key_of(package)
+    assert key_of(copy) == original
+    edited = copy / "spec" / "check.py"
+    status = edited.stat()
+    text = edited.read_bytes()
+    assert b"cannot be reached" in text
+    edited.write_bytes(text.replace(b"cannot be reached", b"CANNOT be reached", 1))
+    os.utime(edited, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert edited.stat().st_size == status.st_size
+    assert key_of(copy) != original
+
+
+def test_the_code_key_follows_the_yaml_and_graph_libraries(monkeypatch):
+    import importlib.metadata
+
     monkeypatch.setattr(cache, "_code_key", None)
     before = cache._kmsflow_code_key()
-    module = Path(cache.__file__)
-    status = module.stat()
-    try:
-        os.utime(module, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-        monkeypatch.setattr(cache, "_code_key", None)
-        assert cache._kmsflow_code_key() != before
-    finally:
-        os.utime(module, ns=(status.st_atime_ns, status.st_mtime_ns))
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: "0.0-another" if name == "networkx" else real(name))
+    monkeypatch.setattr(cache, "_code_key", None)
+    assert cache._kmsflow_code_key() != before
 
 
-@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign"])
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign", "short-record"])
 def test_a_damaged_entry_is_a_miss_and_is_written_again(cache_on, tmp_path, damage):
     path = _ring(tmp_path)
     fresh, problems = load_and_check(path)
@@ -166,10 +190,10 @@ def test_a_damaged_entry_is_a_miss_and_is_written_again(cache_on, tmp_path, dama
         raw = raw[:len(raw) // 2]
     elif damage == "empty":
         raw = bytearray()
-    else:  # marshal records that are not an entry, under a correct checksum
+    else:  # records that are not an entry, under a correct checksum
         import hashlib
         import marshal
-        body = cache._LENGTH.pack(5) + marshal.dumps(12345)[:5]
+        body = cache._LENGTH.pack(5) + marshal.dumps(12345)[:5] if damage == "foreign" else b"abc"
         raw = bytearray(cache._MAGIC + hashlib.sha256(body).digest() + body)
     entry.write_bytes(bytes(raw))
     assert cache.lookup(path, read_input_bytes(path)) is None
@@ -360,3 +384,61 @@ def test_a_file_name_that_is_not_utf8_is_cached_like_any_other(cache_on, tmp_pat
     cached, cached_problems = load_and_check(path)
     _same(fresh, cached)
     assert cached_problems == problems and cache.lookup(path, read_input_bytes(path)) is not None
+
+
+def test_places_that_do_not_match_their_keys_are_a_miss(cache_on, tmp_path, monkeypatch):
+    # Under a correct checksum, so only the reading of the records can tell.
+    path = _ring(tmp_path)
+    fresh, problems = load_and_check(path)
+    flat = cache._Encoder._flat
+
+    def short(self, item):
+        record = flat(self, item)
+        return (*record[:-1], record[-1][:-4]) if record[1] < 0 else record
+
+    monkeypatch.setattr(cache._Encoder, "_flat", short)
+    for entry in _entries(cache_on):
+        entry.unlink()
+    cache.store(path, read_input_bytes(path), fresh, {"spec": tuple(problems)})
+    assert _entries(cache_on) and cache.lookup(path, read_input_bytes(path)) is None
+
+
+def test_something_other_than_a_file_in_place_of_an_entry_is_a_miss_not_a_wait(cache_on, tmp_path):
+    import signal
+
+    path = _ring(tmp_path)
+    cache_on.mkdir()
+    os.mkfifo(cache._entry_path(str(cache_on), path))
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the lookup waited on a FIFO"))
+    signal.alarm(10)
+    try:
+        assert cache.lookup(path, read_input_bytes(path)) is None
+        fresh, _ = load_and_check(path)
+    finally:
+        signal.alarm(0)
+    assert fresh.screens
+
+
+def test_temporary_files_a_killed_command_left_are_removed_later(cache_on, tmp_path):
+    cache_on.mkdir()
+    abandoned, in_progress = cache_on / ".abandoned.tmp", cache_on / ".in-progress.tmp"
+    for file in (abandoned, in_progress):
+        file.write_bytes(b"half an entry")
+    two_hours_ago = time.time() - 7200
+    os.utime(abandoned, (two_hours_ago, two_hours_ago))
+    load_and_check(_ring(tmp_path))
+    assert not abandoned.exists() and in_progress.exists() and len(_entries(cache_on)) == 1
+
+
+def test_a_spec_from_the_cache_moves_to_another_name_whole(cache_on, tmp_path):
+    # kmsflow diff renames the places of a spec read from git (REV:PATH); a cached transition's places too.
+    from simulator.diff.source import relocate
+
+    path = _ring(tmp_path)
+    load_and_check(path)
+    spec, _ = load_and_check(path)
+    assert not isinstance(spec.transitions[0].key_locs, dict)  # it did come from the cache
+    relocate(spec, path, "HEAD:ring.yaml")
+    transition, screen = spec.transitions[0], next(iter(spec.screens.values()))
+    assert transition.loc.file == screen.loc.file == "HEAD:ring.yaml"
+    assert {place.file for item in (transition, screen) for place in item.key_locs.values()} == {"HEAD:ring.yaml"}

@@ -18,6 +18,7 @@ import dataclasses
 import os
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import KmsflowError, Loc, Problem, SpecError, UsageError
@@ -96,6 +97,8 @@ def relocate(spec: Spec, file: str, label: str) -> Spec:
         if isinstance(value, dict):
             for key in list(value):
                 value[key] = visit(value[key])
+        elif isinstance(value, Mapping):  # read-only places (a spec from the cache): a dict of the moved ones
+            return {key: visit(item) for key, item in value.items()}
         elif isinstance(value, list):
             value[:] = [visit(item) for item in value]
         elif isinstance(value, (tuple, frozenset)):

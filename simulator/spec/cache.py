@@ -10,10 +10,14 @@ cache folder, and the next command on the same bytes takes them from there.
 Sound by construction, not by care:
 
 - **The key is everything the result depends on**: the file's bytes (SHA-256),
-  the path as given (every position names it), the Python version, and the
-  size and modification time of every file of kmsflow itself (as Python's own
-  bytecode cache does). Anything else changes nothing a load or those checks
-  can see. A change to any of them is a miss, and the spec is read again.
+  the path as given (every position names it), the Python version, the
+  versions of PyYAML (and whether it runs on libyaml) and networkx, and the
+  content of every file of kmsflow itself. Anything else changes nothing a
+  load or those checks can see: the checks whose findings depend on other
+  files (``spec.check.READS_OTHER_FILES``) and the rule book's run every time,
+  and every kept check gives one answer whatever the process (no set or hash
+  order reaches a message). A change to any of them is a miss, and the spec is
+  read again.
 - **Nothing kmsflow cannot store exactly is stored**: the model is written with
   :mod:`marshal`, which refuses every type it does not know (a subclass of
   ``str``, ``list`` or ``dict`` included); the few types kmsflow's model uses
@@ -21,15 +25,18 @@ Sound by construction, not by care:
   and lists) are written field by field and made again the same way. If
   anything refuses, nothing is written.
 - **A damaged entry is a miss**: each file carries the SHA-256 of its body,
-  checked before the body is read; any failure to read it means "read the spec".
-  ``marshal`` builds only plain values (it never runs code); unlike ``pickle``,
-  it cannot call anything.
+  checked before the body is read; any failure to read it (a record cut
+  short, places that do not match their keys, something that is not a
+  regular file) means "read the spec". ``marshal`` builds only plain values
+  (it never runs code); unlike ``pickle``, it cannot call anything.
 
 Where: ``$KMSFLOW_CACHE`` if set (``off`` turns the cache off), else
 ``$XDG_CACHE_HOME/kmsflow``, else ``~/.cache/kmsflow``. One entry per spec
 path (a changed file replaces its entry), at most :data:`MAX_ENTRIES`, the
-least recently used removed first. A folder that cannot be written means no
-cache, never an error: the cache only saves time.
+least recently used removed first; an entry is written to a temporary file
+and renamed, and temporary files a killed command left are removed an hour
+later. A folder that cannot be written means no cache, never an error: the
+cache only saves time.
 """
 from __future__ import annotations
 
@@ -38,12 +45,15 @@ import functools
 import hashlib
 import marshal
 import os
+import stat
 import struct
 from operator import attrgetter
 import sys
-import tempfile
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any, Callable
+
+import yaml
 
 from ..errors import Loc, Problem, loc_at
 from . import model
@@ -77,22 +87,38 @@ def cache_folder() -> str | None:
 
 
 _code_key: str | None = None
+#: The libraries whose version can change what a load or a kept check finds: the YAML parser, and networkx
+#: (the cycles a check reports).
+_LIBRARIES = ("PyYAML", "networkx")
 
 
 def _kmsflow_code_key() -> str:
-    """A fingerprint of the running kmsflow and Python: any edited, added or removed file of kmsflow changes it."""
+    """A fingerprint of the running kmsflow, Python and the libraries a load and its checks use.
+
+    kmsflow's files are hashed whole, not by size and time: a copy that keeps times (``cp -a``, ``tar``)
+    or an install that gives every file the same time would otherwise pass for the original.
+    """
     global _code_key
     if _code_key is None:
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         digest = hashlib.sha256(f"{sys.version}\0{marshal.version}\0{_MAGIC!r}".encode())
+        import importlib.metadata  # here: only a big spec needs it, and it costs every command start-up time
+        for library in _LIBRARIES:
+            try:
+                version = importlib.metadata.version(library)
+            except importlib.metadata.PackageNotFoundError:
+                version = "absent"
+            digest.update(f"{library}\0{version}\n".encode())
+        digest.update(f"libyaml\0{getattr(yaml, '__with_libyaml__', False)}\n".encode())
         for folder, folders, files in os.walk(package):
             folders[:] = sorted(f for f in folders if f != "__pycache__")
             for name in sorted(files):
                 if name.endswith((".pyc", ".pyo")):
                     continue
                 path = os.path.join(folder, name)
-                status = os.stat(path)
-                digest.update(f"{os.path.relpath(path, package)}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+                with open(path, "rb") as handle:
+                    content = hashlib.sha256(handle.read()).hexdigest()
+                digest.update(f"{os.path.relpath(path, package)}\0{content}\n".encode("utf-8", "surrogateescape"))
         _code_key = digest.hexdigest()
     return _code_key
 
@@ -119,10 +145,11 @@ def lookup(path: str, data: bytes) -> tuple[Spec, dict[str, tuple[Problem, ...]]
         return None
     entry = _entry_path(folder, path)
     try:
-        with open(entry, "rb") as handle:
-            raw = handle.read()
+        raw = _read_entry(entry)
         expected = _header(path, data)
     except OSError:
+        return None
+    if raw is None:
         return None
     start = len(_MAGIC) + _DIGEST_SIZE
     if raw[:len(_MAGIC)] != _MAGIC or hashlib.sha256(raw[start:]).digest() != raw[len(_MAGIC):start]:
@@ -130,7 +157,7 @@ def lookup(path: str, data: bytes) -> tuple[Spec, dict[str, tuple[Problem, ...]]
     try:
         with paused_gc():  # a million small objects and no cycles (see simulator.spec.memory)
             found = _read(_Records(memoryview(raw)[start:]), path, expected)
-    except (ValueError, TypeError, EOFError, KeyError, IndexError, AttributeError):
+    except (ValueError, TypeError, EOFError, KeyError, IndexError, AttributeError, struct.error):
         return None  # not an entry this kmsflow wrote: read the spec instead
     if found is not None:
         try:
@@ -138,6 +165,15 @@ def lookup(path: str, data: bytes) -> tuple[Spec, dict[str, tuple[Problem, ...]]
         except OSError:
             pass
     return found
+
+
+def _read_entry(entry: str) -> bytes | None:
+    """The bytes of ``entry``, or None when it is not a regular file (a FIFO put there would block a plain open)."""
+    descriptor = os.open(entry, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return handle.read()
 
 
 def store(path: str, data: bytes, spec: Spec, findings: dict[str, tuple[Problem, ...]]) -> None:
@@ -150,6 +186,7 @@ def store(path: str, data: bytes, spec: Spec, findings: dict[str, tuple[Problem,
         return
     temporary = None
     try:
+        import tempfile  # here: most commands read no big spec, and it costs every command start-up time
         header = _header(path, data)
         os.makedirs(folder, mode=0o700, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
@@ -234,18 +271,28 @@ def _items(stream: _Records, decoder: _Decoder) -> list:
     return [item for _ in range(0, stream.load(), _CHUNK) for item in map(decoder.value, stream.load())]
 
 
+#: A temporary file older than this was left by a write that was killed (the cleanup of an interrupted
+#: write does not run on SIGKILL); younger ones may be another command's write in progress.
+_ABANDONED_AFTER_S = 3600
+
+
 def _evict(folder: str) -> None:
-    """Keep the :data:`MAX_ENTRIES` most recently used entries."""
-    entries = []
+    """Keep the :data:`MAX_ENTRIES` most recently used entries; remove abandoned temporary files."""
+    entries, stale = [], []
+    abandoned = time.time() - _ABANDONED_AFTER_S
     for item in os.scandir(folder):
-        if item.name.endswith(_SUFFIX):
-            try:
-                entries.append((item.stat().st_mtime_ns, item.path))
-            except OSError:
-                continue
-    for _, stale in sorted(entries, reverse=True)[MAX_ENTRIES:]:
         try:
-            os.unlink(stale)
+            modified = item.stat(follow_symlinks=False).st_mtime_ns
+        except OSError:
+            continue
+        if item.name.endswith(_SUFFIX):
+            entries.append((modified, item.path))
+        elif item.name.startswith(".") and item.name.endswith(".tmp") and modified < abandoned * 1e9:
+            stale.append(item.path)
+    stale += [path for _, path in sorted(entries, reverse=True)[MAX_ENTRIES:]]
+    for path in stale:
+        try:
+            os.unlink(path)
         except OSError:
             pass
 
@@ -405,5 +452,7 @@ class _Decoder:
 
     def _flat(self, kind: type, texts: tuple, line: int, col: int, keys: tuple, numbers: bytes
               ) -> Transition | Screen:
+        if type(numbers) is not bytes or len(numbers) != _PAIR.size * len(keys):
+            raise ValueError("the places do not match the keys")
         split = _LOC_AT[kind]
         return kind(*texts[:split], loc_at(self.path, line, col), *texts[split:], _Places(self.path, keys, numbers))

@@ -249,10 +249,13 @@ def _reached(start: str, neighbours: dict[str, set[str]]) -> set[str]:
 
 
 def _cycles(edges) -> list[list[str]]:
-    """Every elementary cycle of the directed graph of ``edges`` ((a, b) pairs), networkx's order.
+    """Every elementary cycle of the directed graph of ``edges`` ((a, b) pairs), each starting at its
+    smallest name, sorted.
 
     Most specs have none, and graphlib (standard library) says so without loading networkx, which costs
-    more start-up time than the whole check of a spec.
+    more start-up time than the whole check of a spec. Where networkx starts a cycle, and the order it
+    finds them in, follow Python's per-process string hashing: a check that reported them as found would
+    name another loop, at another line, from one run to the next.
     """
     predecessors: dict[str, set[str]] = defaultdict(set)
     for a, b in edges:
@@ -263,7 +266,9 @@ def _cycles(edges) -> list[list[str]]:
         return []
     except CycleError:
         import networkx as nx
-        return list(nx.simple_cycles(nx.DiGraph(list(edges))))
+        cycles = [cycle[cycle.index(min(cycle)):] + cycle[:cycle.index(min(cycle))]
+                  for cycle in nx.simple_cycles(nx.DiGraph(list(edges)))]
+        return sorted(cycles)
 
 
 def check_graph(spec: Spec) -> Iterator[Problem]:

@@ -5,6 +5,7 @@ written (``loc``), so every later check can point back at a line.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +134,8 @@ class Screen:
     doc: str = ""
     initial: bool = False
     assumptions: tuple[str, ...] = ()  # decisions that shape what the screen shows
-    key_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
+    # Where each key stands; read-only (a spec from the cache makes each place when asked: spec.cache).
+    key_locs: Mapping[str, Loc] = field(default_factory=dict, repr=False, compare=False)
 
     def loc_of(self, key: str) -> Loc:
         return self.key_locs.get(key, self.loc)
@@ -161,7 +163,8 @@ class Transition:
     kb: tuple[str, ...] = ()
     assumptions: tuple[str, ...] = ()
     doc: str = ""
-    key_locs: dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)
+    # Where each key stands; read-only (a spec from the cache makes each place when asked: spec.cache).
+    key_locs: Mapping[str, Loc] = field(default_factory=dict, repr=False, compare=False)
 
     def loc_of(self, key: str) -> Loc:
         return self.key_locs.get(key, self.loc)
