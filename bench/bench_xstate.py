@@ -12,7 +12,9 @@ bench/xstate/package-lock.json, installed by ``make bench`` with ``npm ci``).
    --json`` and ``kmsflow paths --criterion transitions`` against one Node
    process that builds the machine and runs ``getShortestPaths``. Medians of
    the wall times, the ratio of medians (peer / kmsflow: above 1, kmsflow is
-   faster), peak resident memory. Up to 5,000 screens the Node side's test
+   faster), peak resident memory. Each kmsflow command runs three ways: with the
+   spec cache off, as the first run after a change (an empty cache: it writes the
+   entry), and cached (simulator.spec.cache). Up to 5,000 screens the Node side's test
    model paths (createTestModel(...).getShortestPaths()) are timed too, apart.
 3. Where kmsflow's time goes, in one process: load, check, walk, properties,
    each suite, the transitions suite's lower bound.

@@ -47,10 +47,10 @@ import marshal
 import os
 import stat
 import struct
-from operator import attrgetter
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from operator import attrgetter
 from typing import Any, Callable
 
 import yaml
@@ -202,10 +202,8 @@ def store(path: str, data: bytes, spec: Spec, findings: dict[str, tuple[Problem,
         os.replace(temporary, _entry_path(folder, path))
         temporary = None
         _evict(folder)
-    except (ValueError, TypeError):  # a value marshal refuses: then no entry, rather than an inexact one
-        pass
-    except OSError:  # a folder that cannot be written: no cache
-        pass
+    except (ValueError, TypeError, OSError):  # a value marshal refuses, or a folder that cannot be written:
+        pass  # then no entry, rather than an inexact one or an error
     finally:
         if temporary is not None:
             try:

@@ -266,8 +266,10 @@ def _cycles(edges) -> list[list[str]]:
         return []
     except CycleError:
         import networkx as nx
-        cycles = [cycle[cycle.index(min(cycle)):] + cycle[:cycle.index(min(cycle))]
-                  for cycle in nx.simple_cycles(nx.DiGraph(list(edges)))]
+        cycles = []
+        for cycle in nx.simple_cycles(nx.DiGraph(list(edges))):
+            start = cycle.index(min(cycle))
+            cycles.append(cycle[start:] + cycle[:start])
         return sorted(cycles)
 
 
